@@ -1,0 +1,213 @@
+#include "config/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+#include <toml++/toml.h>
+
+#include "config/schema.hpp"
+
+extern char** environ;
+
+namespace vitrina::config {
+
+using detail::Entry;
+using detail::Kind;
+using detail::Value;
+using protocol::make_error;
+
+namespace {
+
+std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+Result<Value> refuse(const Entry& e, std::string_view what, std::string_view origin) {
+  return make_error("invalid", std::string(e.key) + ": " + std::string(what) + " (" + std::string(origin) + ")",
+                    std::string(e.key));
+}
+
+// Checks a value that has the right type against its entry's rules.
+Result<Value> check(const Entry& e, Value v, std::string_view origin) {
+  switch (e.kind) {
+    case Kind::integer: {
+      const auto n = std::get<std::int64_t>(v);
+      if (n < e.min || n > e.max) {
+        return refuse(e, "must be between " + std::to_string(e.min) + " and " + std::to_string(e.max) +
+                             ", got " + std::to_string(n), origin);
+      }
+      return v;
+    }
+    case Kind::boolean: return v;
+    case Kind::string: {
+      const auto& s = std::get<std::string>(v);
+      if (static_cast<std::int64_t>(s.size()) < e.min) return refuse(e, "must not be empty", origin);
+      if (static_cast<std::int64_t>(s.size()) > e.max) return refuse(e, "is too long", origin);
+      return v;
+    }
+    case Kind::listen: {
+      auto parsed = parse_listen(std::get<std::string>(v));
+      if (!parsed) return refuse(e, parsed.error().message, origin);
+      return v;
+    }
+    case Kind::log_level: {
+      const auto& s = std::get<std::string>(v);
+      if (s != "debug" && s != "info" && s != "warn" && s != "error") {
+        return refuse(e, "must be one of debug, info, warn, error; got " + in_quotes(s), origin);
+      }
+      return v;
+    }
+    case Kind::engine: {
+      const auto& s = std::get<std::string>(v);
+      if (s != "sqlite") return refuse(e, "must be \"sqlite\"; got " + in_quotes(s), origin);
+      return v;
+    }
+  }
+  return v;
+}
+
+// A value written as text (environment variable or flag).
+Result<Value> from_text(const Entry& e, std::string_view text, std::string_view origin) {
+  switch (e.kind) {
+    case Kind::integer: {
+      std::int64_t n = 0;
+      const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+      if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size()) {
+        return refuse(e, "expected an integer, got " + in_quotes(text), origin);
+      }
+      return check(e, n, origin);
+    }
+    case Kind::boolean:
+      if (text == "true" || text == "1" || text == "yes" || text == "on") return Value{true};
+      if (text == "false" || text == "0" || text == "no" || text == "off") return Value{false};
+      return refuse(e, "expected true or false, got " + in_quotes(text), origin);
+    default: return check(e, std::string(text), origin);
+  }
+}
+
+Result<Value> from_toml(const Entry& e, const toml::node& node, std::string_view origin) {
+  switch (e.kind) {
+    case Kind::integer:
+      if (auto n = node.value_exact<std::int64_t>()) return check(e, *n, origin);
+      return refuse(e, "expected an integer", origin);
+    case Kind::boolean:
+      if (auto b = node.value_exact<bool>()) return Value{*b};
+      return refuse(e, "expected true or false", origin);
+    default:
+      if (auto s = node.value_exact<std::string>()) return check(e, *s, origin);
+      return refuse(e, "expected a string", origin);
+  }
+}
+
+Result<void> apply_table(Config& config, const toml::table& table, const std::string& prefix,
+                         const std::string& origin) {
+  for (auto&& [k, node] : table) {
+    const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (const auto* sub = node.as_table()) {
+      auto r = apply_table(config, *sub, key, origin);
+      if (!r) return r;
+      continue;
+    }
+    const Entry* e = detail::find_by_key(key);
+    if (e == nullptr) return make_error("invalid", "unknown key \"" + key + "\" (" + origin + ")", key);
+    auto v = from_toml(*e, node, origin);
+    if (!v) return std::move(v).error();
+    e->apply(config, *v);
+  }
+  return {};
+}
+
+Result<void> apply_file(Config& config, const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return make_error("invalid", "config file " + path + " does not exist or is not a file", "config");
+  }
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& err) {
+    const auto& where = err.source().begin;
+    return make_error("invalid", "config file " + path + ":" + std::to_string(where.line) + ":" +
+                                     std::to_string(where.column) + ": " + std::string(err.description()),
+                      "config");
+  }
+  return apply_table(config, table, "", path);
+}
+
+}  // namespace
+
+std::string Config::listen() const {
+  if (listen_host.find(':') != std::string::npos) return "[" + listen_host + "]:" + std::to_string(listen_port);
+  return listen_host + ":" + std::to_string(listen_port);
+}
+
+Result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text) {
+  std::string_view host;
+  std::string_view port;
+  if (text.starts_with('[')) {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return make_error("invalid", "expected [IPv6]:PORT, got \"" + std::string(text) + "\"", "listen");
+    }
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) {
+      return make_error("invalid", "expected HOST:PORT, got \"" + std::string(text) + "\"", "listen");
+    }
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  unsigned value = 0;
+  const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (host.empty() || port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || value > 65535) {
+    return make_error("invalid", "expected HOST:PORT with a port from 0 to 65535, got \"" + std::string(text) + "\"",
+                      "listen");
+  }
+  return std::pair{std::string(host), static_cast<std::uint16_t>(value)};
+}
+
+Result<Config> load(const Sources& sources, Config defaults) {
+  Config config = std::move(defaults);
+  if (!sources.config_file.empty()) {
+    auto r = apply_file(config, sources.config_file);
+    if (!r) return std::move(r).error();
+  }
+  for (const auto& [name, text] : sources.env) {
+    if (name == "VITRINA_CONFIG") continue;
+    const Entry* e = detail::find_by_env(name);
+    if (e == nullptr) continue;  // other VITRINA_* variables belong to tools, not to the server
+    auto v = from_text(*e, text, "environment variable " + name);
+    if (!v) return std::move(v).error();
+    e->apply(config, *v);
+  }
+  for (const auto& [key, text] : sources.flags) {
+    const Entry* e = detail::find_by_key(key);
+    if (e == nullptr) return make_error("invalid", "unknown key \"" + key + "\" (command line)", key);
+    auto v = from_text(*e, text, "command line");
+    if (!v) return std::move(v).error();
+    e->apply(config, *v);
+  }
+  return config;
+}
+
+std::vector<std::pair<std::string, std::string>> environment() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (char** p = environ; p != nullptr && *p != nullptr; ++p) {
+    std::string_view entry(*p);
+    if (!entry.starts_with("VITRINA_")) continue;
+    const auto eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    out.emplace_back(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+  }
+  return out;
+}
+
+std::vector<KeyInfo> keys() {
+  std::vector<KeyInfo> out;
+  for (const auto& e : detail::schema()) {
+    out.push_back({std::string(e.key), std::string(e.env), std::string(e.description)});
+  }
+  return out;
+}
+
+}  // namespace vitrina::config

@@ -1,0 +1,70 @@
+#pragma once
+// Server configuration: built-in defaults, overridden by a TOML file, then by VITRINA_*
+// environment variables, then by command-line flags. Every key is declared once in the schema
+// (schema.cpp); unknown keys and bad values are refused with a message naming the key and
+// where the value came from.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "vitrina/protocol/result.hpp"
+
+namespace vitrina::config {
+
+using protocol::Result;
+
+struct HttpLimits {
+  std::size_t header_limit = 16 * 1024;     // bytes of request line + headers (431 past it)
+  std::size_t body_limit = 1024 * 1024;     // bytes of request body (413 past it)
+  std::uint32_t request_timeout_ms = 15000; // to receive a whole request once it has started
+  std::uint32_t idle_timeout_ms = 60000;    // a keep-alive connection with no request
+  std::uint32_t write_timeout_ms = 30000;   // to send a whole response
+  std::uint32_t max_connections = 10000;    // further accepts wait until some close
+};
+
+struct Config {
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  std::string data_dir = "data";
+  std::uint32_t io_threads = 1;
+  HttpLimits http;
+  std::uint32_t shutdown_grace_ms = 10000;  // in-flight requests get this long after SIGTERM
+  std::string widget_dir;                   // served under /v1/
+  std::string site_dir;                     // served under /, optional
+  std::string log_level = "info";
+  bool log_requests = true;
+  std::string store_engine = "sqlite";
+  std::uint32_t store_max_batch = 512;
+
+  std::string listen() const;
+};
+
+/// Where the values come from. `env` holds the process's VITRINA_* variables, `flags` the
+/// (key, value) pairs given on the command line, in order.
+struct Sources {
+  std::string config_file;  // empty: none
+  std::vector<std::pair<std::string, std::string>> env;
+  std::vector<std::pair<std::string, std::string>> flags;
+};
+
+/// Builds the configuration. Errors name the key (Error::field) and the source.
+Result<Config> load(const Sources& sources, Config defaults = {});
+
+/// The process's VITRINA_* environment variables, VITRINA_CONFIG included.
+std::vector<std::pair<std::string, std::string>> environment();
+
+/// Every key the schema knows, with its environment variable and a one-line description, for
+/// `--help` and docs/operations.md.
+struct KeyInfo {
+  std::string key;
+  std::string env;
+  std::string description;
+};
+std::vector<KeyInfo> keys();
+
+/// Splits "host:port" / "[v6]:port"; port 0 is allowed (pick a free port).
+Result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text);
+
+}  // namespace vitrina::config

@@ -1,0 +1,56 @@
+#pragma once
+// The request and response types every handler sees. A response body is either owned by the
+// response or borrowed from an immutable buffer kept alive by `keep_alive` (static files are
+// sent from memory without a copy).
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "vitrina/protocol/result.hpp"
+
+namespace vitrina::http {
+
+namespace bhttp = boost::beast::http;
+
+using Request = bhttp::request<bhttp::string_body>;
+using Status = bhttp::status;
+using Field = bhttp::field;
+
+struct Response {
+  bhttp::response_header<> head;
+  std::string owned;
+  std::shared_ptr<const void> keep_alive;
+  std::string_view body;  // points into `owned` or into what `keep_alive` holds
+
+  Response() = default;
+  Response(Response&& other) noexcept { *this = std::move(other); }
+  Response& operator=(Response&& other) noexcept;
+  Response(const Response&) = delete;
+  Response& operator=(const Response&) = delete;
+
+  void set_body(std::string text);
+  void set_shared_body(std::shared_ptr<const void> owner, std::string_view bytes);
+};
+
+/// What the server knows about the request besides the message itself.
+struct Context {
+  std::string request_id;
+  std::map<std::string, std::string, std::less<>> params;  // from "{name}" route segments
+};
+
+Response make_response(Status status, std::string body, std::string_view content_type);
+Response make_json(Status status, std::string json);
+
+/// An RFC 9457 problem: `type` is a short slug (documented in docs/api.md), `field` names the
+/// offending input when there is one. Content-Type: application/problem+json.
+Response make_problem(Status status, std::string_view type, std::string_view title, std::string_view detail = {},
+                      std::string_view field = {});
+
+/// Maps a domain error ("invalid", "not_found", "conflict", "unavailable", …) to a problem.
+Response problem_from_error(const protocol::Error& error);
+
+}  // namespace vitrina::http

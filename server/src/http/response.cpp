@@ -1,0 +1,72 @@
+#include "http/message.hpp"
+
+#include "vitrina/protocol/json.hpp"
+
+namespace vitrina::http {
+
+Response& Response::operator=(Response&& other) noexcept {
+  if (this == &other) return *this;
+  head = std::move(other.head);
+  const bool body_is_owned = other.body.data() == other.owned.data() && !other.owned.empty();
+  owned = std::move(other.owned);
+  keep_alive = std::move(other.keep_alive);
+  // A moved std::string may keep its small buffer in place: re-point the view at our copy.
+  body = body_is_owned ? std::string_view(owned) : other.body;
+  other.body = {};
+  return *this;
+}
+
+void Response::set_body(std::string text) {
+  owned = std::move(text);
+  keep_alive.reset();
+  body = owned;
+}
+
+void Response::set_shared_body(std::shared_ptr<const void> owner, std::string_view bytes) {
+  owned.clear();
+  keep_alive = std::move(owner);
+  body = bytes;
+}
+
+Response make_response(Status status, std::string body, std::string_view content_type) {
+  Response r;
+  r.head.result(status);
+  r.head.set(Field::content_type, content_type);
+  r.set_body(std::move(body));
+  return r;
+}
+
+Response make_json(Status status, std::string json) {
+  return make_response(status, std::move(json), "application/json");
+}
+
+Response make_problem(Status status, std::string_view type, std::string_view title, std::string_view detail,
+                      std::string_view field) {
+  protocol::JsonWriter w;
+  w.begin_object()
+      .key("type").value("urn:vitrina:problem:" + std::string(type))
+      .key("title").value(title)
+      .key("status").value(static_cast<int>(status));
+  if (!detail.empty()) w.key("detail").value(detail);
+  if (!field.empty()) w.key("field").value(field);
+  w.end_object();
+  Response r = make_response(status, std::move(w).str(), "application/problem+json");
+  r.head.set(Field::cache_control, "no-store");
+  return r;
+}
+
+Response problem_from_error(const protocol::Error& error) {
+  if (error.code == "invalid") {
+    return make_problem(Status::unprocessable_entity, "invalid", "Invalid input", error.message, error.field);
+  }
+  if (error.code == "not_found") return make_problem(Status::not_found, "not-found", "Not found", error.message);
+  if (error.code == "conflict") {
+    return make_problem(Status::conflict, "conflict", "Conflict", error.message, error.field);
+  }
+  if (error.code == "unavailable") {
+    return make_problem(Status::service_unavailable, "unavailable", "Service unavailable", error.message);
+  }
+  return make_problem(Status::internal_server_error, "internal", "Internal error");
+}
+
+}  // namespace vitrina::http

@@ -1,0 +1,55 @@
+#pragma once
+// Maps method + path to a handler. Patterns are literal segments and "{name}" captures
+// ("/v1/payments/{id}"); a pattern ending in "/*" matches everything below it. The first
+// matching route wins. A path that matches with another method gets 405 and an Allow header.
+
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "http/message.hpp"
+
+namespace vitrina::http {
+
+using SyncHandler = std::function<Response(const Request&, Context&)>;
+using AsyncHandler = std::function<boost::asio::awaitable<Response>(const Request&, Context&)>;
+
+class Router {
+ public:
+  Router& get(std::string pattern, SyncHandler h) { return add("GET", std::move(pattern), std::move(h)); }
+  Router& post(std::string pattern, SyncHandler h) { return add("POST", std::move(pattern), std::move(h)); }
+  Router& add(std::string method, std::string pattern, SyncHandler h);
+  Router& add_async(std::string method, std::string pattern, AsyncHandler h);
+
+  struct Match {
+    const SyncHandler* sync = nullptr;
+    const AsyncHandler* async = nullptr;
+    std::string allow;  // set when the path exists but not for this method
+  };
+
+  /// Finds the handler for `method` and the already-decoded `path`, filling ctx.params.
+  /// HEAD is served by GET handlers.
+  Match match(std::string_view method, std::string_view path, Context& ctx) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;
+    bool wildcard = false;
+    std::variant<SyncHandler, AsyncHandler> handler;
+  };
+  static bool matches(const Route& r, std::string_view path, Context* ctx);
+  Router& push(std::string method, std::string pattern, std::variant<SyncHandler, AsyncHandler> h);
+
+  std::vector<Route> routes_;
+};
+
+/// Splits the request target into its decoded path and raw query. Fails (400) on a target that
+/// is not origin-form, on bad percent-encoding, on NUL or backslash, and on "." or ".."
+/// segments, so no handler ever sees a path that could climb out of a directory.
+protocol::Result<std::pair<std::string, std::string_view>> split_target(std::string_view target);
+
+}  // namespace vitrina::http

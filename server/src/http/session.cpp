@@ -1,0 +1,240 @@
+// One HTTP/1.1 connection: read a request under the limits, dispatch it, write the response,
+// repeat while keep-alive holds. Malformed or oversized input ends the connection with a
+// problem response; nothing the network sends can crash the process.
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/span_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <chrono>
+#include <cmath>
+#include <optional>
+#include <tuple>
+#include <ctime>
+#include <random>
+
+#include "http/server_state.hpp"
+#include "log/log.hpp"
+
+namespace vitrina::http {
+
+namespace {
+
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+using Clock = std::chrono::steady_clock;
+
+// A client-supplied X-Request-Id is kept if it is short and plain; otherwise we make one.
+std::string request_id_for(const Request& req) {
+  const auto given = req["X-Request-Id"];
+  if (!given.empty() && given.size() <= 64 &&
+      given.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.") ==
+          std::string_view::npos) {
+    return std::string(given);
+  }
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(16, '0');
+  auto bits = rng();
+  for (auto& c : id) {
+    c = kHex[bits & 0xF];
+    bits >>= 4;
+  }
+  return id;
+}
+
+// The Date header, formatted once per second per thread.
+std::string_view http_date() {
+  thread_local std::time_t cached_at = 0;
+  thread_local char buf[40];
+  const std::time_t now = std::time(nullptr);
+  if (now != cached_at) {
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    cached_at = now;
+  }
+  return buf;
+}
+
+// The problem to answer with when reading a request failed, or none when the connection just
+// went away.
+std::optional<Response> problem_for_read_error(const boost::system::error_code& ec) {
+  if (ec == bhttp::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
+      ec == net::error::operation_aborted || ec == net::error::bad_descriptor) {
+    return std::nullopt;
+  }
+  if (ec == beast::error::timeout) {
+    return make_problem(Status::request_timeout, "timeout", "Request timeout",
+                        "the request was not received in time");
+  }
+  if (ec == bhttp::error::header_limit) {
+    return make_problem(Status::request_header_fields_too_large, "header-too-large",
+                        "Request header fields too large", "the request line and headers exceed the limit");
+  }
+  if (ec == bhttp::error::body_limit) {
+    return make_problem(Status::payload_too_large, "body-too-large", "Content too large",
+                        "the request body exceeds the limit", "body");
+  }
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category()) {
+    return make_problem(Status::bad_request, "malformed", "Malformed request", ec.message());
+  }
+  return std::nullopt;
+}
+
+void log_request(const Request* req, std::string_view rid, unsigned status, Clock::time_point start,
+                 std::size_t bytes) {
+  auto line = log::info("request");
+  line.str("rid", rid);
+  if (req != nullptr) {
+    const auto target = req->target();
+    line.str("method", req->method_string()).str("path", target.substr(0, target.find('?')));
+  }
+  const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  line.num("status", status).real("ms", std::round(ms * 1000) / 1000).num("bytes", static_cast<std::int64_t>(bytes));
+  line.emit();
+}
+
+net::awaitable<Response> dispatch(const Server::State& state, const Request& req, Context& ctx) {
+  auto split = split_target(req.target());
+  if (!split) {
+    co_return make_problem(Status::bad_request, "malformed", "Malformed request", split.error().message, "target");
+  }
+  const auto match = state.router->match(req.method_string(), split->first, ctx);
+  try {
+    if (match.sync != nullptr) co_return (*match.sync)(req, ctx);
+    if (match.async != nullptr) co_return co_await (*match.async)(req, ctx);
+  } catch (const std::exception& e) {
+    log::error("handler failed").str("rid", ctx.request_id).str("error", e.what()).emit();
+    co_return make_problem(Status::internal_server_error, "internal", "Internal error");
+  }
+  if (!match.allow.empty()) {
+    Response r = make_problem(Status::method_not_allowed, "method-not-allowed", "Method not allowed");
+    r.head.set(Field::allow, match.allow);
+    co_return r;
+  }
+  co_return make_problem(Status::not_found, "not-found", "Not found");
+}
+
+// Sends `res`; returns the body bytes written, or an error.
+net::awaitable<std::pair<boost::system::error_code, std::size_t>> send(Connection& conn, const Server::State& state,
+                                                                        Response& res, unsigned version,
+                                                                        bool keep_alive, bool head_only,
+                                                                        std::string_view rid) {
+  bhttp::response<bhttp::span_body<const char>> msg{std::move(res.head)};
+  msg.version(version);
+  msg.keep_alive(keep_alive);
+  msg.set(Field::date, http_date());
+  if (!rid.empty()) msg.set("X-Request-Id", rid);
+  const auto status = msg.result_int();
+  const bool bodiless = status == 204 || status == 304 || (status >= 100 && status < 200);
+  if (!bodiless) {
+    if (head_only) {
+      msg.content_length(res.body.size());
+    } else {
+      msg.body() = {res.body.data(), res.body.size()};
+      msg.prepare_payload();
+    }
+  }
+  conn.stream.expires_after(std::chrono::milliseconds(state.options.limits.write_timeout_ms));
+  auto [ec, n] = co_await bhttp::async_write(conn.stream, msg, use_tuple);
+  co_return std::pair{ec, head_only || bodiless ? std::size_t{0} : res.body.size()};
+}
+
+// After an error response, stop sending and drain what the client still sends for a moment, so
+// the response is not lost to a TCP reset from closing with unread data.
+net::awaitable<void> close_gracefully(Connection& conn) {
+  boost::system::error_code ec;
+  conn.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  conn.stream.expires_after(std::chrono::seconds(2));
+  char scratch[16 * 1024];
+  std::size_t drained = 0;
+  while (drained < (1u << 20)) {
+    auto [read_ec, n] = co_await conn.stream.async_read_some(net::buffer(scratch), use_tuple);
+    if (read_ec) break;
+    drained += n;
+  }
+  conn.stream.socket().close(ec);
+}
+
+}  // namespace
+
+net::awaitable<void> run_session(std::shared_ptr<Server::State> state, std::shared_ptr<Connection> conn) {
+  const auto& limits = state->options.limits;
+  beast::flat_buffer buffer;
+  bool graceful_close = false;
+  try {
+    for (;;) {
+      // Wait for the first byte of the next request under the idle timeout; the request
+      // timeout starts only once a request has begun.
+      if (buffer.size() == 0) {
+        conn->idle = true;
+        if (state->stopping) break;
+        conn->stream.expires_after(std::chrono::milliseconds(limits.idle_timeout_ms));
+        auto [ec, n] = co_await conn->stream.async_read_some(buffer.prepare(4096), use_tuple);
+        conn->idle = false;
+        if (ec) break;
+        buffer.commit(n);
+      }
+      const auto start = Clock::now();
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(limits.header_limit));
+      parser.body_limit(limits.body_limit);
+      conn->stream.expires_never();
+      conn->timed_out = false;
+      conn->deadline.expires_after(std::chrono::milliseconds(limits.request_timeout_ms));
+      conn->deadline.async_wait([c = conn](boost::system::error_code tec) {
+        if (tec) return;
+        c->timed_out = true;
+        c->stream.socket().cancel(tec);
+      });
+      auto [ec, ignored_n] = co_await bhttp::async_read_header(conn->stream, buffer, parser, use_tuple);
+      if (!ec && !parser.is_done()) {
+        // Clients such as curl wait for this before sending a large body.
+        if (bhttp::token_list{parser.get()[Field::expect]}.exists("100-continue")) {
+          static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+          auto [wec, wn] = co_await net::async_write(conn->stream, net::buffer(kContinue), use_tuple);
+          ec = wec;
+        }
+        if (!ec) std::tie(ec, ignored_n) = co_await bhttp::async_read(conn->stream, buffer, parser, use_tuple);
+      }
+      conn->deadline.cancel();
+      if (ec == net::error::operation_aborted && conn->timed_out) ec = beast::error::timeout;
+      if (ec) {
+        auto problem = problem_for_read_error(ec);
+        if (!problem) break;
+        const unsigned status = problem->head.result_int();
+        auto [wec, bytes] = co_await send(*conn, *state, *problem, 11, false, false, {});
+        if (state->options.log_requests) log_request(nullptr, {}, status, start, bytes);
+        graceful_close = !wec;
+        break;
+      }
+
+      Request req = parser.release();
+      Context ctx;
+      ctx.request_id = request_id_for(req);
+      Response res = co_await dispatch(*state, req, ctx);
+      const unsigned status = res.head.result_int();
+      const bool keep_alive = req.keep_alive() && !state->stopping;
+      auto [wec, bytes] = co_await send(*conn, *state, res, req.version(), keep_alive,
+                                        req.method() == bhttp::verb::head, ctx.request_id);
+      if (state->options.log_requests) log_request(&req, ctx.request_id, status, start, bytes);
+      if (wec || !keep_alive) break;
+    }
+  } catch (const std::exception& e) {
+    log::error("connection failed").str("error", e.what()).emit();
+  }
+  if (graceful_close) {
+    co_await close_gracefully(*conn);
+  } else {
+    boost::system::error_code ec;
+    conn->stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+    conn->stream.socket().close(ec);
+  }
+  state->remove(conn.get());
+}
+
+}  // namespace vitrina::http

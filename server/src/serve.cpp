@@ -1,0 +1,157 @@
+// The composition root of the running server: store, routes, HTTP server, signals.
+
+#include "serve.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <csignal>
+#include <filesystem>
+#include <thread>
+
+#include "auth/keys.hpp"
+#include "http/health.hpp"
+#include "http/server.hpp"
+#include "http/static_files.hpp"
+#include "log/log.hpp"
+
+namespace vitrina {
+
+namespace net = boost::asio;
+namespace fs = std::filesystem;
+
+protocol::Result<std::unique_ptr<store::Store>> open_store(const config::Config& config) {
+  std::error_code ec;
+  fs::create_directories(config.data_dir, ec);
+  if (ec) {
+    return protocol::make_error("unavailable", "cannot create data directory " + config.data_dir + ": " + ec.message(),
+                                "data_dir");
+  }
+  store::SqliteOptions options;
+  options.path = (fs::path(config.data_dir) / "vitrina.db").string();
+  options.max_batch = config.store_max_batch;
+  return store::open_sqlite(options);
+}
+
+namespace {
+
+// Mounts a static directory at `prefix` ("/v1/" or "/"), after every other route so API
+// routes under the same prefix win.
+protocol::Result<void> mount_static(http::Router& router, const std::string& dir, std::string prefix,
+                                    http::StaticOptions options) {
+  auto files = http::StaticFiles::load(dir, options);
+  if (!files) return std::move(files).error();
+  log::info("static files loaded")
+      .str("dir", dir)
+      .str("prefix", prefix)
+      .num("files", static_cast<std::int64_t>((*files)->file_count()))
+      .emit();
+  const std::string pattern = prefix + "*";
+  router.get(pattern, [files = *files, prefix](const http::Request& req, http::Context&) {
+    auto split = http::split_target(req.target());
+    return files->serve(req, std::string_view(split->first).substr(prefix.size()));
+  });
+  return {};
+}
+
+std::string default_widget_dir() {
+#ifdef VITRINA_DEFAULT_WIDGET_DIR
+  return VITRINA_DEFAULT_WIDGET_DIR;
+#else
+  return {};
+#endif
+}
+
+}  // namespace
+
+int serve(const config::Config& config) {
+  std::signal(SIGPIPE, SIG_IGN);
+  if (auto init = auth::initialize(); !init) {
+    log::error("cannot initialise cryptography").str("error", init.error().message).emit();
+    log::flush();
+    return 1;
+  }
+
+  auto opened = open_store(config);
+  if (!opened) {
+    log::error("cannot open the store").str("error", opened.error().message).emit();
+    log::flush();
+    return 1;
+  }
+  std::unique_ptr<store::Store> store = std::move(opened).value();
+
+  auto router = std::make_shared<http::Router>();
+  http::add_health_routes(*router, *store);
+
+  std::string widget_dir = config.widget_dir;
+  if (widget_dir.empty()) widget_dir = default_widget_dir();
+  std::error_code ec;
+  if (!widget_dir.empty() && (fs::is_directory(widget_dir, ec) || !config.widget_dir.empty())) {
+    auto mounted = mount_static(*router, widget_dir, "/v1/",
+                                {.cache_control = "public, max-age=300", .cross_origin = true});
+    if (!mounted) {
+      log::error("cannot load widget assets").str("error", mounted.error().message).emit();
+      log::flush();
+      return 1;
+    }
+  } else {
+    log::warn("widget assets not found; /v1/vitrina.js will not be served").str("dir", widget_dir).emit();
+  }
+  if (!config.site_dir.empty()) {
+    auto mounted = mount_static(*router, config.site_dir, "/", {.cache_control = "no-cache", .index_html = true});
+    if (!mounted) {
+      log::error("cannot load site pages").str("error", mounted.error().message).emit();
+      log::flush();
+      return 1;
+    }
+  }
+
+  net::io_context ioc(static_cast<int>(config.io_threads));
+  http::Server server(ioc, {.limits = config.http, .log_requests = config.log_requests}, router);
+  auto endpoint = server.listen(config.listen_host, config.listen_port);
+  if (!endpoint) {
+    log::error("cannot listen").str("error", endpoint.error().message).emit();
+    log::flush();
+    return 1;
+  }
+  const std::string address = config::Config{.listen_host = endpoint->address().to_string(),
+                                             .listen_port = endpoint->port()}.listen();
+  log::info("listening")
+      .str("address", address)
+      .num("port", endpoint->port())
+      .num("io_threads", config.io_threads)
+      .emit();
+  server.start();
+
+  net::signal_set signals(net::make_strand(ioc), SIGINT, SIGTERM);
+  std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code sec, int sig) {
+    if (sec) return;
+    static bool second = false;
+    if (second) {
+      log::warn("second signal: stopping at once").emit();
+      ioc.stop();
+      return;
+    }
+    second = true;
+    log::info("shutting down").num("signal", sig).emit();
+    server.shutdown(std::chrono::milliseconds(config.shutdown_grace_ms), [&signals] {
+      net::post(signals.get_executor(), [&signals] { signals.cancel(); });
+    });
+    signals.async_wait(on_signal);
+  };
+  signals.async_wait(on_signal);
+
+  std::vector<std::thread> threads;
+  for (std::uint32_t i = 1; i < config.io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+
+  store->flush();
+  store.reset();
+  log::info("stopped").emit();
+  log::flush();
+  return 0;
+}
+
+}  // namespace vitrina
