@@ -1,0 +1,82 @@
+# Assembles the widget's dist directory (cmake -P, see ../CMakeLists.txt):
+#   widget.<hash>.js / .wasm / .css  the glue, the module and the stylesheet under content-hashed
+#                                    names (first 10 hex digits of SHA-256), served as immutable;
+#   vitrina.js                       the loader, with those names baked in;
+#   X.gz, X.br                       precompressed siblings of every file (gzip -9 -n, brotli -q 11).
+# Only files whose content changed are written, so an unchanged build leaves every mtime (and
+# so every ETag a server derives from them) alone. Hashed files of earlier builds are removed.
+cmake_minimum_required(VERSION 3.25)
+foreach(var GLUE WASM CSS LOADER OUT GZIP BROTLI)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "make_dist.cmake: -D${var}=... is required")
+  endif()
+endforeach()
+file(MAKE_DIRECTORY ${OUT})
+
+set(written "")  # files (re)written in this run, whose compressed siblings must be redone
+set(current "")  # every file that belongs in dist now
+
+# Copies `src` to OUT/widget.<hash>.<ext> and sets `out_var` to that name.
+function(place_hashed src ext out_var)
+  file(SHA256 ${src} hash)
+  string(SUBSTRING ${hash} 0 10 short)
+  set(name widget.${short}.${ext})
+  # The name is the content: if it exists and is whole, it is already right.
+  if(NOT EXISTS ${OUT}/${name})
+    file(COPY_FILE ${src} ${OUT}/${name}.tmp)
+    file(CHMOD ${OUT}/${name}.tmp PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+    file(RENAME ${OUT}/${name}.tmp ${OUT}/${name})
+    set(written ${written} ${name} PARENT_SCOPE)
+  endif()
+  set(${out_var} ${name} PARENT_SCOPE)
+endfunction()
+
+place_hashed(${GLUE} js glue_name)
+place_hashed(${WASM} wasm wasm_name)
+place_hashed(${CSS} css css_name)
+
+file(READ ${LOADER} loader)
+string(REPLACE "@VITRINA_GLUE@" ${glue_name} loader "${loader}")
+string(REPLACE "@VITRINA_WASM@" ${wasm_name} loader "${loader}")
+string(REPLACE "@VITRINA_CSS@" ${css_name} loader "${loader}")
+set(old_loader "")
+if(EXISTS ${OUT}/vitrina.js)
+  file(READ ${OUT}/vitrina.js old_loader)
+endif()
+if(NOT old_loader STREQUAL loader)
+  file(WRITE ${OUT}/vitrina.js.tmp "${loader}")
+  file(RENAME ${OUT}/vitrina.js.tmp ${OUT}/vitrina.js)
+  list(APPEND written vitrina.js)
+endif()
+
+foreach(name vitrina.js ${glue_name} ${wasm_name} ${css_name})
+  list(APPEND current ${name} ${name}.gz ${name}.br)
+  list(FIND written ${name} changed)
+  if(changed EQUAL -1 AND EXISTS ${OUT}/${name}.gz AND EXISTS ${OUT}/${name}.br)
+    continue()
+  endif()
+  # -n: no name or timestamp in the header, so the same input gives the same bytes.
+  execute_process(COMMAND ${GZIP} -9 -n -c ${OUT}/${name} OUTPUT_FILE ${OUT}/${name}.gz.tmp
+    RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "gzip failed on ${name}")
+  endif()
+  execute_process(COMMAND ${BROTLI} -q 11 -f -o ${OUT}/${name}.br.tmp ${OUT}/${name}
+    RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "brotli failed on ${name}")
+  endif()
+  file(CHMOD ${OUT}/${name}.gz.tmp ${OUT}/${name}.br.tmp
+    PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+  file(RENAME ${OUT}/${name}.gz.tmp ${OUT}/${name}.gz)
+  file(RENAME ${OUT}/${name}.br.tmp ${OUT}/${name}.br)
+  message(STATUS "widget/dist: ${name}")
+endforeach()
+
+file(GLOB existing RELATIVE ${OUT} ${OUT}/*)
+foreach(name ${existing})
+  list(FIND current ${name} keep)
+  if(keep EQUAL -1)
+    file(REMOVE ${OUT}/${name})
+  endif()
+endforeach()
