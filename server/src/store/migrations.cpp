@@ -1,0 +1,115 @@
+#include "store/migrations.hpp"
+
+#include <array>
+#include <chrono>
+
+namespace vitrina::store {
+
+namespace {
+
+struct Migration {
+  std::int64_t version;
+  const char* sql;
+};
+
+// Append-only: a released migration is never edited, a change is a new entry. CHECK constraints
+// are named after their column because SQLite's error message names the constraint, and that
+// name becomes the Error's field.
+constexpr std::array kMigrations{
+    Migration{1, R"sql(
+CREATE TABLE sites (
+  id              TEXT PRIMARY KEY,
+  name            TEXT NOT NULL,
+  public_key      TEXT NOT NULL UNIQUE,
+  secret_hash     TEXT NOT NULL UNIQUE,
+  allowed_origins TEXT NOT NULL DEFAULT '[]'
+                  CONSTRAINT allowed_origins CHECK (json_valid(allowed_origins)),
+  settings        TEXT NOT NULL DEFAULT '{}' CONSTRAINT settings CHECK (json_valid(settings)),
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE operators (
+  id            TEXT PRIMARY KEY,
+  site_id       TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  email         TEXT NOT NULL,
+  name          TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  role          TEXT NOT NULL DEFAULT 'operator'
+                CONSTRAINT role CHECK (role IN ('operator', 'admin')),
+  created_at    INTEGER NOT NULL,
+  UNIQUE (site_id, email)
+) STRICT;
+)sql"},
+};
+
+constexpr const char* kCreateMigrationsTable = R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version    INTEGER PRIMARY KEY,
+  applied_at INTEGER NOT NULL
+) STRICT;
+)sql";
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<void> apply_pending(sqlite::Connection& db, const std::string& path) {
+  if (auto r = db.exec(kCreateMigrationsTable); !r) return r;
+  // Read the version inside the transaction: another process may have migrated meanwhile.
+  auto current = current_schema_version(db);
+  if (!current) return std::move(current).error();
+  if (*current > latest_schema_version()) {
+    return protocol::make_error(
+        "unavailable", "database " + path + " has schema version " + std::to_string(*current) +
+                           ", newer than this binary supports (" +
+                           std::to_string(latest_schema_version()) + "); upgrade vitrina");
+  }
+  for (const auto& migration : kMigrations) {
+    if (migration.version <= *current) continue;
+    if (auto r = db.exec(migration.sql); !r) {
+      auto error = std::move(r).error();
+      error.message = "migration " + std::to_string(migration.version) + " failed on " + path +
+                      ": " + error.message;
+      return error;
+    }
+    auto record = db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
+    if (!record) return std::move(record).error();
+    record->bind(1, migration.version);
+    record->bind(2, now_ms());
+    if (auto r = record->run(); !r) return r;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::int64_t latest_schema_version() noexcept { return kMigrations.back().version; }
+
+Result<std::int64_t> current_schema_version(sqlite::Connection& db) {
+  auto stmt = db.prepare("SELECT coalesce(max(version), 0) FROM schema_migrations");
+  if (!stmt) return std::move(stmt).error();
+  auto row = stmt->step();
+  if (!row) return std::move(row).error();
+  return *row ? stmt->column_int(0) : std::int64_t{0};
+}
+
+Result<void> apply_migrations(sqlite::Connection& db, const std::string& path) {
+  // IMMEDIATE takes the write lock up front, so two processes opening a fresh file at once
+  // migrate one after the other instead of both trying.
+  if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r;
+  auto applied = apply_pending(db, path);
+  if (!applied) {
+    (void)db.exec("ROLLBACK");
+    return applied;
+  }
+  if (auto r = db.exec("COMMIT"); !r) {
+    (void)db.exec("ROLLBACK");
+    return r;
+  }
+  return {};
+}
+
+}  // namespace vitrina::store

@@ -1,0 +1,170 @@
+// The SQLite implementation of Store: one writer thread (writer.hpp) for every write, a pool of
+// read-only connections (read_pool.hpp) for every read.
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "store/codec.hpp"
+#include "store/migrations.hpp"
+#include "store/read_pool.hpp"
+#include "store/store.hpp"
+#include "store/write_ops.hpp"
+#include "store/writer.hpp"
+
+namespace vitrina::store {
+
+namespace {
+
+const std::string kSelectSites = "SELECT " + std::string(kSiteColumns) + " FROM sites ";
+const std::string kSiteById = kSelectSites + "WHERE id = ?";
+const std::string kSiteByPublicKey = kSelectSites + "WHERE public_key = ?";
+const std::string kSiteBySecretHash = kSelectSites + "WHERE secret_hash = ?";
+const std::string kAllSites = kSelectSites + "ORDER BY created_at, id";
+const std::string kSelectOperators = "SELECT " + std::string(kOperatorColumns) + " FROM operators ";
+const std::string kOperatorByEmail = kSelectOperators + "WHERE site_id = ? AND email = ?";
+const std::string kOperatorsOfSite =
+    kSelectOperators + "WHERE site_id = ? ORDER BY created_at, email";
+constexpr const char* kPing = "SELECT count(*) FROM schema_migrations";
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::unique_ptr<Writer> writer, std::unique_ptr<ReadPool> reads)
+      : writer_(std::move(writer)), reads_(std::move(reads)) {}
+  ~SqliteStore() override { writer_->close(); }
+
+  Result<void> ping() override {
+    auto lease = reads_->acquire();
+    auto stmt = lease->db.cached(kPing);
+    if (!stmt) return std::move(stmt).error();
+    sqlite::ScopedStatement scoped(**stmt);
+    auto row = scoped->step();
+    if (!row) return std::move(row).error();
+    return {};
+  }
+
+  void insert_site(Site site, Done<Site> done) override {
+    writer_->submit(make_insert_site(std::move(site), std::move(done)));
+  }
+  void update_site_secret(std::string site_id, std::string secret_hash, std::int64_t updated_at,
+                          Done<void> done) override {
+    writer_->submit(make_update_site_secret(std::move(site_id), std::move(secret_hash), updated_at,
+                                            std::move(done)));
+  }
+  void insert_operator(Operator op, Done<Operator> done) override {
+    writer_->submit(make_insert_operator(std::move(op), std::move(done)));
+  }
+
+  Result<std::optional<Site>> find_site_by_id(std::string_view id) override {
+    return find_site(kSiteById, id);
+  }
+  Result<std::optional<Site>> find_site_by_public_key(std::string_view public_key) override {
+    return find_site(kSiteByPublicKey, public_key);
+  }
+  Result<std::optional<Site>> find_site_by_secret_hash(std::string_view secret_hash) override {
+    return find_site(kSiteBySecretHash, secret_hash);
+  }
+
+  Result<std::vector<Site>> list_sites() override {
+    auto lease = reads_->acquire();
+    auto stmt = lease->db.cached(kAllSites);
+    if (!stmt) return std::move(stmt).error();
+    sqlite::ScopedStatement scoped(**stmt);
+    std::vector<Site> sites;
+    for (;;) {
+      auto row = scoped->step();
+      if (!row) return std::move(row).error();
+      if (!*row) return sites;
+      auto site = read_site(*scoped, lease->parser);
+      if (!site) return std::move(site).error();
+      sites.push_back(std::move(*site));
+    }
+  }
+
+  Result<std::optional<Operator>> find_operator(std::string_view site_id,
+                                                std::string_view email) override {
+    auto lease = reads_->acquire();
+    auto stmt = lease->db.cached(kOperatorByEmail);
+    if (!stmt) return std::move(stmt).error();
+    sqlite::ScopedStatement scoped(**stmt);
+    scoped->bind(1, site_id);
+    scoped->bind(2, email);
+    auto row = scoped->step();
+    if (!row) return std::move(row).error();
+    if (!*row) return std::optional<Operator>{};
+    return std::optional<Operator>{read_operator(*scoped)};
+  }
+
+  Result<std::vector<Operator>> list_operators(std::string_view site_id) override {
+    auto lease = reads_->acquire();
+    auto stmt = lease->db.cached(kOperatorsOfSite);
+    if (!stmt) return std::move(stmt).error();
+    sqlite::ScopedStatement scoped(**stmt);
+    scoped->bind(1, site_id);
+    std::vector<Operator> operators;
+    for (;;) {
+      auto row = scoped->step();
+      if (!row) return std::move(row).error();
+      if (!*row) return operators;
+      operators.push_back(read_operator(*scoped));
+    }
+  }
+
+  void flush() override { writer_->flush(); }
+  void close() override { writer_->close(); }
+
+ private:
+  Result<std::optional<Site>> find_site(const std::string& sql, std::string_view value) {
+    auto lease = reads_->acquire();
+    auto stmt = lease->db.cached(sql);
+    if (!stmt) return std::move(stmt).error();
+    sqlite::ScopedStatement scoped(**stmt);
+    scoped->bind(1, value);
+    auto row = scoped->step();
+    if (!row) return std::move(row).error();
+    if (!*row) return std::optional<Site>{};
+    auto site = read_site(*scoped, lease->parser);
+    if (!site) return std::move(site).error();
+    return std::optional<Site>{std::move(*site)};
+  }
+
+  // The writer is declared first so it is destroyed last: the last connection to close
+  // checkpoints the WAL into the main file and removes it, leaving one self-contained file.
+  std::unique_ptr<Writer> writer_;
+  std::unique_ptr<ReadPool> reads_;
+};
+
+// journal_mode is a property of the file, so only the read-write connection sets it; it
+// answers with the mode actually in force, which is not WAL on filesystems that cannot share
+// memory between processes.
+Result<void> enable_wal(sqlite::Connection& db, const std::string& path) {
+  auto stmt = db.prepare("PRAGMA journal_mode = WAL");
+  if (!stmt) return std::move(stmt).error();
+  auto row = stmt->step();
+  if (!row) return std::move(row).error();
+  if (!*row || stmt->column_text(0) != "wal") {
+    return protocol::make_error("unavailable", "cannot enable WAL mode on database " + path);
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& options) {
+  if (options.path.empty()) {
+    return protocol::make_error("invalid", "the database path is empty", "path");
+  }
+  auto db =
+      sqlite::Connection::open(options.path, sqlite::OpenMode::kReadWrite, options.busy_timeout);
+  if (!db) return std::move(db).error();
+  if (auto r = enable_wal(*db, options.path); !r) return std::move(r).error();
+  if (auto r = apply_migrations(*db, options.path); !r) return std::move(r).error();
+  // Readers open after the writer has created the file and switched it to WAL.
+  auto reads = ReadPool::open(options.path, options.read_connections, options.busy_timeout);
+  if (!reads) return std::move(reads).error();
+  auto writer = std::make_unique<Writer>(std::move(*db), options.max_batch);
+  return std::unique_ptr<Store>(
+      std::make_unique<SqliteStore>(std::move(writer), std::move(*reads)));
+}
+
+}  // namespace vitrina::store

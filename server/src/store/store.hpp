@@ -1,0 +1,104 @@
+#pragma once
+// The store: everything Vitrina keeps. Callers see this interface only, so a PostgreSQL
+// implementation can replace the SQLite one without touching them.
+//
+// Writes are asynchronous and durable: `done` is called exactly once, after the write's
+// transaction has committed to stable storage (or with the error that stopped it). Writes from
+// many callers are grouped into one transaction (group commit), so callers must not assume
+// `done` runs on their own thread: it runs on the store's writer thread and must be quick
+// (post the result back to your own executor). Reads are synchronous and safe to call from
+// any thread.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vitrina/protocol/result.hpp"
+
+namespace vitrina::store {
+
+using protocol::Error;
+using protocol::Result;
+
+struct Site {
+  std::string id;  // site_…
+  std::string name;
+  std::string public_key;   // pk_…
+  std::string secret_hash;  // hex BLAKE2b-256 of the sk_… secret key; the key is never stored
+  std::vector<std::string> allowed_origins;
+  std::string settings_json = "{}";  // a JSON object
+  std::int64_t created_at = 0;       // unix milliseconds
+  std::int64_t updated_at = 0;
+};
+
+struct Operator {
+  std::string id;  // op_…
+  std::string site_id;
+  std::string email;  // lower-cased
+  std::string name;
+  std::string password_hash;      // argon2id, libsodium's crypto_pwhash_str format
+  std::string role = "operator";  // "operator" | "admin"
+  std::int64_t created_at = 0;
+};
+
+template <class T>
+using Done = std::function<void(Result<T>)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  /// Cheap check that the store answers (used by GET /readyz).
+  virtual Result<void> ping() = 0;
+
+  // Writes. Error codes: "conflict" (unique key taken, field names it), "not_found",
+  // "unavailable" (the store is closed or the disk refused), "internal".
+  virtual void insert_site(Site site, Done<Site> done) = 0;
+  virtual void update_site_secret(std::string site_id, std::string secret_hash,
+                                  std::int64_t updated_at, Done<void> done) = 0;
+  virtual void insert_operator(Operator op, Done<Operator> done) = 0;
+
+  // Reads.
+  virtual Result<std::optional<Site>> find_site_by_id(std::string_view id) = 0;
+  virtual Result<std::optional<Site>> find_site_by_public_key(std::string_view public_key) = 0;
+  virtual Result<std::optional<Site>> find_site_by_secret_hash(std::string_view secret_hash) = 0;
+  virtual Result<std::vector<Site>> list_sites() = 0;
+  virtual Result<std::optional<Operator>> find_operator(std::string_view site_id,
+                                                        std::string_view email) = 0;
+  virtual Result<std::vector<Operator>> list_operators(std::string_view site_id) = 0;
+
+  /// Waits until every write submitted before this call has committed. Used at shutdown.
+  virtual void flush() = 0;
+
+  /// Stops accepting writes and commits everything already queued. Later writes complete at
+  /// once, on the caller's thread, with "unavailable"; reads keep working until destruction.
+  /// Idempotent; the destructor calls it, so a clean shutdown loses no queued write.
+  virtual void close() = 0;
+};
+
+struct SqliteOptions {
+  std::string path;             // the database file; its directory must exist
+  std::size_t max_batch = 512;  // most writes grouped into one transaction
+  std::size_t read_connections = 4;
+  // How long to wait for another process's write lock (a second server, the admin CLI) before
+  // failing with "unavailable".
+  std::chrono::milliseconds busy_timeout{5000};
+};
+
+/// Opens (creating if needed) the SQLite store, in WAL mode with synchronous=FULL, and applies
+/// pending migrations. Fails with a message naming the file when it cannot.
+Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& options);
+
+/// Blocking helper for callers that have no executor (the admin CLI, tests): submits the write
+/// and waits for its commit.
+template <class T, class Submit>
+Result<T> wait_for(Submit&& submit);
+
+}  // namespace vitrina::store
+
+#include "store/wait_for.hpp"

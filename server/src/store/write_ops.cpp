@@ -1,0 +1,143 @@
+#include "store/write_ops.hpp"
+
+#include <utility>
+
+#include "store/codec.hpp"
+
+namespace vitrina::store {
+
+namespace {
+
+constexpr const char* kInsertSite =
+    "INSERT INTO sites (id, name, public_key, secret_hash, allowed_origins, settings, "
+    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kUpdateSiteSecret =
+    "UPDATE sites SET secret_hash = ?, updated_at = ? WHERE id = ?";
+constexpr const char* kInsertOperator =
+    "INSERT INTO operators (id, site_id, email, name, password_hash, role, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+// Runs one cached statement; `bind` fills its parameters.
+template <class Bind>
+Result<void> run_cached(sqlite::Connection& db, const char* sql, Bind&& bind) {
+  auto stmt = db.cached(sql);
+  if (!stmt) return std::move(stmt).error();
+  sqlite::ScopedStatement scoped(**stmt);
+  bind(*scoped);
+  return scoped->run();
+}
+
+class InsertSite final : public WriteOp {
+ public:
+  InsertSite(Site site, Done<Site> done)
+      : site_(std::move(site)),
+        origins_(origins_to_json(site_.allowed_origins)),
+        done_(std::move(done)) {}
+
+  Result<void> apply(sqlite::Connection& db) override {
+    return run_cached(db, kInsertSite, [&](sqlite::Statement& s) {
+      s.bind(1, site_.id);
+      s.bind(2, site_.name);
+      s.bind(3, site_.public_key);
+      s.bind(4, site_.secret_hash);
+      s.bind(5, origins_);
+      s.bind(6, site_.settings_json);
+      s.bind(7, site_.created_at);
+      s.bind(8, site_.updated_at);
+    });
+  }
+
+  void complete(Result<void> outcome) override {
+    if (!done_) return;
+    if (!outcome) return done_(std::move(outcome).error());
+    done_(std::move(site_));
+  }
+
+ private:
+  Site site_;
+  std::string origins_;  // serialised on the submitting thread, not the writer's
+  Done<Site> done_;
+};
+
+class UpdateSiteSecret final : public WriteOp {
+ public:
+  UpdateSiteSecret(std::string site_id, std::string secret_hash, std::int64_t updated_at,
+                   Done<void> done)
+      : site_id_(std::move(site_id)),
+        secret_hash_(std::move(secret_hash)),
+        updated_at_(updated_at),
+        done_(std::move(done)) {}
+
+  Result<void> apply(sqlite::Connection& db) override {
+    auto r = run_cached(db, kUpdateSiteSecret, [&](sqlite::Statement& s) {
+      s.bind(1, secret_hash_);
+      s.bind(2, updated_at_);
+      s.bind(3, site_id_);
+    });
+    if (!r) return r;
+    if (db.changes() == 0) {
+      return protocol::make_error("not_found", "no site with id " + site_id_, "site_id");
+    }
+    return {};
+  }
+
+  void complete(Result<void> outcome) override {
+    if (done_) done_(std::move(outcome));
+  }
+
+ private:
+  std::string site_id_;
+  std::string secret_hash_;
+  std::int64_t updated_at_;
+  Done<void> done_;
+};
+
+class InsertOperator final : public WriteOp {
+ public:
+  InsertOperator(Operator op, Done<Operator> done) : op_(std::move(op)), done_(std::move(done)) {}
+
+  Result<void> apply(sqlite::Connection& db) override {
+    auto r = run_cached(db, kInsertOperator, [&](sqlite::Statement& s) {
+      s.bind(1, op_.id);
+      s.bind(2, op_.site_id);
+      s.bind(3, op_.email);
+      s.bind(4, op_.name);
+      s.bind(5, op_.password_hash);
+      s.bind(6, op_.role);
+      s.bind(7, op_.created_at);
+    });
+    // The only foreign key is the site.
+    if (!r && r.error().code == "not_found") {
+      return protocol::make_error("not_found", "no site with id " + op_.site_id, "site_id");
+    }
+    return r;
+  }
+
+  void complete(Result<void> outcome) override {
+    if (!done_) return;
+    if (!outcome) return done_(std::move(outcome).error());
+    done_(std::move(op_));
+  }
+
+ private:
+  Operator op_;
+  Done<Operator> done_;
+};
+
+}  // namespace
+
+std::unique_ptr<WriteOp> make_insert_site(Site site, Done<Site> done) {
+  return std::make_unique<InsertSite>(std::move(site), std::move(done));
+}
+
+std::unique_ptr<WriteOp> make_update_site_secret(std::string site_id, std::string secret_hash,
+                                                 std::int64_t updated_at, Done<void> done) {
+  return std::make_unique<UpdateSiteSecret>(std::move(site_id), std::move(secret_hash), updated_at,
+                                            std::move(done));
+}
+
+std::unique_ptr<WriteOp> make_insert_operator(Operator op, Done<Operator> done) {
+  return std::make_unique<InsertOperator>(std::move(op), std::move(done));
+}
+
+}  // namespace vitrina::store
