@@ -2,7 +2,9 @@
 // server (the default) or an admin command.
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
+#include <thread>
 
 #include "admin/commands.hpp"
 #include "auth/keys.hpp"
@@ -43,7 +45,9 @@ vitrina::protocol::Result<vitrina::config::Config> load_config(const Flags& flag
     }
     sources.flags.emplace_back(s.substr(0, eq), s.substr(eq + 1));
   }
-  auto config = vitrina::config::load(sources);
+  vitrina::config::Config defaults;
+  defaults.io_threads = std::max(1u, std::thread::hardware_concurrency());
+  auto config = vitrina::config::load(sources, defaults);
   if (config) {
     vitrina::log::Level level{};
     if (vitrina::log::parse_level(config->log_level, level)) vitrina::log::set_level(level);

@@ -28,7 +28,7 @@ struct Config {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 8080;
   std::string data_dir = "data";
-  std::uint32_t io_threads = 1;
+  std::uint32_t io_threads = 1;  // vitrina-server defaults it to the number of cores
   HttpLimits http;
   std::uint32_t shutdown_grace_ms = 10000;  // in-flight requests get this long after SIGTERM
   std::string widget_dir;                   // served under /v1/

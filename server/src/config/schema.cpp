@@ -32,7 +32,7 @@ std::vector<Entry> build() {
                }});
   s.push_back({"data_dir", "VITRINA_DATA", "directory holding the SQLite database (created if missing)",
                Kind::string, 1, 4096, set_str(&Config::data_dir)});
-  s.push_back({"io_threads", "VITRINA_IO_THREADS", "threads running network I/O", Kind::integer, 1, 256,
+  s.push_back({"io_threads", "VITRINA_IO_THREADS", "threads running network I/O (default: one per core)", Kind::integer, 1, 256,
                set_int(&Config::io_threads)});
   s.push_back({"http.header_limit", "VITRINA_HTTP_HEADER_LIMIT",
                "largest request line plus headers, bytes (431 beyond)", Kind::integer, 1024, 1 << 20,
