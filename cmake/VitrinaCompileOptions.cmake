@@ -4,7 +4,9 @@ target_compile_options(vitrina_compile_options INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
   -Woverloaded-virtual -Wimplicit-fallthrough
   # Designated initializers that leave members at their defaults are intended.
-  -Wno-missing-field-initializers)
+  -Wno-missing-field-initializers
+  # GCC 12 misreads Asio's recycling allocator for coroutine frames as a new/delete mismatch.
+  $<$<CXX_COMPILER_ID:GNU>:-Wno-mismatched-new-delete>)
 if(VITRINA_WERROR)
   target_compile_options(vitrina_compile_options INTERFACE -Werror)
 endif()

@@ -48,9 +48,8 @@ protocol::Result<void> mount_static(http::Router& router, const std::string& dir
       .num("files", static_cast<std::int64_t>((*files)->file_count()))
       .emit();
   const std::string pattern = prefix + "*";
-  router.get(pattern, [files = *files, prefix](const http::Request& req, http::Context&) {
-    auto split = http::split_target(req.target());
-    return files->serve(req, std::string_view(split->first).substr(prefix.size()));
+  router.get(pattern, [files = *files, skip = prefix.size()](const http::Request& req, http::Context& ctx) {
+    return files->serve(req, std::string_view(ctx.path).substr(skip));
   });
   return {};
 }
@@ -108,7 +107,8 @@ int serve(const config::Config& config) {
   }
 
   net::io_context ioc(static_cast<int>(config.io_threads));
-  http::Server server(ioc, {.limits = config.http, .log_requests = config.log_requests}, router);
+  http::Server server(
+      ioc, {.limits = config.http, .log_requests = config.log_requests, .io_threads = config.io_threads}, router);
   auto endpoint = server.listen(config.listen_host, config.listen_port);
   if (!endpoint) {
     log::error("cannot listen").str("error", endpoint.error().message).emit();

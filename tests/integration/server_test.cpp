@@ -26,7 +26,7 @@ TEST(Server, LogsOneJsonLinePerRequestWithItsId) {
   const std::string response = server.get("/healthz?token=secret-value");
   ASSERT_EQ(status_of(response), 200);
   const std::string rid = header_of(response, "X-Request-Id");
-  ASSERT_EQ(rid.size(), 16u);
+  ASSERT_EQ(rid.size(), 15u);
   ASSERT_TRUE(server.process().wait_for_output("\"rid\":\"" + rid + "\"", 5s)) << server.process().output();
   const std::string out = server.process().output();
   const auto line_start = out.rfind('\n', out.find("\"rid\":\"" + rid + "\"")) + 1;

@@ -25,6 +25,10 @@ struct Response {
   std::string owned;
   std::shared_ptr<const void> keep_alive;
   std::string_view body;  // points into `owned` or into what `keep_alive` holds
+  // Header lines prepared once for responses that never change (static files), each ending in
+  // CRLF, Content-Length included. When set, `head` contributes only the status, and the
+  // server adds Date, X-Request-Id and Connection.
+  std::shared_ptr<const std::string> raw_fields;
 
   Response() = default;
   Response(Response&& other) noexcept { *this = std::move(other); }
@@ -33,13 +37,17 @@ struct Response {
   Response& operator=(const Response&) = delete;
 
   void set_body(std::string text);
+  /// A header's value from `head` or `raw_fields` (name compared case-insensitively), or "".
+  std::string_view header(std::string_view name) const;
   void set_shared_body(std::shared_ptr<const void> owner, std::string_view bytes);
 };
 
 /// What the server knows about the request besides the message itself.
 struct Context {
   std::string request_id;
+  std::string path;  // the decoded path, dot segments refused (see split_target)
   std::map<std::string, std::string, std::less<>> params;  // from "{name}" route segments
+  std::string remote_address;  // the client's IP address, when the session fills it in
 };
 
 Response make_response(Status status, std::string body, std::string_view content_type);

@@ -10,6 +10,7 @@ Response& Response::operator=(Response&& other) noexcept {
   const bool body_is_owned = other.body.data() == other.owned.data() && !other.owned.empty();
   owned = std::move(other.owned);
   keep_alive = std::move(other.keep_alive);
+  raw_fields = std::move(other.raw_fields);
   // A moved std::string may keep its small buffer in place: re-point the view at our copy.
   body = body_is_owned ? std::string_view(owned) : other.body;
   other.body = {};
@@ -20,6 +21,35 @@ void Response::set_body(std::string text) {
   owned = std::move(text);
   keep_alive.reset();
   body = owned;
+}
+
+std::string_view Response::header(std::string_view name) const {
+  const auto same = [](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+      if (lower(a[i]) != lower(b[i])) return false;
+    }
+    return true;
+  };
+  for (const auto& f : head) {
+    if (same(f.name_string(), name)) return f.value();
+  }
+  if (!raw_fields) return {};
+  std::string_view rest = *raw_fields;
+  while (!rest.empty()) {
+    const auto eol = rest.find("\r\n");
+    const std::string_view line = rest.substr(0, eol);
+    const auto colon = line.find(':');
+    if (colon != std::string_view::npos && same(line.substr(0, colon), name)) {
+      std::string_view value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+      return value;
+    }
+    if (eol == std::string_view::npos) break;
+    rest.remove_prefix(eol + 2);
+  }
+  return {};
 }
 
 void Response::set_shared_body(std::shared_ptr<const void> owner, std::string_view bytes) {

@@ -23,7 +23,10 @@ net::awaitable<void> accept_loop(std::shared_ptr<Server::State> state, net::io_c
       state->gate.expires_after(std::chrono::seconds(1));
       co_await state->gate.async_wait(use_tuple);
     }
-    auto [ec, socket] = co_await state->acceptor.async_accept(net::make_strand(ioc), use_tuple);
+    const net::any_io_executor executor = state->options.io_threads > 1
+                                              ? net::any_io_executor(net::make_strand(ioc))
+                                              : net::any_io_executor(ioc.get_executor());
+    auto [ec, socket] = co_await state->acceptor.async_accept(executor, use_tuple);
     if (ec == net::error::operation_aborted || state->stopping) co_return;
     if (ec) {
       // Typically EMFILE: back off briefly rather than spin on a failing accept.
@@ -36,7 +39,6 @@ net::awaitable<void> accept_loop(std::shared_ptr<Server::State> state, net::io_c
     socket.set_option(tcp::no_delay(true), ignored);
     auto conn = std::make_shared<Connection>(std::move(socket));
     state->add(conn);
-    auto executor = conn->stream.get_executor();
     net::co_spawn(executor, run_session(state, std::move(conn)), net::detached);
   }
 }

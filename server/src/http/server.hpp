@@ -18,6 +18,8 @@ namespace vitrina::http {
 struct ServerOptions {
   config::HttpLimits limits;
   bool log_requests = true;
+  // With one I/O thread, connections need no strands: everything already runs in order.
+  std::uint32_t io_threads = 1;
 };
 
 class Server {

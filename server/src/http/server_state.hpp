@@ -19,7 +19,8 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 
-// One accepted connection. Everything in it is touched only on its stream's strand.
+// One accepted connection. Everything in it is touched only on its stream's executor (a strand
+// when there are several I/O threads).
 struct Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)), deadline(stream.get_executor()) {}
   beast::tcp_stream stream;
@@ -28,6 +29,7 @@ struct Connection {
   net::steady_timer deadline;
   bool idle = true;       // waiting for the first byte of a request
   bool timed_out = false; // the deadline cancelled the current read
+  std::string head;       // reused to write prepared responses
 };
 
 struct Server::State {

@@ -10,6 +10,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <optional>
@@ -35,13 +36,16 @@ std::string request_id_for(const Request& req) {
           std::string_view::npos) {
     return std::string(given);
   }
+  // 15 characters of [0-9a-z] (~77 bits): unique enough to find a line, and short enough to
+  // live in std::string's inline buffer.
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(16, '0');
+  static constexpr char kAlphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string id(15, '0');
   auto bits = rng();
-  for (auto& c : id) {
-    c = kHex[bits & 0xF];
-    bits >>= 4;
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    if (i == 12) bits = rng();
+    id[i] = kAlphabet[bits % 36];
+    bits /= 36;
   }
   return id;
 }
@@ -103,7 +107,8 @@ net::awaitable<Response> dispatch(const Server::State& state, const Request& req
   if (!split) {
     co_return make_problem(Status::bad_request, "malformed", "Malformed request", split.error().message, "target");
   }
-  const auto match = state.router->match(req.method_string(), split->first, ctx);
+  ctx.path = std::move(split->first);
+  const auto match = state.router->match(req.method_string(), ctx.path, ctx);
   try {
     if (match.sync != nullptr) co_return (*match.sync)(req, ctx);
     if (match.async != nullptr) co_return co_await (*match.async)(req, ctx);
@@ -124,13 +129,44 @@ net::awaitable<std::pair<boost::system::error_code, std::size_t>> send(Connectio
                                                                         Response& res, unsigned version,
                                                                         bool keep_alive, bool head_only,
                                                                         std::string_view rid) {
+  const auto status_code = res.head.result_int();
+  const bool no_body = status_code == 204 || status_code == 304 || (status_code >= 100 && status_code < 200);
+  if (res.raw_fields) {
+    // Prepared headers: one gather write of status line, fixed fields, per-request fields, body.
+    std::string& head = conn.head;
+    head.clear();
+    head += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    head += std::to_string(status_code);
+    head += ' ';
+    head += bhttp::obsolete_reason(res.head.result());
+    head += "\r\n";
+    head += *res.raw_fields;
+    head += "Date: ";
+    head += http_date();
+    head += "\r\n";
+    if (!rid.empty()) {
+      head += "X-Request-Id: ";
+      head += rid;
+      head += "\r\n";
+    }
+    if (version >= 11 && !keep_alive) head += "Connection: close\r\n";
+    if (version == 10 && keep_alive) head += "Connection: keep-alive\r\n";
+    head += "\r\n";
+    const bool with_body = !head_only && !no_body;
+    const std::array<net::const_buffer, 2> buffers{net::buffer(head),
+                                                   with_body ? net::buffer(res.body.data(), res.body.size())
+                                                             : net::const_buffer{}};
+    conn.stream.expires_after(std::chrono::milliseconds(state.options.limits.write_timeout_ms));
+    auto [ec, n] = co_await net::async_write(conn.stream, buffers, use_tuple);
+    co_return std::pair{ec, with_body ? res.body.size() : std::size_t{0}};
+  }
+
   bhttp::response<bhttp::span_body<const char>> msg{std::move(res.head)};
   msg.version(version);
   msg.keep_alive(keep_alive);
   msg.set(Field::date, http_date());
   if (!rid.empty()) msg.set("X-Request-Id", rid);
-  const auto status = msg.result_int();
-  const bool bodiless = status == 204 || status == 304 || (status >= 100 && status < 200);
+  const bool bodiless = no_body;
   if (!bodiless) {
     if (head_only) {
       msg.content_length(res.body.size());
@@ -183,26 +219,39 @@ net::awaitable<void> run_session(std::shared_ptr<Server::State> state, std::shar
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(limits.header_limit));
       parser.body_limit(limits.body_limit);
-      conn->stream.expires_never();
-      conn->timed_out = false;
-      conn->deadline.expires_after(std::chrono::milliseconds(limits.request_timeout_ms));
-      conn->deadline.async_wait([c = conn](boost::system::error_code tec) {
-        if (tec) return;
-        c->timed_out = true;
-        c->stream.socket().cancel(tec);
-      });
-      auto [ec, ignored_n] = co_await bhttp::async_read_header(conn->stream, buffer, parser, use_tuple);
-      if (!ec && !parser.is_done()) {
-        // Clients such as curl wait for this before sending a large body.
-        if (bhttp::token_list{parser.get()[Field::expect]}.exists("100-continue")) {
-          static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-          auto [wec, wn] = co_await net::async_write(conn->stream, net::buffer(kContinue), use_tuple);
-          ec = wec;
-        }
-        if (!ec) std::tie(ec, ignored_n) = co_await bhttp::async_read(conn->stream, buffer, parser, use_tuple);
+      // Most requests arrive whole in the first read: parse them from the buffer without
+      // arming a timer or another read.
+      boost::system::error_code ec;
+      parser.eager(true);
+      while (buffer.size() > 0 && !parser.is_done()) {
+        const auto used = parser.put(buffer.data(), ec);
+        buffer.consume(used);
+        if (ec == bhttp::error::need_more) ec = {};
+        if (ec || used == 0) break;
       }
-      conn->deadline.cancel();
-      if (ec == net::error::operation_aborted && conn->timed_out) ec = beast::error::timeout;
+      if (!ec && !parser.is_done()) {
+        conn->stream.expires_never();
+        conn->timed_out = false;
+        conn->deadline.expires_after(std::chrono::milliseconds(limits.request_timeout_ms));
+        conn->deadline.async_wait([c = conn](boost::system::error_code tec) {
+          if (tec) return;
+          c->timed_out = true;
+          c->stream.socket().cancel(tec);
+        });
+        if (!parser.is_header_done()) {
+          std::tie(ec, std::ignore) = co_await bhttp::async_read_header(conn->stream, buffer, parser, use_tuple);
+        }
+        if (!ec && !parser.is_done()) {
+          // Clients such as curl wait for this before sending a large body.
+          if (bhttp::token_list{parser.get()[Field::expect]}.exists("100-continue")) {
+            static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+            std::tie(ec, std::ignore) = co_await net::async_write(conn->stream, net::buffer(kContinue), use_tuple);
+          }
+          if (!ec) std::tie(ec, std::ignore) = co_await bhttp::async_read(conn->stream, buffer, parser, use_tuple);
+        }
+        conn->deadline.cancel();
+        if (ec == net::error::operation_aborted && conn->timed_out) ec = beast::error::timeout;
+      }
       if (ec) {
         auto problem = problem_for_read_error(ec);
         if (!problem) break;

@@ -153,6 +153,7 @@ protocol::Result<std::shared_ptr<const StaticFiles>> StaticFiles::load(const std
       *slot = Encoded{std::make_shared<const std::string>(std::move(encoded).value()),
                       file.identity.etag.substr(0, file.identity.etag.size() - 1) + suffix + "\""};
     }
+    out->prepare_fields(file);
     if (total > options.max_total_bytes) {
       return make_error("invalid", "static directory " + dir + " is larger than the static total limit", "static");
     }
@@ -162,11 +163,34 @@ protocol::Result<std::shared_ptr<const StaticFiles>> StaticFiles::load(const std
   return std::shared_ptr<const StaticFiles>(std::move(out));
 }
 
+void StaticFiles::prepare_fields(File& file) const {
+  const bool varies = file.gzip.has_value() || file.brotli.has_value();
+  const auto prepare = [&](Encoded& e, std::string_view coding) {
+    // Validators and caching headers go on both answers (RFC 9110 section 15.4.5).
+    std::string common = "ETag: " + e.etag + "\r\nCache-Control: " + file.cache_control + "\r\n";
+    if (varies) common += "Vary: Accept-Encoding\r\n";
+    if (options_.cross_origin) {
+      common += "Access-Control-Allow-Origin: *\r\nCross-Origin-Resource-Policy: cross-origin\r\n";
+    }
+    std::string ok = "Content-Type: " + std::string(file.content_type) + "\r\nContent-Length: " +
+                     std::to_string(e.bytes->size()) + "\r\n" + common + "X-Content-Type-Options: nosniff\r\n";
+    if (!coding.empty()) ok += "Content-Encoding: " + std::string(coding) + "\r\n";
+    e.fields_ok = std::make_shared<const std::string>(std::move(ok));
+    e.fields_not_modified = std::make_shared<const std::string>(std::move(common));
+  };
+  prepare(file.identity, "");
+  if (file.gzip) prepare(*file.gzip, "gzip");
+  if (file.brotli) prepare(*file.brotli, "br");
+}
+
 Response StaticFiles::serve(const Request& req, std::string_view path) const {
-  std::string key(path);
-  while (!key.empty() && key.front() == '/') key.erase(0, 1);
-  if (options_.index_html && (key.empty() || key.back() == '/')) key += "index.html";
-  const auto it = files_.find(key);
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  auto it = files_.end();
+  if (options_.index_html && (path.empty() || path.back() == '/')) {
+    it = files_.find(std::string(path) + "index.html");
+  } else {
+    it = files_.find(path);
+  }
   if (it == files_.end()) return make_problem(Status::not_found, "not-found", "Not found");
   const File& file = it->second;
 
@@ -175,22 +199,14 @@ Response StaticFiles::serve(const Request& req, std::string_view path) const {
   const Encoded& chosen = coding == "br" ? *file.brotli : coding == "gzip" ? *file.gzip : file.identity;
 
   Response r;
-  r.head.set(Field::etag, chosen.etag);
-  r.head.set(Field::cache_control, file.cache_control);
-  if (file.gzip || file.brotli) r.head.set(Field::vary, "Accept-Encoding");
-  if (options_.cross_origin) {
-    r.head.set(Field::access_control_allow_origin, "*");
-    r.head.set("Cross-Origin-Resource-Policy", "cross-origin");
-  }
   const auto inm = req[Field::if_none_match];
   if (!inm.empty() && etag_matches(inm, chosen.etag)) {
     r.head.result(Status::not_modified);
+    r.raw_fields = chosen.fields_not_modified;
     return r;
   }
   r.head.result(Status::ok);
-  r.head.set(Field::content_type, file.content_type);
-  r.head.set("X-Content-Type-Options", "nosniff");
-  if (!coding.empty()) r.head.set(Field::content_encoding, coding);
+  r.raw_fields = chosen.fields_ok;
   r.set_shared_body(chosen.bytes, *chosen.bytes);
   return r;
 }

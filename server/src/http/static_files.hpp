@@ -36,6 +36,9 @@ class StaticFiles {
   struct Encoded {
     std::shared_ptr<const std::string> bytes;
     std::string etag;
+    // The complete header lines of the 200 and 304 answers, built once at load.
+    std::shared_ptr<const std::string> fields_ok;
+    std::shared_ptr<const std::string> fields_not_modified;
   };
   struct File {
     std::string_view content_type;
@@ -45,8 +48,16 @@ class StaticFiles {
     std::optional<Encoded> brotli;
   };
 
+  void prepare_fields(File& file) const;
+
+  // Transparent, so a request path (a string_view) is looked up without a copy.
+  struct PathHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+
   StaticOptions options_;
-  std::unordered_map<std::string, File> files_;
+  std::unordered_map<std::string, File, PathHash, std::equal_to<>> files_;
 };
 
 /// Which encoding to send given an Accept-Encoding header: "br", "gzip" or "" (identity).

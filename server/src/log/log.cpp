@@ -18,6 +18,10 @@ namespace {
 // Lines beyond this many pending bytes are dropped (and counted) rather than letting a stuck
 // stderr grow memory without bound.
 constexpr std::size_t kMaxPendingBytes = 16u << 20;
+// The writer is not woken per line: waking it costs the emitting thread two context switches.
+// It writes what has gathered every kWriteInterval, or sooner once kWakeBytes are pending.
+constexpr auto kWriteInterval = std::chrono::milliseconds(20);
+constexpr std::size_t kWakeBytes = 64u << 10;
 
 std::atomic<int> g_level{static_cast<int>(Level::info)};
 
@@ -39,16 +43,21 @@ class Writer {
       ++dropped_;
       return;
     }
+    // Wake the writer only from its idle sleep or when a batch is large; under load it is
+    // already on its way.
+    const bool wake = sleeping_ || (pending_bytes_ < kWakeBytes && pending_bytes_ + line.size() >= kWakeBytes);
+    sleeping_ = false;
     pending_bytes_ += line.size();
     pending_.push_back(std::move(line));
-    const bool wake = pending_.size() == 1;
     lock.unlock();
-    if (wake) cv_.notify_all();
+    if (wake) cv_.notify_one();
   }
 
   void flush() {
     std::unique_lock lock(mu_);
     const std::uint64_t target = pushed_generation();
+    flush_requested_ = true;
+    cv_.notify_one();
     flushed_cv_.wait(lock, [&] { return written_ >= target || stop_; });
   }
 
@@ -62,8 +71,16 @@ class Writer {
     std::string buffer;
     std::unique_lock lock(mu_);
     for (;;) {
-      cv_.wait(lock, [&] { return stop_ || !pending_.empty(); });
+      if (pending_.empty() && !stop_) {
+        sleeping_ = true;
+        cv_.wait(lock, [&] { return stop_ || !pending_.empty(); });
+        sleeping_ = false;
+      }
       if (pending_.empty() && stop_) break;
+      // Let lines gather for a moment unless someone is waiting for them.
+      cv_.wait_for(lock, kWriteInterval,
+                   [&] { return stop_ || flush_requested_ || pending_bytes_ >= kWakeBytes; });
+      flush_requested_ = false;
       batch.swap(pending_);
       pending_bytes_ = 0;
       in_flight_ = batch.size();
@@ -108,6 +125,8 @@ class Writer {
   std::uint64_t written_ = 0;
   std::size_t in_flight_ = 0;
   bool stop_ = false;
+  bool flush_requested_ = false;
+  bool sleeping_ = false;  // the writer waits for a first line, with no timeout
   std::atomic<int> fd_{2};
   std::thread thread_;
 };
@@ -128,7 +147,7 @@ const char* level_name(Level level) {
 }
 
 // RFC 3339 UTC with milliseconds; the seconds part is cached per thread.
-void append_timestamp(std::string& out) {
+std::string_view format_timestamp(char (&buf)[48]) {
   using namespace std::chrono;
   const auto now = system_clock::now();
   const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count();
@@ -141,9 +160,8 @@ void append_timestamp(std::string& out) {
     std::strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &tm);
     cached_secs = secs;
   }
-  char buf[48];
   const int n = std::snprintf(buf, sizeof buf, "%s.%03dZ", cached, static_cast<int>(ms % 1000));
-  out.append(buf, static_cast<std::size_t>(n));
+  return {buf, static_cast<std::size_t>(n)};
 }
 
 }  // namespace
@@ -164,9 +182,8 @@ void flush() { writer().flush(); }
 
 Line::Line(Level level, std::string_view msg) : on_(enabled(level)) {
   if (!on_) return;
-  std::string ts;
-  append_timestamp(ts);
-  w_.begin_object().key("ts").value(ts).key("level").value(level_name(level)).key("msg").value(msg);
+  char ts[48];
+  w_.begin_object().key("ts").value(format_timestamp(ts)).key("level").value(level_name(level)).key("msg").value(msg);
 }
 
 Line& Line::str(std::string_view key, std::string_view value) {
