@@ -182,6 +182,7 @@ void flush() { writer().flush(); }
 
 Line::Line(Level level, std::string_view msg) : on_(enabled(level)) {
   if (!on_) return;
+  w_.reserve(256);  // a request line fits; grows only for long messages
   char ts[48];
   w_.begin_object().key("ts").value(format_timestamp(ts)).key("level").value(level_name(level)).key("msg").value(msg);
 }

@@ -35,6 +35,9 @@ class JsonWriter {
   /// Inserts already-serialised JSON as a value, unchanged.
   JsonWriter& raw(std::string_view json);
 
+  /// Reserves room for `bytes` of output, to write a line without regrowing.
+  void reserve(std::size_t bytes) { out_.reserve(bytes); }
+
   const std::string& str() const& { return out_; }
   std::string str() && { return std::move(out_); }
 
