@@ -11,6 +11,8 @@
 #include <thread>
 
 #include "auth/keys.hpp"
+#include "http/blocking_pool.hpp"
+#include "http/console_routes.hpp"
 #include "http/health.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
@@ -80,8 +82,11 @@ int serve(const config::Config& config) {
   }
   std::unique_ptr<store::Store> store = std::move(opened).value();
 
+  // Argon2id verification for sign-in: two threads, at most 32 sign-ins waiting (then 503).
+  http::BlockingPool cpu_pool(2, 32);
   auto router = std::make_shared<http::Router>();
   http::add_health_routes(*router, *store);
+  http::add_console_routes(*router, *store, cpu_pool, config.console);
 
   std::string widget_dir = config.widget_dir;
   if (widget_dir.empty()) widget_dir = default_widget_dir();

@@ -139,5 +139,22 @@ TEST(Config, EveryKeyHasAnEnvironmentVariable) {
   }
 }
 
+TEST(Config, ConsoleKeysHaveDefaultsAndBounds) {
+  auto defaults = load({});
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->console.session_ttl_ms, 12u * 60 * 60 * 1000);
+  EXPECT_FALSE(defaults->console.secure_cookies);
+
+  auto set = load({.env = {{"VITRINA_CONSOLE_SECURE_COOKIES", "true"}},
+                   .flags = {{"console.session_ttl_ms", "1000"}}});
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->console.session_ttl_ms, 1000u);
+  EXPECT_TRUE(set->console.secure_cookies);
+
+  auto too_short = load({.flags = {{"console.session_ttl_ms", "999"}}});
+  ASSERT_FALSE(too_short);
+  EXPECT_EQ(too_short.error().field, "console.session_ttl_ms");
+}
+
 }  // namespace
 }  // namespace vitrina::config

@@ -49,6 +49,18 @@ TEST(Router, WildcardMatchesEverythingBelowAndEarlierRoutesWin) {
   EXPECT_EQ((*deep.sync)(Request{}, ctx).owned, "static");
 }
 
+TEST(Router, ApiPathUnderAMountAnswers405NotTheMount) {
+  Router r;
+  r.post("/v1/console/login", [](const Request&, Context&) { return ok_with("login"); });
+  r.get("/v1/*", [](const Request&, Context&) { return ok_with("static"); });
+  Context ctx;
+  auto m = r.match("GET", "/v1/console/login", ctx);
+  EXPECT_EQ(m.sync, nullptr);
+  EXPECT_EQ(m.allow, "POST");
+  EXPECT_NE(r.match("GET", "/v1/vitrina.js", ctx).sync, nullptr);
+  EXPECT_NE(r.match("POST", "/v1/console/login", ctx).sync, nullptr);
+}
+
 TEST(SplitTarget, DecodesPathAndKeepsQuery) {
   auto s = split_target("/v1/a%20b?x=1");
   ASSERT_TRUE(s);

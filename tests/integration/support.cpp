@@ -38,9 +38,12 @@ void TempDir::write(const std::string& relative, const std::string& bytes) const
   std::ofstream(p, std::ios::binary) << bytes;
 }
 
-ServerProcess::ServerProcess(std::vector<std::string> args, std::map<std::string, std::string> env) {
+ServerProcess::ServerProcess(std::vector<std::string> args, std::map<std::string, std::string> env,
+                             const std::string& input) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  int in_fds[2] = {-1, -1};
+  if (!input.empty() && ::pipe2(in_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string entry(*e);
@@ -61,12 +64,19 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::map<std::string
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
+    if (in_fds[0] >= 0) ::dup2(in_fds[0], 0);
     ::dup2(fds[1], 1);
     ::dup2(fds[1], 2);
     ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   ::close(fds[1]);
+  if (in_fds[0] >= 0) {
+    // Small inputs only (a password line): they fit the pipe buffer, so this cannot block.
+    ::close(in_fds[0]);
+    [[maybe_unused]] const auto written = ::write(in_fds[1], input.data(), input.size());
+    ::close(in_fds[1]);
+  }
   out_fd_ = fds[0];
   reader_ = std::thread([this] {
     char buf[4096];
@@ -147,6 +157,18 @@ RunResult run_server(std::vector<std::string> args, std::map<std::string, std::s
     code = p.wait_exit(5s);
   }
   // Let the reader drain what the child wrote before it exited.
+  p.wait_for_output("\n", 200ms);
+  return {code, p.output()};
+}
+
+RunResult run_server_with_input(std::vector<std::string> args, const std::string& input,
+                                std::chrono::milliseconds timeout) {
+  ServerProcess p(std::move(args), {}, input);
+  int code = p.wait_exit(timeout);
+  if (code < 0) {
+    p.send_signal(SIGKILL);
+    code = p.wait_exit(5s);
+  }
   p.wait_for_output("\n", 200ms);
   return {code, p.output()};
 }

@@ -35,8 +35,10 @@ class TempDir {
 class ServerProcess {
  public:
   /// Starts vitrina-server with `args` (plus `env` added to the inherited environment) and
-  /// collects its stdout and stderr.
-  ServerProcess(std::vector<std::string> args, std::map<std::string, std::string> env = {});
+  /// collects its stdout and stderr. A non-empty `input` is written to its standard input,
+  /// which is then closed; otherwise standard input is inherited.
+  ServerProcess(std::vector<std::string> args, std::map<std::string, std::string> env = {},
+                const std::string& input = {});
   ~ServerProcess();  // SIGKILL if still running
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -90,6 +92,9 @@ struct RunResult {
 };
 RunResult run_server(std::vector<std::string> args, std::map<std::string, std::string> env = {},
                      std::chrono::milliseconds timeout = 20s);
+/// Like run_server, with `input` on the command's standard input (e.g. --password-stdin).
+RunResult run_server_with_input(std::vector<std::string> args, const std::string& input,
+                                std::chrono::milliseconds timeout = 20s);
 
 /// A raw TCP exchange: sends `request` (possibly malformed), then reads until the server closes
 /// or `timeout` passes. Returns everything read.

@@ -36,6 +36,15 @@ bool verify_password(std::string_view hash, std::string_view password) {
   return crypto_pwhash_str_verify(stored.data(), password.data(), password.size()) == 0;
 }
 
+const std::string& dummy_password_hash() {
+  // A function-local static: hashed once, thread-safely, by whichever sign-in needs it first.
+  static const std::string hash = [] {
+    auto made = hash_password(generate_password(), kInteractiveCost);
+    return made ? std::move(*made) : std::string();
+  }();
+  return hash;
+}
+
 std::string generate_password() { return random_base62(kGeneratedPasswordLength); }
 
 }  // namespace vitrina::auth

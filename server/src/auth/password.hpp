@@ -31,6 +31,11 @@ Result<std::string> hash_password(std::string_view password,
 /// mismatch, never an error the caller could mistake for success.
 [[nodiscard]] bool verify_password(std::string_view hash, std::string_view password);
 
+/// An argon2id hash (interactive cost) of a random password nobody knows, made once on first
+/// use. Sign-in verifies against it when the e-mail is unknown, so that an unknown e-mail and a
+/// wrong password take the same time and cannot be told apart.
+const std::string& dummy_password_hash();
+
 /// 20 base62 characters (~119 bits), for operators created without a chosen password.
 std::string generate_password();
 

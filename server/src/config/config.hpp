@@ -24,6 +24,11 @@ struct HttpLimits {
   std::uint32_t max_connections = 10000;    // further accepts wait until some close
 };
 
+struct ConsoleSettings {
+  std::uint32_t session_ttl_ms = 12 * 60 * 60 * 1000;  // an operator stays signed in this long
+  bool secure_cookies = false;  // add Secure to the session cookie (serving over HTTPS)
+};
+
 struct Config {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 8080;
@@ -37,6 +42,7 @@ struct Config {
   bool log_requests = true;
   std::string store_engine = "sqlite";
   std::uint32_t store_max_batch = 512;
+  ConsoleSettings console;
 
   std::string listen() const;
 };

@@ -65,6 +65,15 @@ std::vector<Entry> build() {
                set_str(&Config::store_engine)});
   s.push_back({"store.max_batch", "VITRINA_STORE_MAX_BATCH", "most writes grouped into one commit",
                Kind::integer, 1, 100000, set_int(&Config::store_max_batch)});
+  s.push_back({"console.session_ttl_ms", "VITRINA_CONSOLE_SESSION_TTL_MS",
+               "how long an operator console sign-in lasts (the cookie's Max-Age)", Kind::integer, 1000,
+               30LL * 24 * 60 * 60 * 1000,
+               [](Config& c, const Value& v) {
+                 c.console.session_ttl_ms = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
+               }});
+  s.push_back({"console.secure_cookies", "VITRINA_CONSOLE_SECURE_COOKIES",
+               "mark the console session cookie Secure (set when clients reach the server over HTTPS)",
+               Kind::boolean, 0, 0, [](Config& c, const Value& v) { c.console.secure_cookies = std::get<bool>(v); }});
   return s;
 }
 

@@ -72,22 +72,31 @@ bool Router::matches(const Route& r, std::string_view path, Context* ctx) {
 
 Router::Match Router::match(std::string_view method, std::string_view path, Context& ctx) const {
   const std::string_view effective = method == "HEAD" ? std::string_view("GET") : method;
+  // A route written for this path beats a mount ("/*") that happens to cover it: a GET to a
+  // POST-only API path is a 405, not the static mount's 404.
+  const Route* chosen = nullptr;
+  for (bool wildcards : {false, true}) {
+    for (const auto& r : routes_) {
+      if (r.wildcard != wildcards || r.method != effective || !matches(r, path, nullptr)) continue;
+      chosen = &r;
+      break;
+    }
+    if (chosen != nullptr) break;
+    Match refused;
+    for (const auto& r : routes_) {
+      if (r.wildcard != wildcards || !matches(r, path, nullptr)) continue;
+      if (refused.allow.find(r.method) != std::string::npos) continue;
+      if (!refused.allow.empty()) refused.allow += ", ";
+      refused.allow += r.method;
+      if (r.method == "GET") refused.allow += ", HEAD";
+    }
+    if (!refused.allow.empty()) return refused;
+  }
   Match m;
-  for (const auto& r : routes_) {
-    if (r.method != effective) continue;
-    if (!matches(r, path, &ctx)) continue;
-    if (const auto* s = std::get_if<SyncHandler>(&r.handler)) m.sync = s;
-    else m.async = &std::get<AsyncHandler>(r.handler);
-    return m;
-  }
-  for (const auto& r : routes_) {
-    if (!matches(r, path, nullptr)) continue;
-    if (m.allow.find(r.method) != std::string::npos) continue;
-    if (!m.allow.empty()) m.allow += ", ";
-    m.allow += r.method;
-    if (r.method == "GET") m.allow += ", HEAD";
-  }
-  ctx.params.clear();
+  if (chosen == nullptr) return m;
+  matches(*chosen, path, &ctx);
+  if (const auto* s = std::get_if<SyncHandler>(&chosen->handler)) m.sync = s;
+  else m.async = &std::get<AsyncHandler>(chosen->handler);
   return m;
 }
 

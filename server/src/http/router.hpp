@@ -1,7 +1,8 @@
 #pragma once
 // Maps method + path to a handler. Patterns are literal segments and "{name}" captures
-// ("/v1/payments/{id}"); a pattern ending in "/*" matches everything below it. The first
-// matching route wins. A path that matches with another method gets 405 and an Allow header.
+// ("/v1/payments/{id}"); a pattern ending in "/*" matches everything below it. Routes without
+// "/*" are tried first, then mounts; within each, the first match wins. A path that matches
+// only with other methods gets 405 and an Allow header.
 
 #include <boost/asio/awaitable.hpp>
 #include <functional>

@@ -200,6 +200,9 @@ net::awaitable<void> close_gracefully(Connection& conn) {
 
 net::awaitable<void> run_session(std::shared_ptr<Server::State> state, std::shared_ptr<Connection> conn) {
   const auto& limits = state->options.limits;
+  boost::system::error_code endpoint_ec;
+  const auto remote = conn->stream.socket().remote_endpoint(endpoint_ec);
+  const std::string remote_address = endpoint_ec ? std::string() : remote.address().to_string();
   beast::flat_buffer buffer;
   bool graceful_close = false;
   try {
@@ -265,6 +268,7 @@ net::awaitable<void> run_session(std::shared_ptr<Server::State> state, std::shar
       Request req = parser.release();
       Context ctx;
       ctx.request_id = request_id_for(req);
+      ctx.remote_address = remote_address;
       Response res = co_await dispatch(*state, req, ctx);
       const unsigned status = res.head.result_int();
       const bool keep_alive = req.keep_alive() && !state->stopping;

@@ -59,4 +59,15 @@ Operator read_operator(const sqlite::Statement& row) {
   return op;
 }
 
+Session read_session(const sqlite::Statement& row) {
+  Session session;
+  session.token_hash = row.column_text(0);
+  session.operator_id = row.column_text(1);
+  session.site_id = row.column_text(2);
+  session.created_at = row.column_int(3);
+  session.expires_at = row.column_int(4);
+  session.user_agent = row.column_text(5);
+  return session;
+}
+
 }  // namespace vitrina::store

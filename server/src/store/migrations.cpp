@@ -41,6 +41,22 @@ CREATE TABLE operators (
   UNIQUE (site_id, email)
 ) STRICT;
 )sql"},
+    // Operator console sign-in. The token itself is never stored, only its BLAKE2b hash, so a
+    // copy of the database does not let anyone sign in. Logging in by e-mail alone needs the
+    // operators(email) index; pruning an operator's expired sessions needs the other.
+    Migration{2, R"sql(
+CREATE TABLE operator_sessions (
+  token_hash  TEXT PRIMARY KEY,
+  operator_id TEXT NOT NULL REFERENCES operators(id) ON DELETE CASCADE,
+  site_id     TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL,
+  user_agent  TEXT NOT NULL DEFAULT ''
+              CONSTRAINT user_agent CHECK (length(user_agent) <= 256)
+) STRICT;
+CREATE INDEX operator_sessions_by_operator ON operator_sessions (operator_id, expires_at);
+CREATE INDEX operators_by_email ON operators (email);
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

@@ -1,6 +1,7 @@
 // The SQLite implementation of Store: one writer thread (writer.hpp) for every write, a pool of
 // read-only connections (read_pool.hpp) for every read.
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <utility>
@@ -25,6 +26,11 @@ const std::string kSelectOperators = "SELECT " + std::string(kOperatorColumns) +
 const std::string kOperatorByEmail = kSelectOperators + "WHERE site_id = ? AND email = ?";
 const std::string kOperatorsOfSite =
     kSelectOperators + "WHERE site_id = ? ORDER BY created_at, email";
+const std::string kOperatorById = kSelectOperators + "WHERE id = ?";
+const std::string kOperatorsByEmail =
+    kSelectOperators + "WHERE email = ? ORDER BY created_at, site_id";
+const std::string kSessionByHash = "SELECT " + std::string(kSessionColumns) +
+                                   " FROM operator_sessions WHERE token_hash = ?";
 constexpr const char* kPing = "SELECT count(*) FROM schema_migrations";
 
 class SqliteStore final : public Store {
@@ -53,6 +59,12 @@ class SqliteStore final : public Store {
   }
   void insert_operator(Operator op, Done<Operator> done) override {
     writer_->submit(make_insert_operator(std::move(op), std::move(done)));
+  }
+  void insert_session(Session session, Done<Session> done) override {
+    writer_->submit(make_insert_session(std::move(session), std::move(done)));
+  }
+  void delete_session(std::string token_hash, Done<void> done) override {
+    writer_->submit(make_delete_session(std::move(token_hash), std::move(done)));
   }
 
   Result<std::optional<Site>> find_site_by_id(std::string_view id) override {
@@ -83,24 +95,52 @@ class SqliteStore final : public Store {
 
   Result<std::optional<Operator>> find_operator(std::string_view site_id,
                                                 std::string_view email) override {
-    auto lease = reads_->acquire();
-    auto stmt = lease->db.cached(kOperatorByEmail);
-    if (!stmt) return std::move(stmt).error();
-    sqlite::ScopedStatement scoped(**stmt);
-    scoped->bind(1, site_id);
-    scoped->bind(2, email);
-    auto row = scoped->step();
-    if (!row) return std::move(row).error();
-    if (!*row) return std::optional<Operator>{};
-    return std::optional<Operator>{read_operator(*scoped)};
+    auto found = select_operators(kOperatorByEmail, {site_id, email});
+    if (!found) return std::move(found).error();
+    if (found->empty()) return std::optional<Operator>{};
+    return std::optional<Operator>{std::move(found->front())};
   }
 
   Result<std::vector<Operator>> list_operators(std::string_view site_id) override {
+    return select_operators(kOperatorsOfSite, {site_id});
+  }
+
+  Result<std::optional<Operator>> find_operator_by_id(std::string_view id) override {
+    auto found = select_operators(kOperatorById, {id});
+    if (!found) return std::move(found).error();
+    if (found->empty()) return std::optional<Operator>{};
+    return std::optional<Operator>{std::move(found->front())};
+  }
+
+  Result<std::vector<Operator>> find_operators_by_email(std::string_view email) override {
+    return select_operators(kOperatorsByEmail, {email});
+  }
+
+  Result<std::optional<Session>> find_session(std::string_view token_hash) override {
     auto lease = reads_->acquire();
-    auto stmt = lease->db.cached(kOperatorsOfSite);
+    auto stmt = lease->db.cached(kSessionByHash);
     if (!stmt) return std::move(stmt).error();
     sqlite::ScopedStatement scoped(**stmt);
-    scoped->bind(1, site_id);
+    scoped->bind(1, token_hash);
+    auto row = scoped->step();
+    if (!row) return std::move(row).error();
+    if (!*row) return std::optional<Session>{};
+    return std::optional<Session>{read_session(*scoped)};
+  }
+
+  void flush() override { writer_->flush(); }
+  void close() override { writer_->close(); }
+
+ private:
+  // Every operator row `sql` selects, its parameters bound in order.
+  Result<std::vector<Operator>> select_operators(const std::string& sql,
+                                                 std::initializer_list<std::string_view> params) {
+    auto lease = reads_->acquire();
+    auto stmt = lease->db.cached(sql);
+    if (!stmt) return std::move(stmt).error();
+    sqlite::ScopedStatement scoped(**stmt);
+    int index = 1;
+    for (auto param : params) scoped->bind(index++, param);
     std::vector<Operator> operators;
     for (;;) {
       auto row = scoped->step();
@@ -110,10 +150,6 @@ class SqliteStore final : public Store {
     }
   }
 
-  void flush() override { writer_->flush(); }
-  void close() override { writer_->close(); }
-
- private:
   Result<std::optional<Site>> find_site(const std::string& sql, std::string_view value) {
     auto lease = reads_->acquire();
     auto stmt = lease->db.cached(sql);

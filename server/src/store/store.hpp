@@ -46,6 +46,16 @@ struct Operator {
   std::int64_t created_at = 0;
 };
 
+/// A signed-in operator console. The cookie carries the token; the store knows only its hash.
+struct Session {
+  std::string token_hash;  // hex BLAKE2b-256 of the ses_… token
+  std::string operator_id;
+  std::string site_id;
+  std::int64_t created_at = 0;  // unix milliseconds
+  std::int64_t expires_at = 0;  // unix milliseconds; the session is refused from then on
+  std::string user_agent;       // at most 256 characters, for the operator's session list
+};
+
 template <class T>
 using Done = std::function<void(Result<T>)>;
 
@@ -62,6 +72,11 @@ class Store {
   virtual void update_site_secret(std::string site_id, std::string secret_hash,
                                   std::int64_t updated_at, Done<void> done) = 0;
   virtual void insert_operator(Operator op, Done<Operator> done) = 0;
+  /// Also removes the operator's sessions that expired by `session.created_at`, so the table
+  /// does not grow with every sign-in. "not_found" (field "operator_id") for an unknown operator.
+  virtual void insert_session(Session session, Done<Session> done) = 0;
+  /// "not_found" when no session has this hash (already signed out or expired and pruned).
+  virtual void delete_session(std::string token_hash, Done<void> done) = 0;
 
   // Reads.
   virtual Result<std::optional<Site>> find_site_by_id(std::string_view id) = 0;
@@ -71,6 +86,11 @@ class Store {
   virtual Result<std::optional<Operator>> find_operator(std::string_view site_id,
                                                         std::string_view email) = 0;
   virtual Result<std::vector<Operator>> list_operators(std::string_view site_id) = 0;
+  virtual Result<std::optional<Operator>> find_operator_by_id(std::string_view id) = 0;
+  /// Every operator with this (lower-cased) e-mail, on any site, oldest first.
+  virtual Result<std::vector<Operator>> find_operators_by_email(std::string_view email) = 0;
+  /// The session with this token hash, expired or not: the caller compares expires_at.
+  virtual Result<std::optional<Session>> find_session(std::string_view token_hash) = 0;
 
   /// Waits until every write submitted before this call has committed. Used at shutdown.
   virtual void flush() = 0;

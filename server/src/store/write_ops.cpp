@@ -16,6 +16,12 @@ constexpr const char* kUpdateSiteSecret =
 constexpr const char* kInsertOperator =
     "INSERT INTO operators (id, site_id, email, name, password_hash, role, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kPruneSessions =
+    "DELETE FROM operator_sessions WHERE operator_id = ? AND expires_at <= ?";
+constexpr const char* kInsertSession =
+    "INSERT INTO operator_sessions (token_hash, operator_id, site_id, created_at, expires_at, "
+    "user_agent) VALUES (?, ?, ?, ?, ?, ?)";
+constexpr const char* kDeleteSession = "DELETE FROM operator_sessions WHERE token_hash = ?";
 
 // Runs one cached statement; `bind` fills its parameters.
 template <class Bind>
@@ -124,6 +130,67 @@ class InsertOperator final : public WriteOp {
   Done<Operator> done_;
 };
 
+class InsertSession final : public WriteOp {
+ public:
+  InsertSession(Session session, Done<Session> done)
+      : session_(std::move(session)), done_(std::move(done)) {}
+
+  Result<void> apply(sqlite::Connection& db) override {
+    auto pruned = run_cached(db, kPruneSessions, [&](sqlite::Statement& s) {
+      s.bind(1, session_.operator_id);
+      s.bind(2, session_.created_at);
+    });
+    if (!pruned) return pruned;
+    auto r = run_cached(db, kInsertSession, [&](sqlite::Statement& s) {
+      s.bind(1, session_.token_hash);
+      s.bind(2, session_.operator_id);
+      s.bind(3, session_.site_id);
+      s.bind(4, session_.created_at);
+      s.bind(5, session_.expires_at);
+      s.bind(6, session_.user_agent);
+    });
+    if (!r && r.error().code == "not_found") {
+      return protocol::make_error(
+          "not_found", "no operator " + session_.operator_id + " on site " + session_.site_id,
+          "operator_id");
+    }
+    return r;
+  }
+
+  void complete(Result<void> outcome) override {
+    if (!done_) return;
+    if (!outcome) return done_(std::move(outcome).error());
+    done_(std::move(session_));
+  }
+
+ private:
+  Session session_;
+  Done<Session> done_;
+};
+
+class DeleteSession final : public WriteOp {
+ public:
+  DeleteSession(std::string token_hash, Done<void> done)
+      : token_hash_(std::move(token_hash)), done_(std::move(done)) {}
+
+  Result<void> apply(sqlite::Connection& db) override {
+    auto r = run_cached(db, kDeleteSession, [&](sqlite::Statement& s) { s.bind(1, token_hash_); });
+    if (!r) return r;
+    if (db.changes() == 0) {
+      return protocol::make_error("not_found", "no such session", "token_hash");
+    }
+    return {};
+  }
+
+  void complete(Result<void> outcome) override {
+    if (done_) done_(std::move(outcome));
+  }
+
+ private:
+  std::string token_hash_;
+  Done<void> done_;
+};
+
 }  // namespace
 
 std::unique_ptr<WriteOp> make_insert_site(Site site, Done<Site> done) {
@@ -138,6 +205,14 @@ std::unique_ptr<WriteOp> make_update_site_secret(std::string site_id, std::strin
 
 std::unique_ptr<WriteOp> make_insert_operator(Operator op, Done<Operator> done) {
   return std::make_unique<InsertOperator>(std::move(op), std::move(done));
+}
+
+std::unique_ptr<WriteOp> make_insert_session(Session session, Done<Session> done) {
+  return std::make_unique<InsertSession>(std::move(session), std::move(done));
+}
+
+std::unique_ptr<WriteOp> make_delete_session(std::string token_hash, Done<void> done) {
+  return std::make_unique<DeleteSession>(std::move(token_hash), std::move(done));
 }
 
 }  // namespace vitrina::store
