@@ -18,8 +18,8 @@ TEST(Mime, RecognisesContentHashedNames) {
   EXPECT_TRUE(is_content_hashed("widget.3f2a9c1d0e.wasm"));
   EXPECT_TRUE(is_content_hashed("assets/widget.deadbeef.js"));
   EXPECT_FALSE(is_content_hashed("vitrina.js"));
-  EXPECT_FALSE(is_content_hashed("widget.3f2a9c1.wasm"));      // too short
-  EXPECT_FALSE(is_content_hashed("widget.3F2A9C1D0E.wasm"));   // not lowercase hex
+  EXPECT_FALSE(is_content_hashed("widget.3f2a9c1.wasm"));        // too short
+  EXPECT_FALSE(is_content_hashed("widget.3F2A9C1D0E.wasm"));     // not lowercase hex
   EXPECT_FALSE(is_content_hashed("deadbeefcafe.dir/plain.js"));  // hash in a directory name only
 }
 

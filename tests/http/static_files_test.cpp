@@ -28,7 +28,9 @@ class StaticFilesTest : public ::testing::Test {
     fs::create_symlink("/etc/hostname", root_ / "escape.txt");
   }
   void TearDown() override { fs::remove_all(root_); }
-  void put(const std::string& name, const std::string& bytes) { std::ofstream(root_ / name, std::ios::binary) << bytes; }
+  void put(const std::string& name, const std::string& bytes) {
+    std::ofstream(root_ / name, std::ios::binary) << bytes;
+  }
 
   std::shared_ptr<const StaticFiles> load(StaticOptions o = {}) {
     auto f = StaticFiles::load(root_.string(), o);

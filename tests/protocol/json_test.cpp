@@ -32,7 +32,9 @@ TEST(JsonAppendString, EscapesHtmlSensitiveCharactersSoOutputIsScriptSafe) {
 }
 
 TEST(JsonAppendString, EscapesLineAndParagraphSeparators) {
-  EXPECT_EQ(as_json_string("a\xE2\x80\xA8" "b\xE2\x80\xA9"), R"("a\u2028b\u2029")");
+  EXPECT_EQ(as_json_string("a\xE2\x80\xA8"
+                           "b\xE2\x80\xA9"),
+            R"("a\u2028b\u2029")");
   // Neighbours of U+2028 are ordinary characters and pass through.
   EXPECT_EQ(as_json_string("\xE2\x80\xA7\xE2\x80\xAA"), "\"\xE2\x80\xA7\xE2\x80\xAA\"");
 }
@@ -43,13 +45,17 @@ TEST(JsonAppendString, KeepsValidMultibyteUtf8) {
 }
 
 TEST(JsonAppendString, ReplacesEachInvalidUtf8ByteWithReplacementCharacter) {
-  EXPECT_EQ(as_json_string("\x80"), R"("\ufffd")");                         // lone continuation
-  EXPECT_EQ(as_json_string("\xFF" "a"), R"("\ufffda")");                     // never valid
-  EXPECT_EQ(as_json_string("\xE2\x82" "a"), R"("\ufffd\ufffda")");           // truncated sequence
-  EXPECT_EQ(as_json_string("\xE2\x82"), R"("\ufffd\ufffd")");                // truncated at the end
-  EXPECT_EQ(as_json_string("\xC0\xAF"), R"("\ufffd\ufffd")");                // overlong '/'
-  EXPECT_EQ(as_json_string("\xE0\x80\xAF"), R"("\ufffd\ufffd\ufffd")");      // overlong, 3 bytes
-  EXPECT_EQ(as_json_string("\xED\xA0\x80"), R"("\ufffd\ufffd\ufffd")");      // UTF-16 surrogate
+  EXPECT_EQ(as_json_string("\x80"), R"("\ufffd")");  // lone continuation
+  EXPECT_EQ(as_json_string("\xFF"
+                           "a"),
+            R"("\ufffda")");  // never valid
+  EXPECT_EQ(as_json_string("\xE2\x82"
+                           "a"),
+            R"("\ufffd\ufffda")");                                                 // truncated sequence
+  EXPECT_EQ(as_json_string("\xE2\x82"), R"("\ufffd\ufffd")");                      // truncated at the end
+  EXPECT_EQ(as_json_string("\xC0\xAF"), R"("\ufffd\ufffd")");                      // overlong '/'
+  EXPECT_EQ(as_json_string("\xE0\x80\xAF"), R"("\ufffd\ufffd\ufffd")");            // overlong, 3 bytes
+  EXPECT_EQ(as_json_string("\xED\xA0\x80"), R"("\ufffd\ufffd\ufffd")");            // UTF-16 surrogate
   EXPECT_EQ(as_json_string("\xF4\x90\x80\x80"), R"("\ufffd\ufffd\ufffd\ufffd")");  // above U+10FFFF
   EXPECT_EQ(as_json_string("\xF0\x80\x80\x80"), R"("\ufffd\ufffd\ufffd\ufffd")");  // overlong, 4 bytes
 }
@@ -63,10 +69,23 @@ TEST(JsonAppendString, AppendsToExistingContent) {
 TEST(JsonWriter, InsertsCommasAcrossNestedObjectsAndArrays) {
   JsonWriter w;
   w.begin_object()
-      .key("a").value(1)
-      .key("b").begin_array().value("x").value(true).null().begin_object().end_object().end_array()
-      .key("c").begin_object().key("d").value(false).end_object()
-      .key("e").raw("[1,2]")
+      .key("a")
+      .value(1)
+      .key("b")
+      .begin_array()
+      .value("x")
+      .value(true)
+      .null()
+      .begin_object()
+      .end_object()
+      .end_array()
+      .key("c")
+      .begin_object()
+      .key("d")
+      .value(false)
+      .end_object()
+      .key("e")
+      .raw("[1,2]")
       .end_object();
   EXPECT_EQ(w.str(), R"({"a":1,"b":["x",true,null,{}],"c":{"d":false},"e":[1,2]})");
 }

@@ -156,8 +156,7 @@ TEST(ClientHealth, ReportsAServerErrorAsHttpStatusWithProblemDetail) {
   ASSERT_FALSE(health);
   EXPECT_EQ(health.error().code, "http_500");
   EXPECT_NE(health.error().message.find("500"), std::string::npos) << health.error().message;
-  EXPECT_NE(health.error().message.find("store unavailable"), std::string::npos)
-      << health.error().message;
+  EXPECT_NE(health.error().message.find("store unavailable"), std::string::npos) << health.error().message;
 }
 
 TEST(ClientHealth, NeverPutsTheSecretKeyInAnError) {
@@ -206,17 +205,15 @@ TEST(ClientHealth, ReportsTlsAgainstAPlainHttpServerAsTransportError) {
   TestServer ts;
   serve_ok(ts.server());
   ts.start();
-  const auto health =
-      Client(options_for("https://127.0.0.1:" + std::to_string(ts.port()))).health();
+  const auto health = Client(options_for("https://127.0.0.1:" + std::to_string(ts.port()))).health();
   ASSERT_FALSE(health);
   EXPECT_EQ(health.error().code, "transport");
 }
 
 TEST(ClientHealth, RejectsAnAnswerThatIsNotJson) {
   TestServer ts;
-  ts.server().Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("ok", "text/plain");
-  });
+  ts.server().Get("/healthz",
+                  [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
   ts.start();
   const auto health = Client(options_for(ts.base_url())).health();
   ASSERT_FALSE(health);
@@ -256,9 +253,7 @@ TEST(ClientHealth, DoesNotFollowRedirects) {
   TestServer ts;
   std::mutex mu;
   bool followed = false;
-  ts.server().Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    res.set_redirect("/elsewhere");
-  });
+  ts.server().Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/elsewhere"); });
   ts.server().Get("/elsewhere", [&](const httplib::Request&, httplib::Response& res) {
     const std::lock_guard lock(mu);
     followed = true;
@@ -279,12 +274,11 @@ TEST(ClientHealth, AbandonsAnAnswerLargerThanTheLimit) {
     res.set_content(big, "application/json");  // with Content-Length
   });
   ts.server().Get("/chunked/healthz", [&](const httplib::Request&, httplib::Response& res) {
-    res.set_chunked_content_provider("application/json",
-                                     [&](std::size_t, httplib::DataSink& sink) {
-                                       sink.write(big.data(), big.size());
-                                       sink.done();
-                                       return true;
-                                     });
+    res.set_chunked_content_provider("application/json", [&](std::size_t, httplib::DataSink& sink) {
+      sink.write(big.data(), big.size());
+      sink.done();
+      return true;
+    });
   });
   ts.start();
   for (const std::string& base : {ts.base_url(), ts.base_url() + "/chunked"}) {

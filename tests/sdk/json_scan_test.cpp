@@ -17,8 +17,7 @@ TEST(FindStringMember, FindsATopLevelString) {
   std::string v;
   EXPECT_EQ(scan(R"({"status":"ok"})", "status", &v), JsonScan::kFound);
   EXPECT_EQ(v, "ok");
-  EXPECT_EQ(scan(" \n{ \"a\" : [1, {\"b\": null}], \"status\" :\t\"ok\" } \r\n", "status", &v),
-            JsonScan::kFound);
+  EXPECT_EQ(scan(" \n{ \"a\" : [1, {\"b\": null}], \"status\" :\t\"ok\" } \r\n", "status", &v), JsonScan::kFound);
   EXPECT_EQ(v, "ok");
 }
 
@@ -54,8 +53,7 @@ TEST(FindStringMember, TakesTheFirstOfDuplicateNames) {
 }
 
 TEST(FindStringMember, AcceptsAllNumberForms) {
-  EXPECT_EQ(scan(R"({"n":[0,-0,1,-12,1.5,-0.25e+3,2E-2,1e9],"status":"ok"})", "status"),
-            JsonScan::kFound);
+  EXPECT_EQ(scan(R"({"n":[0,-0,1,-12,1.5,-0.25e+3,2E-2,1e9],"status":"ok"})", "status"), JsonScan::kFound);
 }
 
 TEST(FindStringMember, RejectsInvalidDocuments) {

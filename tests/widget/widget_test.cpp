@@ -21,8 +21,8 @@ TEST(Widget, MountsTheLauncherForAValidSiteKey) {
 }
 
 TEST(Widget, RefusesAMalformedSiteKeyAndTouchesNothing) {
-  for (std::string_view key : {"", "pk_short", "sk_0123456789ABCDEFGHIJabcd",
-                               "pk_0123456789ABCDEFGHIJab<d", "pk_0123456789ABCDEFGHIJabcde"}) {
+  for (std::string_view key :
+       {"", "pk_short", "sk_0123456789ABCDEFGHIJabcd", "pk_0123456789ABCDEFGHIJab<d", "pk_0123456789ABCDEFGHIJabcde"}) {
     FakeDom dom;
     Widget widget(dom);
     const auto mounted = widget.mount(key, "en");

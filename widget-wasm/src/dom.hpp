@@ -30,8 +30,7 @@ class Dom {
   virtual void set_attribute(NodeHandle node, std::string_view name, std::string_view value) = 0;
   virtual void append_child(NodeHandle parent, NodeHandle child) = 0;
   // Each time `event` fires on `node`, the module's vitrina_event(callback) is called.
-  virtual void add_event_listener(NodeHandle node, std::string_view event,
-                                  CallbackId callback) = 0;
+  virtual void add_event_listener(NodeHandle node, std::string_view event, CallbackId callback) = 0;
 };
 
 }  // namespace vitrina::widget

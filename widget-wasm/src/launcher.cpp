@@ -12,8 +12,7 @@ LauncherText launcher_text(Language language) noexcept {
   return {"Open chat", "Questions? Chat with us"};
 }
 
-Launcher Launcher::mount(Dom& dom, NodeHandle parent, Language language,
-                         CallbackId click_callback) {
+Launcher Launcher::mount(Dom& dom, NodeHandle parent, Language language, CallbackId click_callback) {
   const LauncherText text = launcher_text(language);
 
   const NodeHandle button = dom.create_element("button");

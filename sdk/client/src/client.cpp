@@ -35,8 +35,7 @@ std::optional<protocol::Error> validate(const ClientOptions& o) {
   using std::chrono::milliseconds;
   if (!o.secret_key.empty() && !protocol::is_secret_key(o.secret_key)) {
     // The message must not echo the key: it may be a real secret pasted into the wrong field.
-    return make_error("invalid_options",
-                      "secret_key is not a site secret key (sk_ followed by 43 base62 characters)",
+    return make_error("invalid_options", "secret_key is not a site secret key (sk_ followed by 43 base62 characters)",
                       "secret_key");
   }
   if (o.connect_timeout <= milliseconds::zero()) {
@@ -49,18 +48,15 @@ std::optional<protocol::Error> validate(const ClientOptions& o) {
     return make_error("invalid_options", "write_timeout must be positive", "write_timeout");
   }
   if (!is_header_safe(o.user_agent)) {
-    return make_error("invalid_options", "user_agent may not contain control characters",
-                      "user_agent");
+    return make_error("invalid_options", "user_agent may not contain control characters", "user_agent");
   }
   if (o.max_response_bytes == 0) {
-    return make_error("invalid_options", "max_response_bytes must be positive",
-                      "max_response_bytes");
+    return make_error("invalid_options", "max_response_bytes must be positive", "max_response_bytes");
   }
   return std::nullopt;
 }
 
-std::unique_ptr<httplib::ClientImpl> make_transport(const std::string& scheme,
-                                                    const std::string& host, int port,
+std::unique_ptr<httplib::ClientImpl> make_transport(const std::string& scheme, const std::string& host, int port,
                                                     const ClientOptions& o) {
   std::unique_ptr<httplib::ClientImpl> cli;
   if (scheme == "https") {
@@ -84,18 +80,30 @@ std::unique_ptr<httplib::ClientImpl> make_transport(const std::string& scheme,
 // httplib's own names ("Connection", "Read") say little to someone reading a log.
 std::string_view describe(httplib::Error error) {
   switch (error) {
-    case httplib::Error::Connection: return "could not connect: refused, unreachable or unknown host";
-    case httplib::Error::ConnectionTimeout: return "connect timed out";
-    case httplib::Error::BindIPAddress: return "could not bind the local address";
-    case httplib::Error::Read: return "reading the answer failed or timed out";
-    case httplib::Error::Write: return "sending the request failed or timed out";
-    case httplib::Error::SSLConnection: return "TLS handshake failed";
-    case httplib::Error::SSLLoadingCerts: return "could not load the CA certificates";
-    case httplib::Error::SSLServerVerification: return "the server's certificate is not trusted";
-    case httplib::Error::Compression: return "could not decompress the answer";
-    case httplib::Error::ExceedRedirectCount: return "too many redirects";
-    case httplib::Error::Canceled: return "canceled";
-    default: return "transport error";
+    case httplib::Error::Connection:
+      return "could not connect: refused, unreachable or unknown host";
+    case httplib::Error::ConnectionTimeout:
+      return "connect timed out";
+    case httplib::Error::BindIPAddress:
+      return "could not bind the local address";
+    case httplib::Error::Read:
+      return "reading the answer failed or timed out";
+    case httplib::Error::Write:
+      return "sending the request failed or timed out";
+    case httplib::Error::SSLConnection:
+      return "TLS handshake failed";
+    case httplib::Error::SSLLoadingCerts:
+      return "could not load the CA certificates";
+    case httplib::Error::SSLServerVerification:
+      return "the server's certificate is not trusted";
+    case httplib::Error::Compression:
+      return "could not decompress the answer";
+    case httplib::Error::ExceedRedirectCount:
+      return "too many redirects";
+    case httplib::Error::Canceled:
+      return "canceled";
+    default:
+      return "transport error";
   }
 }
 
@@ -133,11 +141,9 @@ protocol::Result<Health> Client::health() const {
     case detail::JsonScan::kFound:
       return health;
     case detail::JsonScan::kAbsent:
-      return make_error("invalid_response", "GET /healthz: the answer has no \"status\"",
-                        "status");
+      return make_error("invalid_response", "GET /healthz: the answer has no \"status\"", "status");
     case detail::JsonScan::kNotString:
-      return make_error("invalid_response", "GET /healthz: \"status\" is not a string",
-                        "status");
+      return make_error("invalid_response", "GET /healthz: \"status\" is not a string", "status");
     case detail::JsonScan::kInvalid:
       break;
   }
@@ -145,8 +151,7 @@ protocol::Result<Health> Client::health() const {
 }
 
 protocol::Result<Client::Response> Client::request(std::string_view method, std::string_view path,
-                                                   std::string_view body,
-                                                   std::string_view content_type) const {
+                                                   std::string_view body, std::string_view content_type) const {
   if (options_error_) return *options_error_;
   const std::string what = std::string(method) + " " + std::string(path);
 
@@ -160,8 +165,7 @@ protocol::Result<Client::Response> Client::request(std::string_view method, std:
   }
   if (!body.empty() || !content_type.empty()) {
     req.body = std::string(body);
-    req.headers.emplace("Content-Type", content_type.empty() ? "application/json"
-                                                             : std::string(content_type));
+    req.headers.emplace("Content-Type", content_type.empty() ? "application/json" : std::string(content_type));
   }
 
   // The body is collected here rather than by httplib so that max_response_bytes holds for
@@ -191,8 +195,7 @@ protocol::Result<Client::Response> Client::request(std::string_view method, std:
   auto transport = make_transport(scheme_, host_, port_, options_);
   const httplib::Result result = transport->send(req);
   if (too_large) {
-    return make_error("response_too_large", what + ": the answer is larger than " +
-                                                std::to_string(limit) + " bytes");
+    return make_error("response_too_large", what + ": the answer is larger than " + std::to_string(limit) + " bytes");
   }
   if (!result) {
     std::string message = what + ": no answer from " + host_ + ":" + std::to_string(port_) + ": ";
@@ -204,10 +207,9 @@ protocol::Result<Client::Response> Client::request(std::string_view method, std:
   return out;
 }
 
-protocol::Error Client::http_error(std::string_view method, std::string_view path,
-                                   const Response& response) {
-  std::string message = std::string(method) + " " + std::string(path) +
-                        ": the server answered " + std::to_string(response.status);
+protocol::Error Client::http_error(std::string_view method, std::string_view path, const Response& response) {
+  std::string message =
+      std::string(method) + " " + std::string(path) + ": the server answered " + std::to_string(response.status);
   // RFC 9457: prefer the occurrence-specific detail, fall back to the problem type's title.
   if (response.content_type.starts_with("application/problem+json") ||
       response.content_type.starts_with("application/json")) {

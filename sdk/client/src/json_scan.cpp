@@ -35,8 +35,7 @@ class Reader {
   char peek() const noexcept { return pos_ < s_.size() ? s_[pos_] : '\0'; }
 
   void skip_ws() noexcept {
-    while (pos_ < s_.size() &&
-           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) {
+    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) {
       ++pos_;
     }
   }
@@ -62,14 +61,30 @@ class Reader {
       const char e = s_[pos_++];
       char simple = 0;
       switch (e) {
-        case '"': simple = '"'; break;
-        case '\\': simple = '\\'; break;
-        case '/': simple = '/'; break;
-        case 'b': simple = '\b'; break;
-        case 'f': simple = '\f'; break;
-        case 'n': simple = '\n'; break;
-        case 'r': simple = '\r'; break;
-        case 't': simple = '\t'; break;
+        case '"':
+          simple = '"';
+          break;
+        case '\\':
+          simple = '\\';
+          break;
+        case '/':
+          simple = '/';
+          break;
+        case 'b':
+          simple = '\b';
+          break;
+        case 'f':
+          simple = '\f';
+          break;
+        case 'n':
+          simple = '\n';
+          break;
+        case 'r':
+          simple = '\r';
+          break;
+        case 't':
+          simple = '\t';
+          break;
         case 'u': {
           std::uint32_t cp = 0;
           if (!hex4(&cp)) return false;
@@ -84,7 +99,8 @@ class Reader {
           if (out) append_utf8(*out, cp);
           continue;
         }
-        default: return false;
+        default:
+          return false;
       }
       if (out) out->push_back(simple);
     }
@@ -94,13 +110,20 @@ class Reader {
   bool value(int depth) {
     if (depth > kMaxJsonDepth) return false;
     switch (peek()) {
-      case '"': return string(nullptr);
-      case '{': return object(depth);
-      case '[': return array(depth);
-      case 't': return literal("true");
-      case 'f': return literal("false");
-      case 'n': return literal("null");
-      default: return number();
+      case '"':
+        return string(nullptr);
+      case '{':
+        return object(depth);
+      case '[':
+        return array(depth);
+      case 't':
+        return literal("true");
+      case 'f':
+        return literal("false");
+      case 'n':
+        return literal("null");
+      default:
+        return number();
     }
   }
 

@@ -45,9 +45,9 @@ struct Response {
 /// What the server knows about the request besides the message itself.
 struct Context {
   std::string request_id;
-  std::string path;  // the decoded path, dot segments refused (see split_target)
+  std::string path;                                        // the decoded path, dot segments refused (see split_target)
   std::map<std::string, std::string, std::less<>> params;  // from "{name}" route segments
-  std::string remote_address;  // the client's IP address, when the session fills it in
+  std::string remote_address;                              // the client's IP address, when the session fills it in
 };
 
 Response make_response(Status status, std::string body, std::string_view content_type);

@@ -74,9 +74,12 @@ Response make_problem(Status status, std::string_view type, std::string_view tit
                       std::string_view field) {
   protocol::JsonWriter w;
   w.begin_object()
-      .key("type").value("urn:vitrina:problem:" + std::string(type))
-      .key("title").value(title)
-      .key("status").value(static_cast<int>(status));
+      .key("type")
+      .value("urn:vitrina:problem:" + std::string(type))
+      .key("title")
+      .value(title)
+      .key("status")
+      .value(static_cast<int>(status));
   if (!detail.empty()) w.key("detail").value(detail);
   if (!field.empty()) w.key("field").value(field);
   w.end_object();

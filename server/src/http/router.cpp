@@ -95,8 +95,10 @@ Router::Match Router::match(std::string_view method, std::string_view path, Cont
   Match m;
   if (chosen == nullptr) return m;
   matches(*chosen, path, &ctx);
-  if (const auto* s = std::get_if<SyncHandler>(&chosen->handler)) m.sync = s;
-  else m.async = &std::get<AsyncHandler>(chosen->handler);
+  if (const auto* s = std::get_if<SyncHandler>(&chosen->handler))
+    m.sync = s;
+  else
+    m.async = &std::get<AsyncHandler>(chosen->handler);
   return m;
 }
 

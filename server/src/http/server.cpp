@@ -23,9 +23,8 @@ net::awaitable<void> accept_loop(std::shared_ptr<Server::State> state, net::io_c
       state->gate.expires_after(std::chrono::seconds(1));
       co_await state->gate.async_wait(use_tuple);
     }
-    const net::any_io_executor executor = state->options.io_threads > 1
-                                              ? net::any_io_executor(net::make_strand(ioc))
-                                              : net::any_io_executor(ioc.get_executor());
+    const net::any_io_executor executor = state->options.io_threads > 1 ? net::any_io_executor(net::make_strand(ioc))
+                                                                        : net::any_io_executor(ioc.get_executor());
     auto [ec, socket] = co_await state->acceptor.async_accept(executor, use_tuple);
     if (ec == net::error::operation_aborted || state->stopping) co_return;
     if (ec) {
@@ -117,9 +116,7 @@ protocol::Result<tcp::endpoint> Server::listen(const std::string& host, std::uin
   return acceptor.local_endpoint();
 }
 
-void Server::start() {
-  net::co_spawn(state_->accept_strand, accept_loop(state_, ioc_), net::detached);
-}
+void Server::start() { net::co_spawn(state_->accept_strand, accept_loop(state_, ioc_), net::detached); }
 
 void Server::shutdown(std::chrono::milliseconds grace, std::function<void()> done) {
   auto state = state_;

@@ -27,21 +27,25 @@ struct Connection {
   // The request timeout. tcp_stream's own timeout closes the socket, which would leave no way
   // to answer 408, so reading a request is bounded by this timer cancelling the read instead.
   net::steady_timer deadline;
-  bool idle = true;       // waiting for the first byte of a request
-  bool timed_out = false; // the deadline cancelled the current read
-  std::string head;       // reused to write prepared responses
+  bool idle = true;        // waiting for the first byte of a request
+  bool timed_out = false;  // the deadline cancelled the current read
+  std::string head;        // reused to write prepared responses
 };
 
 struct Server::State {
   State(net::io_context& ioc, ServerOptions o, std::shared_ptr<const Router> r)
-      : options(std::move(o)), router(std::move(r)), accept_strand(net::make_strand(ioc)),
-        acceptor(accept_strand), gate(accept_strand), grace_timer(accept_strand) {}
+      : options(std::move(o)),
+        router(std::move(r)),
+        accept_strand(net::make_strand(ioc)),
+        acceptor(accept_strand),
+        gate(accept_strand),
+        grace_timer(accept_strand) {}
 
   ServerOptions options;
   std::shared_ptr<const Router> router;
   net::strand<net::io_context::executor_type> accept_strand;
   tcp::acceptor acceptor;
-  net::steady_timer gate;  // the accept loop waits on it while at max_connections
+  net::steady_timer gate;         // the accept loop waits on it while at max_connections
   net::steady_timer grace_timer;  // ends the shutdown grace period
 
   std::atomic<bool> stopping{false};

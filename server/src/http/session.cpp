@@ -2,6 +2,7 @@
 // repeat while keep-alive holds. Malformed or oversized input ends the connection with a
 // problem response; nothing the network sends can crash the process.
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -10,13 +11,12 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <array>
 #include <chrono>
 #include <cmath>
-#include <optional>
-#include <tuple>
 #include <ctime>
+#include <optional>
 #include <random>
+#include <tuple>
 
 #include "http/server_state.hpp"
 #include "log/log.hpp"
@@ -72,12 +72,11 @@ std::optional<Response> problem_for_read_error(const boost::system::error_code& 
     return std::nullopt;
   }
   if (ec == beast::error::timeout) {
-    return make_problem(Status::request_timeout, "timeout", "Request timeout",
-                        "the request was not received in time");
+    return make_problem(Status::request_timeout, "timeout", "Request timeout", "the request was not received in time");
   }
   if (ec == bhttp::error::header_limit) {
-    return make_problem(Status::request_header_fields_too_large, "header-too-large",
-                        "Request header fields too large", "the request line and headers exceed the limit");
+    return make_problem(Status::request_header_fields_too_large, "header-too-large", "Request header fields too large",
+                        "the request line and headers exceed the limit");
   }
   if (ec == bhttp::error::body_limit) {
     return make_problem(Status::payload_too_large, "body-too-large", "Content too large",
@@ -126,9 +125,8 @@ net::awaitable<Response> dispatch(const Server::State& state, const Request& req
 
 // Sends `res`; returns the body bytes written, or an error.
 net::awaitable<std::pair<boost::system::error_code, std::size_t>> send(Connection& conn, const Server::State& state,
-                                                                        Response& res, unsigned version,
-                                                                        bool keep_alive, bool head_only,
-                                                                        std::string_view rid) {
+                                                                       Response& res, unsigned version, bool keep_alive,
+                                                                       bool head_only, std::string_view rid) {
   const auto status_code = res.head.result_int();
   const bool no_body = status_code == 204 || status_code == 304 || (status_code >= 100 && status_code < 200);
   if (res.raw_fields) {
@@ -153,9 +151,8 @@ net::awaitable<std::pair<boost::system::error_code, std::size_t>> send(Connectio
     if (version == 10 && keep_alive) head += "Connection: keep-alive\r\n";
     head += "\r\n";
     const bool with_body = !head_only && !no_body;
-    const std::array<net::const_buffer, 2> buffers{net::buffer(head),
-                                                   with_body ? net::buffer(res.body.data(), res.body.size())
-                                                             : net::const_buffer{}};
+    const std::array<net::const_buffer, 2> buffers{
+        net::buffer(head), with_body ? net::buffer(res.body.data(), res.body.size()) : net::const_buffer{}};
     conn.stream.expires_after(std::chrono::milliseconds(state.options.limits.write_timeout_ms));
     auto [ec, n] = co_await net::async_write(conn.stream, buffers, use_tuple);
     co_return std::pair{ec, with_body ? res.body.size() : std::size_t{0}};

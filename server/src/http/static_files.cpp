@@ -90,8 +90,10 @@ std::string_view choose_encoding(std::string_view accept_encoding, bool have_br,
       }
     }
     if (refused) return;
-    if (equals_ignore_case(coding, "br")) br = true;
-    else if (equals_ignore_case(coding, "gzip")) gzip = true;
+    if (equals_ignore_case(coding, "br"))
+      br = true;
+    else if (equals_ignore_case(coding, "gzip"))
+      gzip = true;
   });
   if (br && have_br) return "br";
   if (gzip && have_gzip) return "gzip";
@@ -172,8 +174,9 @@ void StaticFiles::prepare_fields(File& file) const {
     if (options_.cross_origin) {
       common += "Access-Control-Allow-Origin: *\r\nCross-Origin-Resource-Policy: cross-origin\r\n";
     }
-    std::string ok = "Content-Type: " + std::string(file.content_type) + "\r\nContent-Length: " +
-                     std::to_string(e.bytes->size()) + "\r\n" + common + "X-Content-Type-Options: nosniff\r\n";
+    std::string ok = "Content-Type: " + std::string(file.content_type) +
+                     "\r\nContent-Length: " + std::to_string(e.bytes->size()) + "\r\n" + common +
+                     "X-Content-Type-Options: nosniff\r\n";
     if (!coding.empty()) ok += "Content-Encoding: " + std::string(coding) + "\r\n";
     e.fields_ok = std::make_shared<const std::string>(std::move(ok));
     e.fields_not_modified = std::make_shared<const std::string>(std::move(common));

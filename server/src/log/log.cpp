@@ -78,8 +78,7 @@ class Writer {
       }
       if (pending_.empty() && stop_) break;
       // Let lines gather for a moment unless someone is waiting for them.
-      cv_.wait_for(lock, kWriteInterval,
-                   [&] { return stop_ || flush_requested_ || pending_bytes_ >= kWakeBytes; });
+      cv_.wait_for(lock, kWriteInterval, [&] { return stop_ || flush_requested_ || pending_bytes_ >= kWakeBytes; });
       flush_requested_ = false;
       batch.swap(pending_);
       pending_bytes_ = 0;
@@ -90,8 +89,7 @@ class Writer {
 
       buffer.clear();
       if (dropped > 0) {
-        buffer += "{\"level\":\"warn\",\"msg\":\"log lines dropped\",\"count\":" +
-                  std::to_string(dropped) + "}\n";
+        buffer += "{\"level\":\"warn\",\"msg\":\"log lines dropped\",\"count\":" + std::to_string(dropped) + "}\n";
       }
       for (auto& line : batch) buffer += line;
       write_all(buffer);
@@ -138,10 +136,14 @@ Writer& writer() {
 
 const char* level_name(Level level) {
   switch (level) {
-    case Level::debug: return "debug";
-    case Level::info: return "info";
-    case Level::warn: return "warn";
-    case Level::error: return "error";
+    case Level::debug:
+      return "debug";
+    case Level::info:
+      return "info";
+    case Level::warn:
+      return "warn";
+    case Level::error:
+      return "error";
   }
   return "info";
 }
@@ -167,11 +169,16 @@ std::string_view format_timestamp(char (&buf)[48]) {
 }  // namespace
 
 bool parse_level(std::string_view text, Level& out) noexcept {
-  if (text == "debug") out = Level::debug;
-  else if (text == "info") out = Level::info;
-  else if (text == "warn") out = Level::warn;
-  else if (text == "error") out = Level::error;
-  else return false;
+  if (text == "debug")
+    out = Level::debug;
+  else if (text == "info")
+    out = Level::info;
+  else if (text == "warn")
+    out = Level::warn;
+  else if (text == "error")
+    out = Level::error;
+  else
+    return false;
   return true;
 }
 

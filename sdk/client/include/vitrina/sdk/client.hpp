@@ -61,9 +61,7 @@ class Client {
   explicit Client(ClientOptions options);
 
   /// Why the options are unusable (code `invalid_options`), or nothing when they are fine.
-  [[nodiscard]] const std::optional<protocol::Error>& options_error() const noexcept {
-    return options_error_;
-  }
+  [[nodiscard]] const std::optional<protocol::Error>& options_error() const noexcept { return options_error_; }
 
   /// `GET /healthz`. Succeeds when the server answers 2xx with a JSON object whose `status` is
   /// a string; that string is returned as is (the caller decides whether only "ok" will do).
@@ -79,18 +77,16 @@ class Client {
   /// Sends one request to `path` (below the base URL's prefix; starts with '/') and returns the
   /// status and body of any HTTP answer, 4xx/5xx included. Fails only when there is no usable
   /// answer (`invalid_options`, `transport`, `response_too_large`).
-  protocol::Result<Response> request(std::string_view method, std::string_view path,
-                                     std::string_view body = {},
+  protocol::Result<Response> request(std::string_view method, std::string_view path, std::string_view body = {},
                                      std::string_view content_type = {}) const;
 
   /// The error for a non-2xx answer: code `http_<status>`, with the server's problem title or
   /// detail in the message when it sent an RFC 9457 body.
-  static protocol::Error http_error(std::string_view method, std::string_view path,
-                                    const Response& response);
+  static protocol::Error http_error(std::string_view method, std::string_view path, const Response& response);
 
   ClientOptions options_;
-  std::string scheme_;       // "http" or "https"
-  std::string host_;         // without IPv6 brackets
+  std::string scheme_;  // "http" or "https"
+  std::string host_;    // without IPv6 brackets
   int port_ = 0;
   std::string path_prefix_;  // "" or "/prefix", never ending in '/'
   std::optional<protocol::Error> options_error_;

@@ -20,18 +20,13 @@ inline constexpr std::size_t kPublicBodyLength = 24;
 inline constexpr std::size_t kSecretBodyLength = 43;  // ~256 bits of base62
 
 /// The base62 alphabet used in key bodies.
-inline constexpr std::string_view kBase62 =
-    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+inline constexpr std::string_view kBase62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /// True when `key` is `prefix` followed by exactly `body_length` base62 characters.
 bool is_key_of(std::string_view key, std::string_view prefix, std::size_t body_length) noexcept;
 
-inline bool is_public_key(std::string_view key) noexcept {
-  return is_key_of(key, kPublicKeyPrefix, kPublicBodyLength);
-}
-inline bool is_secret_key(std::string_view key) noexcept {
-  return is_key_of(key, kSecretKeyPrefix, kSecretBodyLength);
-}
+inline bool is_public_key(std::string_view key) noexcept { return is_key_of(key, kPublicKeyPrefix, kPublicBodyLength); }
+inline bool is_secret_key(std::string_view key) noexcept { return is_key_of(key, kSecretKeyPrefix, kSecretBodyLength); }
 
 /// Builds a key from `prefix` and random bytes: each byte picks one base62 character by
 /// rejection sampling, so the characters are uniform. `random` must yield fresh bytes on each
