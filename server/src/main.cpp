@@ -81,8 +81,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   vitrina::admin::CommandContext ctx{
-      .open_store =
-          [&flags]() -> vitrina::protocol::Result<std::unique_ptr<vitrina::store::Store>> {
+      .open_store = [&flags]() -> vitrina::protocol::Result<std::unique_ptr<vitrina::store::Store>> {
         auto config = load_config(flags);
         if (!config) return std::move(config).error();
         return vitrina::open_store(*config);
@@ -90,6 +89,10 @@ int main(int argc, char** argv) {
       .in = std::cin,
       .out = std::cout,
       .err = std::cerr,
+      .allow_private_webhook_targets = [&flags] {
+        auto config = load_config(flags);
+        return config && config->webhooks.allow_private_targets;
+      },
   };
   vitrina::admin::add_commands(app, ctx);
 

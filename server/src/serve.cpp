@@ -17,6 +17,7 @@
 #include "http/server.hpp"
 #include "http/static_files.hpp"
 #include "log/log.hpp"
+#include "webhooks/worker.hpp"
 
 namespace vitrina {
 
@@ -81,6 +82,16 @@ int serve(const config::Config& config) {
     return 1;
   }
   std::unique_ptr<store::Store> store = std::move(opened).value();
+
+  // Outbound webhooks: started now so messages left pending by the last run go out; stopped
+  // after the listeners, before the store closes.
+  webhooks::Worker webhook_worker(
+      *store, {.policy = {.delays_ms = config.webhooks.retry_schedule_ms, .jitter = 0.1},
+               .timeout = std::chrono::milliseconds(config.webhooks.timeout_ms),
+               .allow_private_targets = config.webhooks.allow_private_targets,
+               .concurrency = config.webhooks.concurrency,
+               .poll_interval = std::chrono::milliseconds(config.webhooks.poll_interval_ms)});
+  webhook_worker.start();
 
   // Argon2id verification for sign-in: two threads, at most 32 sign-ins waiting (then 503).
   http::BlockingPool cpu_pool(2, 32);
@@ -152,6 +163,7 @@ int serve(const config::Config& config) {
   ioc.run();
   for (auto& t : threads) t.join();
 
+  webhook_worker.stop();
   store->flush();
   store.reset();
   log::info("stopped").emit();

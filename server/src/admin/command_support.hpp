@@ -19,5 +19,6 @@ std::int64_t now_ms();
 
 void add_site_commands(CLI::App& app, CommandContext& ctx);
 void add_operator_commands(CLI::App& app, CommandContext& ctx);
+void add_webhook_commands(CLI::App& app, CommandContext& ctx);
 
 }  // namespace vitrina::admin::detail

@@ -40,6 +40,7 @@ std::int64_t now_ms() {
 void add_commands(CLI::App& app, CommandContext& ctx) {
   detail::add_site_commands(app, ctx);
   detail::add_operator_commands(app, ctx);
+  detail::add_webhook_commands(app, ctx);
 }
 
 }  // namespace vitrina::admin

@@ -17,12 +17,15 @@ struct CommandContext {
   std::istream& in;
   std::ostream& out;
   std::ostream& err;
+  // Whether webhook endpoints may point at private addresses and use plain http (the
+  // webhooks.allow_private_targets key); called only by `webhook add`. Unset: false.
+  std::function<bool()> allow_private_webhook_targets = {};
   // Set by a command that ran: 0 on success, 2 for bad input (invalid, not found, conflict),
   // 1 when the store failed.
   int exit_code = 0;
 };
 
-/// Registers `site create|list|rotate-secret` and `operator add` on `app`. `ctx` must outlive
+/// Registers `site create|list|rotate-secret`, `operator add` and `webhook …` on `app`. `ctx` must outlive
 /// app.parse(). Secrets are printed once, by the command that creates them, and never again.
 void add_commands(CLI::App& app, CommandContext& ctx);
 

@@ -60,6 +60,11 @@ Result<Value> check(const Entry& e, Value v, std::string_view origin) {
       if (s != "sqlite") return refuse(e, "must be \"sqlite\"; got " + in_quotes(s), origin);
       return v;
     }
+    case Kind::ms_list: {
+      auto parsed = parse_ms_list(std::get<std::string>(v));
+      if (!parsed) return refuse(e, parsed.error().message, origin);
+      return v;
+    }
   }
   return v;
 }
@@ -198,6 +203,28 @@ std::vector<std::pair<std::string, std::string>> environment() {
     const auto eq = entry.find('=');
     if (eq == std::string_view::npos) continue;
     out.emplace_back(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+  }
+  return out;
+}
+
+Result<std::vector<std::int64_t>> parse_ms_list(std::string_view text) {
+  std::vector<std::int64_t> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = text.find(',', start);
+    auto item = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    std::int64_t n = 0;
+    const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), n);
+    if (item.empty() || ec != std::errc{} || ptr != item.data() + item.size() || n < 1 ||
+        n > 7LL * 24 * 60 * 60 * 1000) {
+      return make_error("invalid", "expected comma-separated milliseconds (1 to 604800000), got " + in_quotes(text));
+    }
+    out.push_back(n);
+    if (out.size() > 32) return make_error("invalid", "at most 32 retry delays");
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
   }
   return out;
 }

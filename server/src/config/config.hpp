@@ -29,6 +29,21 @@ struct ConsoleSettings {
   bool secure_cookies = false;  // add Secure to the session cookie (serving over HTTPS)
 };
 
+struct WebhookSettings {
+  // Delays before the 2nd, 3rd… attempt (the first is immediate): the Standard Webhooks
+  // schedule 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h. Each gets ±10% jitter.
+  std::vector<std::int64_t> retry_schedule_ms = {5'000,      300'000,    1'800'000,
+                                                 7'200'000,  18'000'000, 36'000'000,
+                                                 50'400'000, 72'000'000, 86'400'000};
+  std::uint32_t timeout_ms = 15000;    // one attempt, connect to last byte
+  bool allow_private_targets = false;  // permit loopback/private/link-local targets (tests, dev)
+  std::uint32_t concurrency = 4;       // attempts in flight at once
+  std::uint32_t poll_interval_ms = 1000;  // how often the worker looks for due deliveries
+};
+
+/// Parses "5000,300000,…" (positive milliseconds, non-decreasing is not required).
+Result<std::vector<std::int64_t>> parse_ms_list(std::string_view text);
+
 struct Config {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 8080;
@@ -43,6 +58,7 @@ struct Config {
   std::string store_engine = "sqlite";
   std::uint32_t store_max_batch = 512;
   ConsoleSettings console;
+  WebhookSettings webhooks;
 
   std::string listen() const;
 };

@@ -74,6 +74,29 @@ std::vector<Entry> build() {
   s.push_back({"console.secure_cookies", "VITRINA_CONSOLE_SECURE_COOKIES",
                "mark the console session cookie Secure (set when clients reach the server over HTTPS)",
                Kind::boolean, 0, 0, [](Config& c, const Value& v) { c.console.secure_cookies = std::get<bool>(v); }});
+  s.push_back({"webhooks.retry_schedule_ms", "VITRINA_WEBHOOKS_RETRY_SCHEDULE_MS",
+               "delays before each webhook retry, comma-separated milliseconds (each gets +-10% jitter)",
+               Kind::ms_list, 0, 0, [](Config& c, const Value& v) {
+                 c.webhooks.retry_schedule_ms = *parse_ms_list(std::get<std::string>(v));
+               }});
+  s.push_back({"webhooks.timeout_ms", "VITRINA_WEBHOOKS_TIMEOUT_MS",
+               "time limit of one webhook delivery attempt", Kind::integer, 10, 120000,
+               [](Config& c, const Value& v) {
+                 c.webhooks.timeout_ms = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
+               }});
+  s.push_back({"webhooks.allow_private_targets", "VITRINA_WEBHOOKS_ALLOW_PRIVATE_TARGETS",
+               "allow webhook URLs on loopback, private and link-local addresses, and plain http (tests, development)",
+               Kind::boolean, 0, 0,
+               [](Config& c, const Value& v) { c.webhooks.allow_private_targets = std::get<bool>(v); }});
+  s.push_back({"webhooks.concurrency", "VITRINA_WEBHOOKS_CONCURRENCY", "webhook attempts in flight at once",
+               Kind::integer, 1, 256, [](Config& c, const Value& v) {
+                 c.webhooks.concurrency = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
+               }});
+  s.push_back({"webhooks.poll_interval_ms", "VITRINA_WEBHOOKS_POLL_INTERVAL_MS",
+               "how often the webhook worker looks for due deliveries (it is also woken on each new event)",
+               Kind::integer, 10, 60000, [](Config& c, const Value& v) {
+                 c.webhooks.poll_interval_ms = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
+               }});
   return s;
 }
 

@@ -12,7 +12,7 @@
 
 namespace vitrina::config::detail {
 
-enum class Kind { string, integer, boolean, listen, log_level, engine };
+enum class Kind { string, integer, boolean, listen, log_level, engine, ms_list };
 
 // A value already checked against its entry's kind and range.
 using Value = std::variant<std::string, std::int64_t, bool>;

@@ -57,6 +57,65 @@ CREATE TABLE operator_sessions (
 CREATE INDEX operator_sessions_by_operator ON operator_sessions (operator_id, expires_at);
 CREATE INDEX operators_by_email ON operators (email);
 )sql"},
+    // Outbound webhooks: endpoints, the outbox (messages whose id and body never change, so
+    // every retry is the same webhook), one delivery per message and endpoint, and an attempt
+    // log. The signing secret is stored as is because it is needed to sign; the partial index
+    // keeps the worker's "what is due" query small however much history accumulates.
+    Migration{3, R"sql(
+CREATE TABLE webhook_endpoints (
+  id                         TEXT PRIMARY KEY,
+  site_id                    TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  url                        TEXT NOT NULL CONSTRAINT url CHECK (length(url) BETWEEN 1 AND 2048),
+  event_types                TEXT NOT NULL DEFAULT '[]'
+                             CONSTRAINT event_types CHECK (json_valid(event_types)),
+  secret                     TEXT NOT NULL,
+  previous_secret            TEXT NOT NULL DEFAULT '',
+  previous_secret_expires_at INTEGER NOT NULL DEFAULT 0,
+  disabled                   INTEGER NOT NULL DEFAULT 0,
+  disabled_reason            TEXT NOT NULL DEFAULT '',
+  created_at                 INTEGER NOT NULL
+) STRICT;
+CREATE INDEX webhook_endpoints_by_site ON webhook_endpoints (site_id, created_at);
+
+CREATE TABLE webhook_messages (
+  id         TEXT PRIMARY KEY,
+  site_id    TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  event_type TEXT NOT NULL,
+  payload    TEXT NOT NULL CONSTRAINT payload CHECK (json_valid(payload)),
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE webhook_deliveries (
+  message_id       TEXT NOT NULL REFERENCES webhook_messages(id) ON DELETE CASCADE,
+  endpoint_id      TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+  status           TEXT NOT NULL DEFAULT 'pending'
+                   CONSTRAINT status CHECK (status IN ('pending', 'delivered', 'failed', 'disabled')),
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at  INTEGER NOT NULL,
+  last_status_code INTEGER NOT NULL DEFAULT 0,
+  last_error       TEXT NOT NULL DEFAULT '',
+  updated_at       INTEGER NOT NULL,
+  PRIMARY KEY (message_id, endpoint_id)
+) STRICT;
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
+  WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, status);
+
+CREATE TABLE webhook_attempts (
+  id               INTEGER PRIMARY KEY,
+  message_id       TEXT NOT NULL,
+  endpoint_id      TEXT NOT NULL,
+  attempted_at     INTEGER NOT NULL,
+  status_code      INTEGER NOT NULL DEFAULT 0,
+  error            TEXT NOT NULL DEFAULT '',
+  duration_ms      INTEGER NOT NULL DEFAULT 0,
+  response_snippet TEXT NOT NULL DEFAULT ''
+                   CONSTRAINT response_snippet CHECK (length(CAST(response_snippet AS BLOB)) <= 256),
+  FOREIGN KEY (message_id, endpoint_id)
+    REFERENCES webhook_deliveries(message_id, endpoint_id) ON DELETE CASCADE
+) STRICT;
+CREATE INDEX webhook_attempts_by_message ON webhook_attempts (message_id, id);
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

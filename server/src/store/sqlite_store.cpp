@@ -10,6 +10,8 @@
 #include "store/migrations.hpp"
 #include "store/read_pool.hpp"
 #include "store/store.hpp"
+#include "store/webhook_ops.hpp"
+#include "store/webhook_reads.hpp"
 #include "store/write_ops.hpp"
 #include "store/writer.hpp"
 
@@ -65,6 +67,54 @@ class SqliteStore final : public Store {
   }
   void delete_session(std::string token_hash, Done<void> done) override {
     writer_->submit(make_delete_session(std::move(token_hash), std::move(done)));
+  }
+
+  void insert_webhook_endpoint(WebhookEndpoint endpoint, Done<WebhookEndpoint> done) override {
+    writer_->submit(make_insert_webhook_endpoint(std::move(endpoint), std::move(done)));
+  }
+  void disable_webhook_endpoint(std::string endpoint_id, std::string reason, std::int64_t now,
+                                Done<void> done) override {
+    writer_->submit(make_disable_webhook_endpoint(std::move(endpoint_id), std::move(reason), now,
+                                                  std::move(done)));
+  }
+  void rotate_webhook_secret(std::string endpoint_id, std::string secret,
+                             std::int64_t previous_expires_at, Done<void> done) override {
+    writer_->submit(make_rotate_webhook_secret(std::move(endpoint_id), std::move(secret),
+                                               previous_expires_at, std::move(done)));
+  }
+  void enqueue_event(NewWebhookEvent event, Done<EnqueuedEvent> done) override {
+    writer_->submit(make_enqueue_event(std::move(event), std::move(done)));
+  }
+  void record_attempt(AttemptRecord record, Done<void> done) override {
+    writer_->submit(make_record_attempt(std::move(record), std::move(done)));
+  }
+  void resend(std::string message_id, std::int64_t now, Done<std::int64_t> done) override {
+    writer_->submit(make_resend(std::move(message_id), now, std::move(done)));
+  }
+
+  Result<std::vector<WebhookEndpoint>> list_webhook_endpoints(std::string_view site_id) override {
+    auto lease = reads_->acquire();
+    return webhook_reads::endpoints_of_site(*lease.operator->(), site_id);
+  }
+  Result<std::optional<WebhookEndpoint>> find_webhook_endpoint(std::string_view id) override {
+    auto lease = reads_->acquire();
+    return webhook_reads::endpoint_by_id(*lease.operator->(), id);
+  }
+  Result<std::optional<WebhookMessage>> find_webhook_message(std::string_view id) override {
+    auto lease = reads_->acquire();
+    return webhook_reads::message_by_id(*lease.operator->(), id);
+  }
+  Result<std::vector<DueDelivery>> due_deliveries(std::int64_t now, std::size_t limit) override {
+    auto lease = reads_->acquire();
+    return webhook_reads::due(*lease.operator->(), now, limit);
+  }
+  Result<std::vector<WebhookDelivery>> list_deliveries(std::string_view message_id) override {
+    auto lease = reads_->acquire();
+    return webhook_reads::deliveries_of(*lease.operator->(), message_id);
+  }
+  Result<std::vector<WebhookAttempt>> list_attempts(std::string_view message_id) override {
+    auto lease = reads_->acquire();
+    return webhook_reads::attempts_of(*lease.operator->(), message_id);
   }
 
   Result<std::optional<Site>> find_site_by_id(std::string_view id) override {

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/webhook_records.hpp"
 #include "vitrina/protocol/result.hpp"
 
 namespace vitrina::store {
@@ -78,6 +79,28 @@ class Store {
   /// "not_found" when no session has this hash (already signed out or expired and pruned).
   virtual void delete_session(std::string token_hash, Done<void> done) = 0;
 
+  // Outbound webhooks (webhook_records.hpp). "not_found" names the missing site, endpoint or
+  // message in Error::field.
+  virtual void insert_webhook_endpoint(WebhookEndpoint endpoint, Done<WebhookEndpoint> done) = 0;
+  /// Marks the endpoint disabled with `reason` and its pending deliveries "disabled".
+  virtual void disable_webhook_endpoint(std::string endpoint_id, std::string reason,
+                                        std::int64_t now, Done<void> done) = 0;
+  /// The current secret becomes the previous one (signing until `previous_expires_at`), and
+  /// `secret` the current one.
+  virtual void rotate_webhook_secret(std::string endpoint_id, std::string secret,
+                                     std::int64_t previous_expires_at, Done<void> done) = 0;
+  /// One write: the message plus a pending delivery per matching enabled endpoint. Inside
+  /// another write op use enqueue_event_in (write_ops: webhook_ops.hpp) instead, so the event
+  /// commits with the change that caused it.
+  virtual void enqueue_event(NewWebhookEvent event, Done<EnqueuedEvent> done) = 0;
+  /// Appends the attempt to the log and updates its delivery in one write (and disables the
+  /// endpoint when the record says so).
+  virtual void record_attempt(AttemptRecord record, Done<void> done) = 0;
+  /// Puts every delivery of the message to an enabled endpoint back to pending, due at `now`,
+  /// with the retry schedule restarted; the message (id and body) is unchanged. Answers how
+  /// many deliveries were re-queued.
+  virtual void resend(std::string message_id, std::int64_t now, Done<std::int64_t> done) = 0;
+
   // Reads.
   virtual Result<std::optional<Site>> find_site_by_id(std::string_view id) = 0;
   virtual Result<std::optional<Site>> find_site_by_public_key(std::string_view public_key) = 0;
@@ -91,6 +114,15 @@ class Store {
   virtual Result<std::vector<Operator>> find_operators_by_email(std::string_view email) = 0;
   /// The session with this token hash, expired or not: the caller compares expires_at.
   virtual Result<std::optional<Session>> find_session(std::string_view token_hash) = 0;
+  /// Oldest first. Includes secrets: callers must not print or log them.
+  virtual Result<std::vector<WebhookEndpoint>> list_webhook_endpoints(std::string_view site_id) = 0;
+  virtual Result<std::optional<WebhookEndpoint>> find_webhook_endpoint(std::string_view id) = 0;
+  virtual Result<std::optional<WebhookMessage>> find_webhook_message(std::string_view id) = 0;
+  /// Pending deliveries to enabled endpoints due at `now` (unix ms) or earlier, oldest first.
+  virtual Result<std::vector<DueDelivery>> due_deliveries(std::int64_t now, std::size_t limit) = 0;
+  virtual Result<std::vector<WebhookDelivery>> list_deliveries(std::string_view message_id) = 0;
+  /// Every attempt at the message, to any endpoint, in the order they were recorded.
+  virtual Result<std::vector<WebhookAttempt>> list_attempts(std::string_view message_id) = 0;
 
   /// Waits until every write submitted before this call has committed. Used at shutdown.
   virtual void flush() = 0;
