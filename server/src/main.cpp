@@ -89,10 +89,11 @@ int main(int argc, char** argv) {
       .in = std::cin,
       .out = std::cout,
       .err = std::cerr,
-      .allow_private_webhook_targets = [&flags] {
-        auto config = load_config(flags);
-        return config && config->webhooks.allow_private_targets;
-      },
+      .allow_private_webhook_targets =
+          [&flags] {
+            auto config = load_config(flags);
+            return config && config->webhooks.allow_private_targets;
+          },
   };
   vitrina::admin::add_commands(app, ctx);
 

@@ -85,12 +85,12 @@ int serve(const config::Config& config) {
 
   // Outbound webhooks: started now so messages left pending by the last run go out; stopped
   // after the listeners, before the store closes.
-  webhooks::Worker webhook_worker(
-      *store, {.policy = {.delays_ms = config.webhooks.retry_schedule_ms, .jitter = 0.1},
-               .timeout = std::chrono::milliseconds(config.webhooks.timeout_ms),
-               .allow_private_targets = config.webhooks.allow_private_targets,
-               .concurrency = config.webhooks.concurrency,
-               .poll_interval = std::chrono::milliseconds(config.webhooks.poll_interval_ms)});
+  webhooks::Worker webhook_worker(*store,
+                                  {.policy = {.delays_ms = config.webhooks.retry_schedule_ms, .jitter = 0.1},
+                                   .timeout = std::chrono::milliseconds(config.webhooks.timeout_ms),
+                                   .allow_private_targets = config.webhooks.allow_private_targets,
+                                   .concurrency = config.webhooks.concurrency,
+                                   .poll_interval = std::chrono::milliseconds(config.webhooks.poll_interval_ms)});
   webhook_worker.start();
 
   // Argon2id verification for sign-in: two threads, at most 32 sign-ins waiting (then 503).
@@ -103,8 +103,8 @@ int serve(const config::Config& config) {
   if (widget_dir.empty()) widget_dir = default_widget_dir();
   std::error_code ec;
   if (!widget_dir.empty() && (fs::is_directory(widget_dir, ec) || !config.widget_dir.empty())) {
-    auto mounted = mount_static(*router, widget_dir, "/v1/",
-                                {.cache_control = "public, max-age=300", .cross_origin = true});
+    auto mounted =
+        mount_static(*router, widget_dir, "/v1/", {.cache_control = "public, max-age=300", .cross_origin = true});
     if (!mounted) {
       log::error("cannot load widget assets").str("error", mounted.error().message).emit();
       log::flush();
@@ -131,8 +131,8 @@ int serve(const config::Config& config) {
     log::flush();
     return 1;
   }
-  const std::string address = config::Config{.listen_host = endpoint->address().to_string(),
-                                             .listen_port = endpoint->port()}.listen();
+  const std::string address =
+      config::Config{.listen_host = endpoint->address().to_string(), .listen_port = endpoint->port()}.listen();
   log::info("listening")
       .str("address", address)
       .num("port", endpoint->port())
@@ -151,9 +151,8 @@ int serve(const config::Config& config) {
     }
     second = true;
     log::info("shutting down").num("signal", sig).emit();
-    server.shutdown(std::chrono::milliseconds(config.shutdown_grace_ms), [&signals] {
-      net::post(signals.get_executor(), [&signals] { signals.cancel(); });
-    });
+    server.shutdown(std::chrono::milliseconds(config.shutdown_grace_ms),
+                    [&signals] { net::post(signals.get_executor(), [&signals] { signals.cancel(); }); });
     signals.async_wait(on_signal);
   };
   signals.async_wait(on_signal);

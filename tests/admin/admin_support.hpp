@@ -17,8 +17,7 @@ inline constexpr std::int64_t kNow = 1'700'000'000'000;
 class TempStore {
  public:
   TempStore() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "vitrina-admin-XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "vitrina-admin-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     dir_ = pattern;
   }
@@ -31,9 +30,7 @@ class TempStore {
 
   std::string path() const { return (dir_ / "vitrina.db").string(); }
 
-  protocol::Result<std::unique_ptr<store::Store>> open() const {
-    return store::open_sqlite({.path = path()});
-  }
+  protocol::Result<std::unique_ptr<store::Store>> open() const { return store::open_sqlite({.path = path()}); }
   std::unique_ptr<store::Store> open_or_die() const {
     auto store = open();
     if (!store) throw std::runtime_error(store.error().message);

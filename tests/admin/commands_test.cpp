@@ -28,8 +28,7 @@ struct Outcome {
 };
 
 // Runs one command line. The store comes from --data when given, else from `temp`.
-Outcome run(const TempStore& temp, const std::vector<std::string>& args,
-            const std::string& input = "") {
+Outcome run(const TempStore& temp, const std::vector<std::string>& args, const std::string& input = "") {
   CLI::App app{"vitrina-server"};
   std::string data;
   app.add_option("--data", data, "database file");
@@ -67,8 +66,8 @@ std::string field_after(const std::string& text, const std::string& label) {
 
 TEST(SiteCreateCommand, PrintsKeysAndTheSecretOnce) {
   TempStore temp;
-  auto r = run(temp, {"site", "create", "--name", "My Shop", "--origin", "https://shop.example",
-                      "--origin", "http://localhost:8080"});
+  auto r = run(temp, {"site", "create", "--name", "My Shop", "--origin", "https://shop.example", "--origin",
+                      "http://localhost:8080"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string id = field_after(r.out, "id:");
   const std::string pk = field_after(r.out, "public key:");
@@ -83,14 +82,12 @@ TEST(SiteCreateCommand, PrintsKeysAndTheSecretOnce) {
   auto site = store->find_site_by_secret_hash(auth::hash_secret_key(sk));
   ASSERT_TRUE(site.has_value() && site->has_value());
   EXPECT_EQ((*site)->id, id);
-  EXPECT_EQ((*site)->allowed_origins,
-            (std::vector<std::string>{"https://shop.example", "http://localhost:8080"}));
+  EXPECT_EQ((*site)->allowed_origins, (std::vector<std::string>{"https://shop.example", "http://localhost:8080"}));
 }
 
 TEST(SiteCreateCommand, JsonOutputIsOneObject) {
   TempStore temp;
-  auto r = run(temp, {"site", "create", "--json", "--name", "Shop \"Q\"", "--origin",
-                      "https://shop.example"});
+  auto r = run(temp, {"site", "create", "--json", "--name", "Shop \"Q\"", "--origin", "https://shop.example"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   simdjson::dom::parser parser;
   simdjson::dom::object obj;
@@ -127,8 +124,8 @@ TEST(SiteCreateCommand, MissingNameIsAParseErrorBeforeTheStoreOpens) {
 
 TEST(SiteCreateCommand, StoreFailureExitsOne) {
   TempStore temp;
-  auto r = run(temp, {"site", "create", "--name", "Shop", "--origin", "https://shop.example",
-                      "--data", "/nonexistent-dir/x/v.db"});
+  auto r = run(temp, {"site", "create", "--name", "Shop", "--origin", "https://shop.example", "--data",
+                      "/nonexistent-dir/x/v.db"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("cannot open the store"), std::string::npos) << r.err;
 }
@@ -160,9 +157,7 @@ TEST(SiteListCommand, ListsSitesWithoutSecrets) {
 TEST(SiteListCommand, RootOptionsWorkAfterTheSubcommand) {
   TempStore elsewhere;
   TempStore unused;
-  ASSERT_EQ(run(elsewhere, {"site", "create", "--name", "Far", "--origin", "https://f.example"})
-                .exit_code,
-            0);
+  ASSERT_EQ(run(elsewhere, {"site", "create", "--name", "Far", "--origin", "https://f.example"}).exit_code, 0);
   // --data belongs to the root app; fallthrough lets it follow the subcommand.
   auto r = run(unused, {"site", "list", "--data", elsewhere.path()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -210,8 +205,7 @@ TEST(SiteRotateSecretCommand, UnknownSiteExitsTwo) {
 class OperatorAddCommand : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto created =
-        run(temp_, {"site", "create", "--name", "Shop", "--origin", "https://a.example"});
+    auto created = run(temp_, {"site", "create", "--name", "Shop", "--origin", "https://a.example"});
     ASSERT_EQ(created.exit_code, 0);
     site_id_ = field_after(created.out, "id:");
   }
@@ -221,10 +215,10 @@ class OperatorAddCommand : public ::testing::Test {
 
 TEST_F(OperatorAddCommand, ReadsPasswordFromStdinAndNeverPrintsIt) {
   const std::string password = "correct horse battery";
-  auto r = run(temp_,
-               {"operator", "add", "--site", site_id_, "--email", "Ann@Shop.Example", "--name",
-                "Ann", "--password-stdin"},
-               password + "\r\nignored second line\n");
+  auto r =
+      run(temp_,
+          {"operator", "add", "--site", site_id_, "--email", "Ann@Shop.Example", "--name", "Ann", "--password-stdin"},
+          password + "\r\nignored second line\n");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.find(password), std::string::npos);
   EXPECT_EQ(r.err.find(password), std::string::npos);
@@ -236,8 +230,7 @@ TEST_F(OperatorAddCommand, ReadsPasswordFromStdinAndNeverPrintsIt) {
 }
 
 TEST_F(OperatorAddCommand, GeneratesAndPrintsAPasswordOnce) {
-  auto r = run(temp_, {"operator", "add", "--site", site_id_, "--email", "bob@shop.example",
-                       "--role", "admin"});
+  auto r = run(temp_, {"operator", "add", "--site", site_id_, "--email", "bob@shop.example", "--role", "admin"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string password = field_after(r.out, "password:");
   ASSERT_EQ(password.size(), 20u) << r.out;
@@ -250,18 +243,15 @@ TEST_F(OperatorAddCommand, GeneratesAndPrintsAPasswordOnce) {
 }
 
 TEST_F(OperatorAddCommand, ShortPasswordExitsTwoNamingTheField) {
-  auto r =
-      run(temp_,
-          {"operator", "add", "--site", site_id_, "--email", "c@shop.example", "--password-stdin"},
-          "tooshort\n");
+  auto r = run(temp_, {"operator", "add", "--site", site_id_, "--email", "c@shop.example", "--password-stdin"},
+               "tooshort\n");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("password"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("tooshort"), std::string::npos);
 }
 
 TEST_F(OperatorAddCommand, EmptyStdinExitsTwo) {
-  auto r = run(temp_, {"operator", "add", "--site", site_id_, "--email", "c@shop.example",
-                       "--password-stdin"});
+  auto r = run(temp_, {"operator", "add", "--site", site_id_, "--email", "c@shop.example", "--password-stdin"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("password"), std::string::npos);
 }
@@ -271,17 +261,14 @@ TEST_F(OperatorAddCommand, BadEmailAndDuplicateExitTwo) {
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("email"), std::string::npos);
   EXPECT_EQ(bad.out.find("password:"), std::string::npos);  // nothing created, nothing shown
-  ASSERT_EQ(
-      run(temp_, {"operator", "add", "--site", site_id_, "--email", "d@shop.example"}).exit_code,
-      0);
+  ASSERT_EQ(run(temp_, {"operator", "add", "--site", site_id_, "--email", "d@shop.example"}).exit_code, 0);
   auto dup = run(temp_, {"operator", "add", "--site", site_id_, "--email", "D@shop.example"});
   EXPECT_EQ(dup.exit_code, 2);
   EXPECT_NE(dup.err.find("email"), std::string::npos);
 }
 
 TEST_F(OperatorAddCommand, UnknownRoleIsAParseError) {
-  auto r = run(temp_, {"operator", "add", "--site", site_id_, "--email", "e@shop.example", "--role",
-                       "root"});
+  auto r = run(temp_, {"operator", "add", "--site", site_id_, "--email", "e@shop.example", "--role", "root"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_EQ(r.opens, 0);
 }

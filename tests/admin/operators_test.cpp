@@ -21,9 +21,9 @@ TEST(NormalizeEmail, LowerCasesAndTrims) {
 }
 
 TEST(NormalizeEmail, RejectsWhatIsNotAnAddress) {
-  for (const char* email : {"", "ann", "ann@", "@shop.example", "ann@shop", "ann@@shop.example",
-                            "ann@shop..example", "ann@.shop.example", "ann smith@shop.example",
-                            "ann@shop.example.", "<ann@shop.example>", "a@b@shop.example"}) {
+  for (const char* email :
+       {"", "ann", "ann@", "@shop.example", "ann@shop", "ann@@shop.example", "ann@shop..example", "ann@.shop.example",
+        "ann smith@shop.example", "ann@shop.example.", "<ann@shop.example>", "a@b@shop.example"}) {
     auto r = normalize_email(email);
     ASSERT_FALSE(r.has_value()) << email;
     EXPECT_EQ(r.error().code, "invalid");
@@ -46,8 +46,7 @@ class AddOperator : public ::testing::Test {
 };
 
 TEST_F(AddOperator, StoresArgon2idHashThatVerifies) {
-  auto op =
-      add_operator(*store_, site_.id, "Ann@Shop.Example", "Ann", "a long password", kNow, kFast);
+  auto op = add_operator(*store_, site_.id, "Ann@Shop.Example", "Ann", "a long password", kNow, kFast);
   ASSERT_TRUE(op.has_value()) << op.error().message;
   auto stored = store_->find_operator(site_.id, "ann@shop.example");
   ASSERT_TRUE(stored.has_value() && stored->has_value());
@@ -59,8 +58,7 @@ TEST_F(AddOperator, StoresArgon2idHashThatVerifies) {
 }
 
 TEST_F(AddOperator, DefaultsUseInteractiveCost) {
-  auto op =
-      add_operator(*store_, site_.public_key, "ann@shop.example", "", "a long password", kNow);
+  auto op = add_operator(*store_, site_.public_key, "ann@shop.example", "", "a long password", kNow);
   ASSERT_TRUE(op.has_value());
   EXPECT_NE(op->password_hash.find("m=65536"), std::string::npos);
   EXPECT_EQ(op->name, "ann");  // from the email
@@ -76,18 +74,15 @@ TEST_F(AddOperator, RejectsShortPasswordWithoutEchoingIt) {
 }
 
 TEST_F(AddOperator, DuplicateEmailOnSameSiteIsConflict) {
-  ASSERT_TRUE(
-      add_operator(*store_, site_.id, "ann@shop.example", "Ann", "a long password", kNow, kFast));
-  auto dup =
-      add_operator(*store_, site_.id, "ANN@shop.example", "Ann 2", "another password", kNow, kFast);
+  ASSERT_TRUE(add_operator(*store_, site_.id, "ann@shop.example", "Ann", "a long password", kNow, kFast));
+  auto dup = add_operator(*store_, site_.id, "ANN@shop.example", "Ann 2", "another password", kNow, kFast);
   ASSERT_FALSE(dup.has_value());
   EXPECT_EQ(dup.error().code, "conflict");
   EXPECT_EQ(dup.error().field, "email");
 }
 
 TEST_F(AddOperator, UnknownSiteIsNotFound) {
-  auto op =
-      add_operator(*store_, "site_nope", "ann@shop.example", "Ann", "a long password", kNow, kFast);
+  auto op = add_operator(*store_, "site_nope", "ann@shop.example", "Ann", "a long password", kNow, kFast);
   ASSERT_FALSE(op.has_value());
   EXPECT_EQ(op.error().code, "not_found");
   EXPECT_EQ(op.error().field, "site");

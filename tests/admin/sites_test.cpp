@@ -39,19 +39,16 @@ TEST(CreateSite, NormalisesAndDeduplicatesOrigins) {
   TempStore temp;
   auto store = temp.open_or_die();
   auto created =
-      create_site(*store, "  Shop  ",
-                  {"HTTPS://Shop.Example", "https://shop.example", "http://localhost:3000"}, kNow);
+      create_site(*store, "  Shop  ", {"HTTPS://Shop.Example", "https://shop.example", "http://localhost:3000"}, kNow);
   ASSERT_TRUE(created.has_value());
   EXPECT_EQ(created->site.name, "Shop");
-  EXPECT_EQ(created->site.allowed_origins,
-            (std::vector<std::string>{"https://shop.example", "http://localhost:3000"}));
+  EXPECT_EQ(created->site.allowed_origins, (std::vector<std::string>{"https://shop.example", "http://localhost:3000"}));
 }
 
 TEST(CreateSite, RejectsBadNames) {
   TempStore temp;
   auto store = temp.open_or_die();
-  for (const std::string& name :
-       {std::string(), std::string("   "), std::string(201, 'x'), std::string("bad\nname")}) {
+  for (const std::string& name : {std::string(), std::string("   "), std::string(201, 'x'), std::string("bad\nname")}) {
     auto r = create_site(*store, name, {"https://shop.example"}, kNow);
     ASSERT_FALSE(r.has_value()) << name;
     EXPECT_EQ(r.error().code, "invalid");
@@ -63,8 +60,8 @@ TEST(CreateSite, RejectsBadNames) {
 TEST(CreateSite, RejectsBadOriginsNamingTheField) {
   TempStore temp;
   auto store = temp.open_or_die();
-  for (const char* origin : {"shop.example", "https://shop.example/", "ftp://shop.example",
-                             "https://shop.example/path", "https://user@shop.example", ""}) {
+  for (const char* origin : {"shop.example", "https://shop.example/", "ftp://shop.example", "https://shop.example/path",
+                             "https://user@shop.example", ""}) {
     auto r = create_site(*store, "Shop", {"https://ok.example", origin}, kNow);
     ASSERT_FALSE(r.has_value()) << origin;
     EXPECT_EQ(r.error().code, "invalid");

@@ -60,12 +60,9 @@ TEST(RandomBase62, HasRequestedLength) {
 
 TEST(HashSecretKey, MatchesBlake2b256KnownAnswers) {
   // Known answers from Python's hashlib.blake2b(data, digest_size=32).
-  EXPECT_EQ(hash_secret_key(""),
-            "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
-  EXPECT_EQ(hash_secret_key("abc"),
-            "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
-  EXPECT_EQ(hash_secret_key("sk_test"),
-            "39e7e7de3b0d5b759ce1eae49f5a515a716a9bbad6c2ef9e95939bec64d1277a");
+  EXPECT_EQ(hash_secret_key(""), "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
+  EXPECT_EQ(hash_secret_key("abc"), "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
+  EXPECT_EQ(hash_secret_key("sk_test"), "39e7e7de3b0d5b759ce1eae49f5a515a716a9bbad6c2ef9e95939bec64d1277a");
 }
 
 TEST(HashSecretKey, IsDeterministicAndKeySpecific) {

@@ -13,7 +13,8 @@ class ConfigFile : public ::testing::Test {
  protected:
   std::string write(const std::string& text) {
     path_ = std::filesystem::temp_directory_path() /
-            ("vitrina-config-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml");
+            ("vitrina-config-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml");
     std::ofstream(path_) << text;
     return path_.string();
   }
@@ -145,8 +146,7 @@ TEST(Config, ConsoleKeysHaveDefaultsAndBounds) {
   EXPECT_EQ(defaults->console.session_ttl_ms, 12u * 60 * 60 * 1000);
   EXPECT_FALSE(defaults->console.secure_cookies);
 
-  auto set = load({.env = {{"VITRINA_CONSOLE_SECURE_COOKIES", "true"}},
-                   .flags = {{"console.session_ttl_ms", "1000"}}});
+  auto set = load({.env = {{"VITRINA_CONSOLE_SECURE_COOKIES", "true"}}, .flags = {{"console.session_ttl_ms", "1000"}}});
   ASSERT_TRUE(set) << set.error().message;
   EXPECT_EQ(set->console.session_ttl_ms, 1000u);
   EXPECT_TRUE(set->console.secure_cookies);

@@ -29,8 +29,7 @@ int main(int argc, char** argv) {
   server.Get("/healthz", [&](const httplib::Request& req, httplib::Response& res) {
     if (!expected.empty() && req.get_header_value("Authorization") != expected) {
       res.status = 401;
-      res.set_content(R"({"title":"Unauthorized","detail":"missing or wrong secret key"})",
-                      "application/problem+json");
+      res.set_content(R"({"title":"Unauthorized","detail":"missing or wrong secret key"})", "application/problem+json");
       return;
     }
     res.set_content(R"({"status":"ok"})", "application/json");

@@ -53,8 +53,8 @@ TEST(ConfigErrors, BusyPortIsReportedAsSuch) {
 
 TEST(ConfigErrors, MissingWidgetDirectoryIsRefusedWhenConfigured) {
   TempDir dir;
-  const auto r = run_server({"--data", dir.str(), "--listen", "127.0.0.1:0", "--set",
-                             "static.widget_dir=" + dir.str() + "/nope"});
+  const auto r =
+      run_server({"--data", dir.str(), "--listen", "127.0.0.1:0", "--set", "static.widget_dir=" + dir.str() + "/nope"});
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("nope"), std::string::npos) << r.output;
 }

@@ -9,8 +9,8 @@ namespace vitrina::testing {
 namespace {
 
 std::vector<std::string> tight_limits() {
-  return {"--set", "http.header_limit=4096", "--set", "http.body_limit=1024", "--set",
-          "http.request_timeout_ms=400", "--set", "http.idle_timeout_ms=400"};
+  return {"--set", "http.header_limit=4096",      "--set", "http.body_limit=1024",
+          "--set", "http.request_timeout_ms=400", "--set", "http.idle_timeout_ms=400"};
 }
 
 TEST(Limits, OversizedHeadersGet431) {
@@ -23,7 +23,8 @@ TEST(Limits, OversizedHeadersGet431) {
 
 TEST(Limits, DeclaredOversizedBodyGets413BeforeItIsSent) {
   TestServer server(tight_limits());
-  const std::string r = raw_exchange(server.port(), "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n");
+  const std::string r =
+      raw_exchange(server.port(), "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n");
   EXPECT_EQ(status_of(r), 413);
   EXPECT_NE(r.find("\"field\":\"body\""), std::string::npos) << r;
 }
@@ -38,12 +39,12 @@ TEST(Limits, ChunkedBodyOverTheLimitGets413) {
 
 TEST(Limits, MalformedRequestsGet400AndTheServerCarriesOn) {
   TestServer server(tight_limits());
-  for (const std::string& req : {std::string("GARBAGE\r\n\r\n"), std::string("GET / HTTX/1.1\r\n\r\n"),
-                                std::string("GET /healthz HTTP/1.1\r\nHost x\r\n\r\n"),
-                                std::string("GET /he\0lthz HTTP/1.1\r\n\r\n", 25),
-                                std::string("POST /healthz HTTP/1.1\r\nContent-Length: -5\r\n\r\n"),
-                                std::string("POST /healthz HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"),
-                                std::string("POST /healthz HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")}) {
+  for (const std::string& req :
+       {std::string("GARBAGE\r\n\r\n"), std::string("GET / HTTX/1.1\r\n\r\n"),
+        std::string("GET /healthz HTTP/1.1\r\nHost x\r\n\r\n"), std::string("GET /he\0lthz HTTP/1.1\r\n\r\n", 25),
+        std::string("POST /healthz HTTP/1.1\r\nContent-Length: -5\r\n\r\n"),
+        std::string("POST /healthz HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"),
+        std::string("POST /healthz HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")}) {
     const std::string r = raw_exchange(server.port(), req);
     EXPECT_EQ(status_of(r), 400) << req;
   }
@@ -74,7 +75,9 @@ TEST(Limits, ExpectContinueIsAnswered) {
   TestServer server(tight_limits());
   const int fd = connect_to(server.port());
   ASSERT_GE(fd, 0);
-  send_all(fd, "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n");
+  send_all(
+      fd,
+      "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n");
   pollfd p{fd, POLLIN, 0};
   ASSERT_EQ(::poll(&p, 1, 3000), 1);
   char buf[64];

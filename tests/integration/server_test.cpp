@@ -71,7 +71,8 @@ TEST(Server, KeepAliveServesSeveralRequestsOnOneConnection) {
 
 TEST(Server, HeadGivesLengthWithoutBody) {
   TestServer server;
-  const std::string r = raw_exchange(server.port(), "HEAD /v1/big.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string r =
+      raw_exchange(server.port(), "HEAD /v1/big.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(status_of(r), 200);
   EXPECT_EQ(header_of(r, "Content-Length"), std::to_string(100 * 1024));
   EXPECT_EQ(r.substr(r.find("\r\n\r\n") + 4), "");

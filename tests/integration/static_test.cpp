@@ -53,9 +53,9 @@ TEST(StaticFiles, HashedWasmIsImmutableWithWasmType) {
 TEST(StaticFiles, PathTraversalAttemptsNeverReachTheFilesystem) {
   TestServer server;
   std::filesystem::create_symlink("/etc/passwd", server.widget.path() / "passwd");
-  for (const char* target : {"/v1/../../../../etc/passwd", "/v1/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-                                   "/v1/..%2f..%2f..%2fetc%2fpasswd", "/v1/%2E%2E/etc/passwd",
-                                   "/v1/.%2e/.%2e/etc/passwd", "/v1/..\\..\\etc\\passwd", "/v1/a%00.js"}) {
+  for (const char* target :
+       {"/v1/../../../../etc/passwd", "/v1/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/v1/..%2f..%2f..%2fetc%2fpasswd",
+        "/v1/%2E%2E/etc/passwd", "/v1/.%2e/.%2e/etc/passwd", "/v1/..\\..\\etc\\passwd", "/v1/a%00.js"}) {
     const std::string r = server.get(target);
     EXPECT_EQ(status_of(r), 400) << target;
     EXPECT_EQ(r.find("root:"), std::string::npos) << target;
@@ -65,7 +65,8 @@ TEST(StaticFiles, PathTraversalAttemptsNeverReachTheFilesystem) {
     EXPECT_EQ(status_of(r), 404) << target;
     EXPECT_EQ(r.find("root:"), std::string::npos) << target;
   }
-  const std::string absolute = raw_exchange(server.port(), "GET http://x/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string absolute =
+      raw_exchange(server.port(), "GET http://x/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(status_of(absolute), 400);
 }
 

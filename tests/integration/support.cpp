@@ -179,8 +179,8 @@ TestServer::TestServer(std::vector<std::string> extra_args) {
   widget.write("vitrina.js.br", "brotli-bytes");
   widget.write("widget.0123456789.wasm", std::string("\0asm\1\0\0\0", 8));
   widget.write("big.txt", std::string(100 * 1024, 'x'));
-  std::vector<std::string> args{"--listen", "127.0.0.1:0", "--data", data.str(), "--set",
-                                "static.widget_dir=" + widget.str()};
+  std::vector<std::string> args{"--listen", "127.0.0.1:0", "--data",
+                                data.str(), "--set",       "static.widget_dir=" + widget.str()};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   process_ = std::make_unique<ServerProcess>(std::move(args));
   port_ = process_->wait_listening();
@@ -188,8 +188,8 @@ TestServer::TestServer(std::vector<std::string> extra_args) {
 }
 
 std::string TestServer::get(const std::string& target, const std::string& extra_headers) const {
-  return raw_exchange(port_, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
-                                 extra_headers + "\r\n");
+  return raw_exchange(
+      port_, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra_headers + "\r\n");
 }
 
 int connect_to(int port) {
@@ -220,7 +220,8 @@ std::string read_all(int fd, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   char buf[8192];
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
@@ -256,7 +257,8 @@ std::string header_of(const std::string& response, const std::string& name) {
     const auto colon = line.find(':');
     if (colon != std::string::npos) {
       std::string key;
-      for (char c : line.substr(0, colon)) key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      for (char c : line.substr(0, colon))
+        key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
       if (key == lower_name) {
         auto value = line.substr(colon + 1);
         while (!value.empty() && value.front() == ' ') value.erase(0, 1);

@@ -78,9 +78,10 @@ bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds tim
   return true;
 }
 
-const std::vector<std::string> kHookSettings{"--set", "webhooks.allow_private_targets=true", "--set",
-                                             "webhooks.retry_schedule_ms=200,200,200,200,200,200,200,200,200,200",
-                                             "--set", "webhooks.poll_interval_ms=50"};
+const std::vector<std::string> kHookSettings{
+    "--set", "webhooks.allow_private_targets=true",
+    "--set", "webhooks.retry_schedule_ms=200,200,200,200,200,200,200,200,200,200",
+    "--set", "webhooks.poll_interval_ms=50"};
 
 class WebhooksTest : public ::testing::Test {
  protected:

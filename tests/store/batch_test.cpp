@@ -107,8 +107,7 @@ TEST(GroupCommit, BatchesLargerThanMaxBatchAreSplit) {
   WriterGate gate;
   gate.hold(*store);
   Collected<Site> sites(50);
-  for (std::size_t i = 0; i < 50; ++i)
-    store->insert_site(make_site(std::to_string(i)), sites.done(i));
+  for (std::size_t i = 0; i < 50; ++i) store->insert_site(make_site(std::to_string(i)), sites.done(i));
   gate.release();
   for (auto& f : sites.futures) EXPECT_TRUE(f.get().has_value());
 }
@@ -128,8 +127,7 @@ TEST(GroupCommit, LockedDatabaseFailsTheWholeBatchAsUnavailable) {
   WriterGate gate;
   gate.hold(*store);
   Collected<Site> sites(3);
-  for (std::size_t i = 0; i < 3; ++i)
-    store->insert_site(make_site(std::to_string(i)), sites.done(i));
+  for (std::size_t i = 0; i < 3; ++i) store->insert_site(make_site(std::to_string(i)), sites.done(i));
   gate.release();
   for (auto& f : sites.futures) {
     auto r = f.get();

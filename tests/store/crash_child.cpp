@@ -55,17 +55,16 @@ int main(int argc, char** argv) {
       for (int i = 0; i < kMaxPerThread; ++i) {
         window.acquire();
         auto site = make_site(run + "_" + std::to_string(t) + "_" + std::to_string(i));
-        (*store)->insert_site(std::move(site),
-                              [&window](vitrina::store::Result<vitrina::store::Site> r) {
-                                if (r) {
-                                  // One write(2) per line: the parent never sees a half line from a
-                                  // whole ack.
-                                  const std::string line = r->id + "\n";
-                                  std::fwrite(line.data(), 1, line.size(), stdout);
-                                  std::fflush(stdout);
-                                }
-                                window.release();
-                              });
+        (*store)->insert_site(std::move(site), [&window](vitrina::store::Result<vitrina::store::Site> r) {
+          if (r) {
+            // One write(2) per line: the parent never sees a half line from a
+            // whole ack.
+            const std::string line = r->id + "\n";
+            std::fwrite(line.data(), 1, line.size(), stdout);
+            std::fflush(stdout);
+          }
+          window.release();
+        });
       }
       // Wait for this thread's writes before `window` goes out of scope.
       for (std::ptrdiff_t k = 0; k < kWindow; ++k) window.acquire();

@@ -121,9 +121,8 @@ TEST(SqliteStore, UpdateSiteSecretReplacesTheHash) {
   TempDir dir;
   auto store = open_or_die(dir.file("v.db"));
   ASSERT_TRUE(insert_site_sync(*store, make_site("a")));
-  auto r = wait_for<void>([&](Done<void> done) {
-    store->update_site_secret("site_a", "hash_new", 1'800'000'000'000, std::move(done));
-  });
+  auto r = wait_for<void>(
+      [&](Done<void> done) { store->update_site_secret("site_a", "hash_new", 1'800'000'000'000, std::move(done)); });
   ASSERT_TRUE(r.has_value()) << r.error().message;
   auto old_lookup = store->find_site_by_secret_hash("hash_a");
   ASSERT_TRUE(old_lookup.has_value());
@@ -137,9 +136,8 @@ TEST(SqliteStore, UpdateSiteSecretReplacesTheHash) {
 TEST(SqliteStore, UpdateSecretOfMissingSiteIsNotFound) {
   TempDir dir;
   auto store = open_or_die(dir.file("v.db"));
-  auto r = wait_for<void>([&](Done<void> done) {
-    store->update_site_secret("site_nope", "hash_new", 1, std::move(done));
-  });
+  auto r =
+      wait_for<void>([&](Done<void> done) { store->update_site_secret("site_nope", "hash_new", 1, std::move(done)); });
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, "not_found");
   EXPECT_EQ(r.error().field, "site_id");

@@ -17,8 +17,7 @@ namespace vitrina::store::testing {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "vitrina-store-XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "vitrina-store-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
   }
@@ -66,13 +65,11 @@ inline std::unique_ptr<Store> open_or_die(const std::string& path, std::size_t m
 }
 
 inline Result<Site> insert_site_sync(Store& store, Site site) {
-  return wait_for<Site>(
-      [&](Done<Site> done) { store.insert_site(std::move(site), std::move(done)); });
+  return wait_for<Site>([&](Done<Site> done) { store.insert_site(std::move(site), std::move(done)); });
 }
 
 inline Result<Operator> insert_operator_sync(Store& store, Operator op) {
-  return wait_for<Operator>(
-      [&](Done<Operator> done) { store.insert_operator(std::move(op), std::move(done)); });
+  return wait_for<Operator>([&](Done<Operator> done) { store.insert_operator(std::move(op), std::move(done)); });
 }
 
 /// Runs one SQL statement on a separate raw connection (to corrupt or inspect a file).

@@ -105,8 +105,7 @@ TEST(EventFilter, ExactAndWildcards) {
 TEST(Event, BodyIsFixedAtCreation) {
   const auto e = make_event("site_1", "payment.succeeded", R"({"id":"pay_1"})", 1'700'000'000'123);
   EXPECT_TRUE(e.message_id.starts_with("msg_"));
-  EXPECT_EQ(e.payload,
-            R"({"type":"payment.succeeded","timestamp":"2023-11-14T22:13:20.123Z","data":{"id":"pay_1"}})");
+  EXPECT_EQ(e.payload, R"({"type":"payment.succeeded","timestamp":"2023-11-14T22:13:20.123Z","data":{"id":"pay_1"}})");
 }
 
 }  // namespace

@@ -14,13 +14,20 @@ namespace {
 using testing::TempDir;
 
 WebhookEndpoint endpoint(const std::string& id, const std::string& site, std::vector<std::string> events = {}) {
-  return {.id = id, .site_id = site, .url = "https://hooks.example/" + id, .event_types = std::move(events),
-          .secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", .created_at = 1'000};
+  return {.id = id,
+          .site_id = site,
+          .url = "https://hooks.example/" + id,
+          .event_types = std::move(events),
+          .secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+          .created_at = 1'000};
 }
 
 NewWebhookEvent event(const std::string& id, const std::string& site, const std::string& type) {
-  return {.message_id = id, .site_id = site, .event_type = type,
-          .payload = R"({"type":")" + type + R"(","timestamp":"x","data":{}})", .created_at = 2'000};
+  return {.message_id = id,
+          .site_id = site,
+          .event_type = type,
+          .payload = R"({"type":")" + type + R"(","timestamp":"x","data":{}})",
+          .created_at = 2'000};
 }
 
 class StoreWebhooks : public ::testing::Test {
@@ -88,9 +95,15 @@ TEST_F(StoreWebhooks, TargetedEnqueueIgnoresTheFilter) {
 
 TEST_F(StoreWebhooks, RecordAttemptUpdatesDeliveryAndLog) {
   ASSERT_TRUE(enqueue(event("msg_1", "site_a", "chat.message")));
-  AttemptRecord r{.attempt = {.message_id = "msg_1", .endpoint_id = "we_all", .attempted_at = 3'000,
-                              .status_code = 500, .error = "HTTP 500", .duration_ms = 12, .response_snippet = "oops"},
-                  .new_status = "pending", .next_attempt_at = 8'000};
+  AttemptRecord r{.attempt = {.message_id = "msg_1",
+                              .endpoint_id = "we_all",
+                              .attempted_at = 3'000,
+                              .status_code = 500,
+                              .error = "HTTP 500",
+                              .duration_ms = 12,
+                              .response_snippet = "oops"},
+                  .new_status = "pending",
+                  .next_attempt_at = 8'000};
   ASSERT_TRUE(record(r));
   auto d = store_->list_deliveries("msg_1");
   ASSERT_TRUE(d);
@@ -114,8 +127,11 @@ TEST_F(StoreWebhooks, RecordAttemptUpdatesDeliveryAndLog) {
 
 TEST_F(StoreWebhooks, DisablingStopsPendingDeliveries) {
   ASSERT_TRUE(enqueue(event("msg_1", "site_a", "payment.succeeded")));
-  AttemptRecord r{.attempt = {.message_id = "msg_1", .endpoint_id = "we_pay", .attempted_at = 3'000, .status_code = 410},
-                  .new_status = "disabled", .disable_endpoint = true, .disable_reason = "410 Gone"};
+  AttemptRecord r{
+      .attempt = {.message_id = "msg_1", .endpoint_id = "we_pay", .attempted_at = 3'000, .status_code = 410},
+      .new_status = "disabled",
+      .disable_endpoint = true,
+      .disable_reason = "410 Gone"};
   ASSERT_TRUE(record(r));
   auto e = store_->find_webhook_endpoint("we_pay").value();
   ASSERT_TRUE(e);
@@ -131,9 +147,9 @@ TEST_F(StoreWebhooks, DisablingStopsPendingDeliveries) {
 
 TEST_F(StoreWebhooks, ResendRequeuesWithTheSameMessage) {
   ASSERT_TRUE(enqueue(event("msg_1", "site_a", "chat.message")));
-  ASSERT_TRUE(record({.attempt = {.message_id = "msg_1", .endpoint_id = "we_all", .attempted_at = 3'000,
-                                  .status_code = 200},
-                      .new_status = "delivered"}));
+  ASSERT_TRUE(
+      record({.attempt = {.message_id = "msg_1", .endpoint_id = "we_all", .attempted_at = 3'000, .status_code = 200},
+              .new_status = "delivered"}));
   auto n = wait_for<std::int64_t>([&](Done<std::int64_t> d) { store_->resend("msg_1", 50'000, d); });
   ASSERT_TRUE(n);
   EXPECT_EQ(*n, 1);

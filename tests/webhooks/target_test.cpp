@@ -64,9 +64,9 @@ TEST(TargetUrl, Parses) {
 }
 
 TEST(TargetUrl, Refuses) {
-  for (const char* bad : {"ftp://x.example/", "https://user:pw@x.example/", "https://", "https://x.example:0/",
-                          "https://x.example:99999/", "https://x.example/a b", "javascript:alert(1)",
-                          "https://x.example:/"}) {
+  for (const char* bad :
+       {"ftp://x.example/", "https://user:pw@x.example/", "https://", "https://x.example:0/",
+        "https://x.example:99999/", "https://x.example/a b", "javascript:alert(1)", "https://x.example:/"}) {
     EXPECT_FALSE(parse_target_url(bad)) << bad;
   }
   EXPECT_FALSE(parse_target_url("https://x.example/" + std::string(2100, 'a')));

@@ -87,9 +87,11 @@ class WorkerTest : public ::testing::Test {
     store_ = store::testing::open_or_die(dir_.file("v.db"));
     ASSERT_TRUE(store::testing::insert_site_sync(*store_, store::testing::make_site("a")));
     auto e = store::wait_for<store::WebhookEndpoint>([&](store::Done<store::WebhookEndpoint> d) {
-      store_->insert_webhook_endpoint({.id = "we_1", .site_id = "site_a",
+      store_->insert_webhook_endpoint({.id = "we_1",
+                                       .site_id = "site_a",
                                        .url = "http://127.0.0.1:" + std::to_string(receiver_.port()) + "/hook",
-                                       .secret = kSecret, .created_at = 1},
+                                       .secret = kSecret,
+                                       .created_at = 1},
                                       d);
     });
     ASSERT_TRUE(e) << e.error().message;
@@ -240,9 +242,12 @@ TEST_F(WorkerTest, NeverSendsToPrivateAddressUnlessAllowed) {
 
 TEST_F(WorkerTest, FilteredOutEventsAreNotSent) {
   auto r = store::wait_for<store::WebhookEndpoint>([&](store::Done<store::WebhookEndpoint> d) {
-    store_->insert_webhook_endpoint({.id = "we_2", .site_id = "site_a",
+    store_->insert_webhook_endpoint({.id = "we_2",
+                                     .site_id = "site_a",
                                      .url = "http://127.0.0.1:" + std::to_string(receiver_.port()) + "/hook",
-                                     .event_types = {"refund.*"}, .secret = kSecret, .created_at = 2},
+                                     .event_types = {"refund.*"},
+                                     .secret = kSecret,
+                                     .created_at = 2},
                                     d);
   });
   ASSERT_TRUE(r);

@@ -11,7 +11,7 @@
 namespace vitrina::widget::testing {
 
 struct FakeNode {
-  std::string tag;  // "#shadow-root" for handle 0, "#text" for text nodes
+  std::string tag;   // "#shadow-root" for handle 0, "#text" for text nodes
   std::string text;  // text nodes only
   std::map<std::string, std::string> attributes;
   std::vector<std::size_t> children;  // indexes into FakeDom::nodes

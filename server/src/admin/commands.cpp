@@ -13,8 +13,7 @@ void report(CommandContext& ctx, const protocol::Error& error) {
   ctx.err << "error: ";
   if (!error.field.empty()) ctx.err << error.field << ": ";
   ctx.err << error.message << '\n';
-  const bool bad_input =
-      error.code == "invalid" || error.code == "not_found" || error.code == "conflict";
+  const bool bad_input = error.code == "invalid" || error.code == "not_found" || error.code == "conflict";
   ctx.exit_code = bad_input ? 2 : 1;
 }
 
@@ -30,8 +29,7 @@ std::unique_ptr<store::Store> open_or_report(CommandContext& ctx) {
 }
 
 std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 

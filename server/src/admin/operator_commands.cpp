@@ -26,8 +26,7 @@ void run_add(CommandContext& ctx, const OperatorCommandOptions& opt) {
   const bool generated = !opt.password_stdin;
   if (opt.password_stdin) {
     if (!std::getline(ctx.in, password)) {
-      return report(ctx,
-                    protocol::make_error("invalid", "no password on standard input", "password"));
+      return report(ctx, protocol::make_error("invalid", "no password on standard input", "password"));
     }
     // A password typed on Windows or piped from a CRLF file.
     if (!password.empty() && password.back() == '\r') password.pop_back();
@@ -36,11 +35,11 @@ void run_add(CommandContext& ctx, const OperatorCommandOptions& opt) {
   }
   auto store = open_or_report(ctx);
   if (!store) return;
-  auto added = add_operator(*store, opt.site, opt.email, opt.name, password, now_ms(),
-                            OperatorOptions{.role = opt.role});
+  auto added =
+      add_operator(*store, opt.site, opt.email, opt.name, password, now_ms(), OperatorOptions{.role = opt.role});
   if (!added) return report(ctx, added.error());
-  ctx.out << "Added " << added->role << " " << added->email << " (" << added->id << ") to site "
-          << added->site_id << '\n';
+  ctx.out << "Added " << added->role << " " << added->email << " (" << added->id << ") to site " << added->site_id
+          << '\n';
   if (generated) {
     ctx.out << "  password:  " << password << "\n\n"
             << "The password is shown only this once: hand it to the operator now.\n";
@@ -60,8 +59,7 @@ void add_operator_commands(CLI::App& app, CommandContext& ctx) {
   add->add_option("--site", opt->site, "Site id (site_…) or public key (pk_…)")->required();
   add->add_option("--email", opt->email, "Sign-in email, stored lower-cased")->required();
   add->add_option("--name", opt->name, "Display name (default: the part of the email before @)");
-  add->add_option("--role", opt->role, "operator or admin")
-      ->check(CLI::IsMember({"operator", "admin"}));
+  add->add_option("--role", opt->role, "operator or admin")->check(CLI::IsMember({"operator", "admin"}));
   add->add_flag("--password-stdin", opt->password_stdin,
                 "Read the password from the first line of standard input instead of "
                 "generating one");

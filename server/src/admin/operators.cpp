@@ -15,9 +15,7 @@ namespace {
 constexpr std::size_t kMaxEmailLength = 254;
 constexpr std::size_t kMaxLocalPartLength = 64;
 
-Error invalid_email(std::string message) {
-  return protocol::make_error("invalid", std::move(message), "email");
-}
+Error invalid_email(std::string message) { return protocol::make_error("invalid", std::move(message), "email"); }
 
 bool is_email_char(unsigned char c) {
   // Printable ASCII minus what never belongs in a plain address; non-ASCII (internationalised
@@ -55,17 +53,15 @@ Result<std::string> normalize_email(std::string_view email) {
     return invalid_email("the part before @ must be 1 to 64 characters");
   }
   const auto dot = domain.find('.');
-  if (domain.empty() || dot == std::string_view::npos || domain.front() == '.' ||
-      domain.back() == '.' || domain.front() == '-' ||
-      domain.find("..") != std::string_view::npos) {
+  if (domain.empty() || dot == std::string_view::npos || domain.front() == '.' || domain.back() == '.' ||
+      domain.front() == '-' || domain.find("..") != std::string_view::npos) {
     return invalid_email("the part after @ must be a domain such as example.com");
   }
   return lowered;
 }
 
-Result<store::Operator> add_operator(store::Store& store, std::string_view site,
-                                     std::string_view email, std::string_view name,
-                                     std::string_view password, std::int64_t now_ms,
+Result<store::Operator> add_operator(store::Store& store, std::string_view site, std::string_view email,
+                                     std::string_view name, std::string_view password, std::int64_t now_ms,
                                      const OperatorOptions& options) {
   auto normalized = normalize_email(email);
   if (!normalized) return std::move(normalized).error();
@@ -103,8 +99,7 @@ Result<store::Operator> add_operator(store::Store& store, std::string_view site,
   auto inserted = store::wait_for<store::Operator>(
       [&](store::Done<store::Operator> done) { store.insert_operator(op, std::move(done)); });
   if (!inserted && inserted.error().code == "conflict" && inserted.error().field == "email") {
-    return protocol::make_error("conflict", "this site already has an operator with that email",
-                                "email");
+    return protocol::make_error("conflict", "this site already has an operator with that email", "email");
   }
   return inserted;
 }

@@ -29,9 +29,8 @@ Result<std::string> normalize_email(std::string_view email);
 /// `password` (at least 10 characters). An empty `name` becomes the email's local part.
 /// Errors: "invalid" (field "email", "name", "password" or "role"), "not_found" (field "site"),
 /// "conflict" (field "email": that site already has an operator with this email).
-Result<store::Operator> add_operator(store::Store& store, std::string_view site,
-                                     std::string_view email, std::string_view name,
-                                     std::string_view password, std::int64_t now_ms,
+Result<store::Operator> add_operator(store::Store& store, std::string_view site, std::string_view email,
+                                     std::string_view name, std::string_view password, std::int64_t now_ms,
                                      const OperatorOptions& options = {});
 
 }  // namespace vitrina::admin

@@ -84,8 +84,7 @@ void run_list(CommandContext& ctx, const SiteOptions& opt) {
     return;
   }
   for (const auto& site : *sites) {
-    ctx.out << site.id << "  " << site.public_key << "  " << site.name << "  ["
-            << join(site.allowed_origins) << "]\n";
+    ctx.out << site.id << "  " << site.public_key << "  " << site.name << "  [" << join(site.allowed_origins) << "]\n";
   }
 }
 
@@ -123,8 +122,7 @@ void add_site_commands(CLI::App& app, CommandContext& ctx) {
   list->add_flag("--json", opt->json, "Print a JSON array");
   list->callback([&ctx, opt] { run_list(ctx, *opt); });
 
-  CLI::App* rotate =
-      site->add_subcommand("rotate-secret", "Replace a site's secret key and print the new one");
+  CLI::App* rotate = site->add_subcommand("rotate-secret", "Replace a site's secret key and print the new one");
   rotate->fallthrough();
   rotate->add_option("SITE", opt->site, "Site id (site_…) or public key (pk_…)")->required();
   rotate->callback([&ctx, opt] { run_rotate(ctx, *opt); });

@@ -33,8 +33,7 @@ Result<std::string> validate_name(std::string_view name, std::string_view field)
   }
   for (char c : name) {
     if (std::iscntrl(static_cast<unsigned char>(c))) {
-      return protocol::make_error("invalid", "must not contain control characters",
-                                  std::string(field));
+      return protocol::make_error("invalid", "must not contain control characters", std::string(field));
     }
   }
   return std::string(name);
@@ -46,16 +45,14 @@ Result<std::string> normalize_origin(std::string_view origin) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (!protocol::is_valid_origin(lowered)) {
     return protocol::make_error(
-        "invalid",
-        "\"" + std::string(origin) +
-            "\" is not an origin: use scheme://host[:port], http or https, no path",
+        "invalid", "\"" + std::string(origin) + "\" is not an origin: use scheme://host[:port], http or https, no path",
         "origin");
   }
   return lowered;
 }
 
-Result<CreatedSite> create_site(store::Store& store, std::string_view name,
-                                const std::vector<std::string>& origins, std::int64_t now_ms) {
+Result<CreatedSite> create_site(store::Store& store, std::string_view name, const std::vector<std::string>& origins,
+                                std::int64_t now_ms) {
   auto valid_name = validate_name(name);
   if (!valid_name) return std::move(valid_name).error();
   if (origins.empty()) {
@@ -81,8 +78,8 @@ Result<CreatedSite> create_site(store::Store& store, std::string_view name,
     site.allowed_origins = normalized;
     site.created_at = now_ms;
     site.updated_at = now_ms;
-    auto inserted = store::wait_for<store::Site>(
-        [&](store::Done<store::Site> done) { store.insert_site(site, std::move(done)); });
+    auto inserted =
+        store::wait_for<store::Site>([&](store::Done<store::Site> done) { store.insert_site(site, std::move(done)); });
     if (inserted) return created;
     if (inserted.error().code != "conflict" || attempt == kKeyAttempts) {
       return std::move(inserted).error();
@@ -92,25 +89,22 @@ Result<CreatedSite> create_site(store::Store& store, std::string_view name,
 
 Result<store::Site> find_site(store::Store& store, std::string_view site_id_or_public_key) {
   const std::string_view ref = trim(site_id_or_public_key);
-  auto found = ref.starts_with(protocol::kPublicKeyPrefix) ? store.find_site_by_public_key(ref)
-                                                           : store.find_site_by_id(ref);
+  auto found =
+      ref.starts_with(protocol::kPublicKeyPrefix) ? store.find_site_by_public_key(ref) : store.find_site_by_id(ref);
   if (!found) return std::move(found).error();
   if (!found->has_value()) {
-    return protocol::make_error(
-        "not_found", "no site with id or public key \"" + std::string(ref) + "\"", "site");
+    return protocol::make_error("not_found", "no site with id or public key \"" + std::string(ref) + "\"", "site");
   }
   return std::move(**found);
 }
 
-Result<std::string> rotate_secret(store::Store& store, std::string_view site_id_or_public_key,
-                                  std::int64_t now_ms) {
+Result<std::string> rotate_secret(store::Store& store, std::string_view site_id_or_public_key, std::int64_t now_ms) {
   auto site = find_site(store, site_id_or_public_key);
   if (!site) return std::move(site).error();
   for (int attempt = 1;; ++attempt) {
     std::string secret_key = auth::generate_secret_key();
     auto updated = store::wait_for<void>([&](store::Done<void> done) {
-      store.update_site_secret(site->id, auth::hash_secret_key(secret_key), now_ms,
-                               std::move(done));
+      store.update_site_secret(site->id, auth::hash_secret_key(secret_key), now_ms, std::move(done));
     });
     if (updated) return secret_key;
     if (updated.error().code != "conflict" || attempt == kKeyAttempts) {

@@ -53,26 +53,19 @@ Result<void> initialize() {
   return {};
 }
 
-std::string generate_public_key() {
-  return random_key(protocol::kPublicKeyPrefix, protocol::kPublicBodyLength);
-}
+std::string generate_public_key() { return random_key(protocol::kPublicKeyPrefix, protocol::kPublicBodyLength); }
 
-std::string generate_secret_key() {
-  return random_key(protocol::kSecretKeyPrefix, protocol::kSecretBodyLength);
-}
+std::string generate_secret_key() { return random_key(protocol::kSecretKeyPrefix, protocol::kSecretBodyLength); }
 
-std::string generate_id(std::string_view prefix) {
-  return random_key(prefix, protocol::kPublicBodyLength);
-}
+std::string generate_id(std::string_view prefix) { return random_key(prefix, protocol::kPublicBodyLength); }
 
 std::string random_base62(std::size_t length) { return random_key("", length); }
 
 std::string hash_secret_key(std::string_view secret_key) {
   (void)sodium_ready();
   std::array<unsigned char, crypto_generichash_BYTES> digest{};
-  crypto_generichash(digest.data(), digest.size(),
-                     reinterpret_cast<const unsigned char*>(secret_key.data()), secret_key.size(),
-                     nullptr, 0);
+  crypto_generichash(digest.data(), digest.size(), reinterpret_cast<const unsigned char*>(secret_key.data()),
+                     secret_key.size(), nullptr, 0);
   std::array<char, crypto_generichash_BYTES * 2 + 1> hex{};
   sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
   return std::string(hex.data(), digest.size() * 2);

@@ -13,15 +13,14 @@ namespace {
 constexpr std::size_t kGeneratedPasswordLength = 20;
 }  // namespace
 
-const PasswordCost kInteractiveCost{crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                    crypto_pwhash_MEMLIMIT_INTERACTIVE};
+const PasswordCost kInteractiveCost{crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
 const PasswordCost kMinimumCost{crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
 
 Result<std::string> hash_password(std::string_view password, const PasswordCost& cost) {
   if (auto r = initialize(); !r) return std::move(r).error();
   std::array<char, crypto_pwhash_STRBYTES> out{};
-  if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(), cost.opslimit,
-                            cost.memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+  if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(), cost.opslimit, cost.memlimit,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return protocol::make_error("internal", "password hashing ran out of memory");
   }
   return std::string(out.data());

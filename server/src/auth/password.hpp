@@ -24,8 +24,7 @@ extern const PasswordCost kInteractiveCost;
 extern const PasswordCost kMinimumCost;
 
 /// Hashes `password` with argon2id. Fails ("internal") only when the memory cannot be had.
-Result<std::string> hash_password(std::string_view password,
-                                  const PasswordCost& cost = kInteractiveCost);
+Result<std::string> hash_password(std::string_view password, const PasswordCost& cost = kInteractiveCost);
 
 /// True when `password` matches `hash` (a crypto_pwhash_str string). A malformed hash is a
 /// mismatch, never an error the caller could mistake for success.

@@ -1,9 +1,9 @@
 #include "config/config.hpp"
 
+#include <toml++/toml.h>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
-#include <toml++/toml.h>
 
 #include "config/schema.hpp"
 
@@ -31,12 +31,15 @@ Result<Value> check(const Entry& e, Value v, std::string_view origin) {
     case Kind::integer: {
       const auto n = std::get<std::int64_t>(v);
       if (n < e.min || n > e.max) {
-        return refuse(e, "must be between " + std::to_string(e.min) + " and " + std::to_string(e.max) +
-                             ", got " + std::to_string(n), origin);
+        return refuse(
+            e,
+            "must be between " + std::to_string(e.min) + " and " + std::to_string(e.max) + ", got " + std::to_string(n),
+            origin);
       }
       return v;
     }
-    case Kind::boolean: return v;
+    case Kind::boolean:
+      return v;
     case Kind::string: {
       const auto& s = std::get<std::string>(v);
       if (static_cast<std::int64_t>(s.size()) < e.min) return refuse(e, "must not be empty", origin);
@@ -84,7 +87,8 @@ Result<Value> from_text(const Entry& e, std::string_view text, std::string_view 
       if (text == "true" || text == "1" || text == "yes" || text == "on") return Value{true};
       if (text == "false" || text == "0" || text == "no" || text == "off") return Value{false};
       return refuse(e, "expected true or false, got " + in_quotes(text), origin);
-    default: return check(e, std::string(text), origin);
+    default:
+      return check(e, std::string(text), origin);
   }
 }
 
@@ -130,8 +134,9 @@ Result<void> apply_file(Config& config, const std::string& path) {
     table = toml::parse_file(path);
   } catch (const toml::parse_error& err) {
     const auto& where = err.source().begin;
-    return make_error("invalid", "config file " + path + ":" + std::to_string(where.line) + ":" +
-                                     std::to_string(where.column) + ": " + std::string(err.description()),
+    return make_error("invalid",
+                      "config file " + path + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
+                          ": " + std::string(err.description()),
                       "config");
   }
   return apply_table(config, table, "", path);

@@ -16,28 +16,27 @@ namespace vitrina::config {
 using protocol::Result;
 
 struct HttpLimits {
-  std::size_t header_limit = 16 * 1024;     // bytes of request line + headers (431 past it)
-  std::size_t body_limit = 1024 * 1024;     // bytes of request body (413 past it)
-  std::uint32_t request_timeout_ms = 15000; // to receive a whole request once it has started
-  std::uint32_t idle_timeout_ms = 60000;    // a keep-alive connection with no request
-  std::uint32_t write_timeout_ms = 30000;   // to send a whole response
-  std::uint32_t max_connections = 10000;    // further accepts wait until some close
+  std::size_t header_limit = 16 * 1024;      // bytes of request line + headers (431 past it)
+  std::size_t body_limit = 1024 * 1024;      // bytes of request body (413 past it)
+  std::uint32_t request_timeout_ms = 15000;  // to receive a whole request once it has started
+  std::uint32_t idle_timeout_ms = 60000;     // a keep-alive connection with no request
+  std::uint32_t write_timeout_ms = 30000;    // to send a whole response
+  std::uint32_t max_connections = 10000;     // further accepts wait until some close
 };
 
 struct ConsoleSettings {
   std::uint32_t session_ttl_ms = 12 * 60 * 60 * 1000;  // an operator stays signed in this long
-  bool secure_cookies = false;  // add Secure to the session cookie (serving over HTTPS)
+  bool secure_cookies = false;                         // add Secure to the session cookie (serving over HTTPS)
 };
 
 struct WebhookSettings {
   // Delays before the 2nd, 3rd… attempt (the first is immediate): the Standard Webhooks
   // schedule 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h. Each gets ±10% jitter.
-  std::vector<std::int64_t> retry_schedule_ms = {5'000,      300'000,    1'800'000,
-                                                 7'200'000,  18'000'000, 36'000'000,
-                                                 50'400'000, 72'000'000, 86'400'000};
-  std::uint32_t timeout_ms = 15000;    // one attempt, connect to last byte
-  bool allow_private_targets = false;  // permit loopback/private/link-local targets (tests, dev)
-  std::uint32_t concurrency = 4;       // attempts in flight at once
+  std::vector<std::int64_t> retry_schedule_ms = {5'000,      300'000,    1'800'000,  7'200'000, 18'000'000,
+                                                 36'000'000, 50'400'000, 72'000'000, 86'400'000};
+  std::uint32_t timeout_ms = 15000;       // one attempt, connect to last byte
+  bool allow_private_targets = false;     // permit loopback/private/link-local targets (tests, dev)
+  std::uint32_t concurrency = 4;          // attempts in flight at once
   std::uint32_t poll_interval_ms = 1000;  // how often the worker looks for due deliveries
 };
 

@@ -24,64 +24,61 @@ constexpr std::int64_t kU32 = std::numeric_limits<std::uint32_t>::max();
 
 std::vector<Entry> build() {
   std::vector<Entry> s;
-  s.push_back({"listen", "VITRINA_LISTEN", "address to listen on, HOST:PORT; port 0 picks a free port",
-               Kind::listen, 0, 0, [](Config& c, const Value& v) {
+  s.push_back({"listen", "VITRINA_LISTEN", "address to listen on, HOST:PORT; port 0 picks a free port", Kind::listen, 0,
+               0, [](Config& c, const Value& v) {
                  auto parsed = parse_listen(std::get<std::string>(v));
                  c.listen_host = parsed->first;
                  c.listen_port = parsed->second;
                }});
-  s.push_back({"data_dir", "VITRINA_DATA", "directory holding the SQLite database (created if missing)",
-               Kind::string, 1, 4096, set_str(&Config::data_dir)});
-  s.push_back({"io_threads", "VITRINA_IO_THREADS", "threads running network I/O (default: one per core)", Kind::integer, 1, 256,
-               set_int(&Config::io_threads)});
+  s.push_back({"data_dir", "VITRINA_DATA", "directory holding the SQLite database (created if missing)", Kind::string,
+               1, 4096, set_str(&Config::data_dir)});
+  s.push_back({"io_threads", "VITRINA_IO_THREADS", "threads running network I/O (default: one per core)", Kind::integer,
+               1, 256, set_int(&Config::io_threads)});
   s.push_back({"http.header_limit", "VITRINA_HTTP_HEADER_LIMIT",
                "largest request line plus headers, bytes (431 beyond)", Kind::integer, 1024, 1 << 20,
                set_http(&HttpLimits::header_limit)});
-  s.push_back({"http.body_limit", "VITRINA_HTTP_BODY_LIMIT", "largest request body, bytes (413 beyond)",
-               Kind::integer, 0, 1LL << 30, set_http(&HttpLimits::body_limit)});
+  s.push_back({"http.body_limit", "VITRINA_HTTP_BODY_LIMIT", "largest request body, bytes (413 beyond)", Kind::integer,
+               0, 1LL << 30, set_http(&HttpLimits::body_limit)});
   s.push_back({"http.request_timeout_ms", "VITRINA_HTTP_REQUEST_TIMEOUT_MS",
                "time to receive a whole request once it has started (408 beyond)", Kind::integer, 100, kU32,
                set_http(&HttpLimits::request_timeout_ms)});
   s.push_back({"http.idle_timeout_ms", "VITRINA_HTTP_IDLE_TIMEOUT_MS",
                "how long an idle keep-alive connection is kept open", Kind::integer, 100, kU32,
                set_http(&HttpLimits::idle_timeout_ms)});
-  s.push_back({"http.write_timeout_ms", "VITRINA_HTTP_WRITE_TIMEOUT_MS", "time to send a whole response",
-               Kind::integer, 100, kU32, set_http(&HttpLimits::write_timeout_ms)});
+  s.push_back({"http.write_timeout_ms", "VITRINA_HTTP_WRITE_TIMEOUT_MS", "time to send a whole response", Kind::integer,
+               100, kU32, set_http(&HttpLimits::write_timeout_ms)});
   s.push_back({"http.max_connections", "VITRINA_HTTP_MAX_CONNECTIONS",
                "open connections at most; further clients wait to be accepted", Kind::integer, 1, 1000000,
                set_http(&HttpLimits::max_connections)});
   s.push_back({"shutdown.grace_ms", "VITRINA_SHUTDOWN_GRACE_MS",
                "after SIGTERM/SIGINT, how long in-flight requests may take to finish", Kind::integer, 0, kU32,
                set_int(&Config::shutdown_grace_ms)});
-  s.push_back({"static.widget_dir", "VITRINA_STATIC_WIDGET_DIR", "widget assets, served under /v1/",
-               Kind::string, 1, 4096, set_str(&Config::widget_dir)});
-  s.push_back({"static.site_dir", "VITRINA_STATIC_SITE_DIR", "optional site pages, served under /",
-               Kind::string, 0, 4096, set_str(&Config::site_dir)});
+  s.push_back({"static.widget_dir", "VITRINA_STATIC_WIDGET_DIR", "widget assets, served under /v1/", Kind::string, 1,
+               4096, set_str(&Config::widget_dir)});
+  s.push_back({"static.site_dir", "VITRINA_STATIC_SITE_DIR", "optional site pages, served under /", Kind::string, 0,
+               4096, set_str(&Config::site_dir)});
   s.push_back({"log.level", "VITRINA_LOG_LEVEL", "debug, info, warn or error", Kind::log_level, 0, 0,
                set_str(&Config::log_level)});
   s.push_back({"log.requests", "VITRINA_LOG_REQUESTS", "one log line per HTTP request", Kind::boolean, 0, 0,
                [](Config& c, const Value& v) { c.log_requests = std::get<bool>(v); }});
   s.push_back({"store.engine", "VITRINA_STORE_ENGINE", "storage engine: sqlite", Kind::engine, 0, 0,
                set_str(&Config::store_engine)});
-  s.push_back({"store.max_batch", "VITRINA_STORE_MAX_BATCH", "most writes grouped into one commit",
-               Kind::integer, 1, 100000, set_int(&Config::store_max_batch)});
+  s.push_back({"store.max_batch", "VITRINA_STORE_MAX_BATCH", "most writes grouped into one commit", Kind::integer, 1,
+               100000, set_int(&Config::store_max_batch)});
   s.push_back({"console.session_ttl_ms", "VITRINA_CONSOLE_SESSION_TTL_MS",
                "how long an operator console sign-in lasts (the cookie's Max-Age)", Kind::integer, 1000,
-               30LL * 24 * 60 * 60 * 1000,
-               [](Config& c, const Value& v) {
+               30LL * 24 * 60 * 60 * 1000, [](Config& c, const Value& v) {
                  c.console.session_ttl_ms = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
                }});
   s.push_back({"console.secure_cookies", "VITRINA_CONSOLE_SECURE_COOKIES",
-               "mark the console session cookie Secure (set when clients reach the server over HTTPS)",
-               Kind::boolean, 0, 0, [](Config& c, const Value& v) { c.console.secure_cookies = std::get<bool>(v); }});
-  s.push_back({"webhooks.retry_schedule_ms", "VITRINA_WEBHOOKS_RETRY_SCHEDULE_MS",
-               "delays before each webhook retry, comma-separated milliseconds (each gets +-10% jitter)",
-               Kind::ms_list, 0, 0, [](Config& c, const Value& v) {
-                 c.webhooks.retry_schedule_ms = *parse_ms_list(std::get<std::string>(v));
-               }});
-  s.push_back({"webhooks.timeout_ms", "VITRINA_WEBHOOKS_TIMEOUT_MS",
-               "time limit of one webhook delivery attempt", Kind::integer, 10, 120000,
-               [](Config& c, const Value& v) {
+               "mark the console session cookie Secure (set when clients reach the server over HTTPS)", Kind::boolean,
+               0, 0, [](Config& c, const Value& v) { c.console.secure_cookies = std::get<bool>(v); }});
+  s.push_back(
+      {"webhooks.retry_schedule_ms", "VITRINA_WEBHOOKS_RETRY_SCHEDULE_MS",
+       "delays before each webhook retry, comma-separated milliseconds (each gets +-10% jitter)", Kind::ms_list, 0, 0,
+       [](Config& c, const Value& v) { c.webhooks.retry_schedule_ms = *parse_ms_list(std::get<std::string>(v)); }});
+  s.push_back({"webhooks.timeout_ms", "VITRINA_WEBHOOKS_TIMEOUT_MS", "time limit of one webhook delivery attempt",
+               Kind::integer, 10, 120000, [](Config& c, const Value& v) {
                  c.webhooks.timeout_ms = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
                }});
   s.push_back({"webhooks.allow_private_targets", "VITRINA_WEBHOOKS_ALLOW_PRIVATE_TARGETS",

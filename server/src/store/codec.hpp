@@ -16,15 +16,13 @@ namespace vitrina::store {
 // Column lists, in the order read_site/read_operator expect.
 inline constexpr std::string_view kSiteColumns =
     "id, name, public_key, secret_hash, allowed_origins, settings, created_at, updated_at";
-inline constexpr std::string_view kOperatorColumns =
-    "id, site_id, email, name, password_hash, role, created_at";
+inline constexpr std::string_view kOperatorColumns = "id, site_id, email, name, password_hash, role, created_at";
 inline constexpr std::string_view kSessionColumns =
     "token_hash, operator_id, site_id, created_at, expires_at, user_agent";
 
 std::string origins_to_json(const std::vector<std::string>& origins);
 /// Fails with "internal" when the stored text is not an array of strings (a corrupted row).
-Result<std::vector<std::string>> origins_from_json(simdjson::dom::parser& parser,
-                                                   std::string_view json);
+Result<std::vector<std::string>> origins_from_json(simdjson::dom::parser& parser, std::string_view json);
 
 /// Reads the current row of a statement that selected kSiteColumns.
 Result<Site> read_site(const sqlite::Statement& row, simdjson::dom::parser& parser);

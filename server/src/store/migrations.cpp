@@ -126,8 +126,7 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 )sql";
 
 std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -137,17 +136,15 @@ Result<void> apply_pending(sqlite::Connection& db, const std::string& path) {
   auto current = current_schema_version(db);
   if (!current) return std::move(current).error();
   if (*current > latest_schema_version()) {
-    return protocol::make_error(
-        "unavailable", "database " + path + " has schema version " + std::to_string(*current) +
-                           ", newer than this binary supports (" +
-                           std::to_string(latest_schema_version()) + "); upgrade vitrina");
+    return protocol::make_error("unavailable", "database " + path + " has schema version " + std::to_string(*current) +
+                                                   ", newer than this binary supports (" +
+                                                   std::to_string(latest_schema_version()) + "); upgrade vitrina");
   }
   for (const auto& migration : kMigrations) {
     if (migration.version <= *current) continue;
     if (auto r = db.exec(migration.sql); !r) {
       auto error = std::move(r).error();
-      error.message = "migration " + std::to_string(migration.version) + " failed on " + path +
-                      ": " + error.message;
+      error.message = "migration " + std::to_string(migration.version) + " failed on " + path + ": " + error.message;
       return error;
     }
     auto record = db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");

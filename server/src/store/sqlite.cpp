@@ -72,8 +72,7 @@ Statement::~Statement() { sqlite3_finalize(stmt_); }
 
 void Statement::bind(int index, std::string_view text) {
   // A non-null pointer even for empty text, so SQLite stores '' rather than NULL.
-  sqlite3_bind_text64(stmt_, index, text.empty() ? "" : text.data(), text.size(), SQLITE_TRANSIENT,
-                      SQLITE_UTF8);
+  sqlite3_bind_text64(stmt_, index, text.empty() ? "" : text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
 void Statement::bind(int index, std::int64_t value) {
@@ -99,8 +98,7 @@ std::string_view Statement::column_text(int index) const {
   const auto* text = sqlite3_column_text(stmt_, index);
   if (text == nullptr) return {};
   // SQLite hands out text as unsigned char; the bytes are the UTF-8 we stored.
-  return {reinterpret_cast<const char*>(text),
-          static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index))};
+  return {reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index))};
 }
 
 std::int64_t Statement::column_int(int index) const {
@@ -112,12 +110,10 @@ void Statement::reset() noexcept {
   sqlite3_clear_bindings(stmt_);
 }
 
-Result<Connection> Connection::open(const std::string& path, OpenMode mode,
-                                    std::chrono::milliseconds busy_timeout) {
+Result<Connection> Connection::open(const std::string& path, OpenMode mode, std::chrono::milliseconds busy_timeout) {
   // NOMUTEX: each connection is used by one thread at a time, so SQLite's own per-connection
   // mutex would only cost time.
-  const int flags = (mode == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY
-                                                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+  const int flags = (mode == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
                     SQLITE_OPEN_NOMUTEX;
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
@@ -143,8 +139,8 @@ Result<void> Connection::exec(const char* sql) {
 
 Result<Statement> Connection::prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
-  const int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
-                                    SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  const int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                    &stmt, nullptr);
   if (rc != SQLITE_OK) return to_error(db_.get(), rc, "cannot prepare statement");
   return Statement(db_.get(), stmt);
 }
@@ -156,9 +152,7 @@ Result<Statement*> Connection::cached(std::string_view sql) {
   return &cache_.emplace(std::string(sql), std::move(*stmt)).first->second;
 }
 
-std::int64_t Connection::changes() const noexcept {
-  return static_cast<std::int64_t>(sqlite3_changes64(db_.get()));
-}
+std::int64_t Connection::changes() const noexcept { return static_cast<std::int64_t>(sqlite3_changes64(db_.get())); }
 
 bool Connection::in_autocommit() const noexcept { return sqlite3_get_autocommit(db_.get()) != 0; }
 

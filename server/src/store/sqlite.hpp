@@ -80,8 +80,7 @@ enum class OpenMode { kReadWrite, kReadOnly };
 class Connection {
  public:
   /// Opens `path` (creating it in read-write mode) and applies the per-connection pragmas.
-  static Result<Connection> open(const std::string& path, OpenMode mode,
-                                 std::chrono::milliseconds busy_timeout);
+  static Result<Connection> open(const std::string& path, OpenMode mode, std::chrono::milliseconds busy_timeout);
 
   Connection(Connection&&) noexcept = default;
   Connection& operator=(Connection&&) noexcept = default;

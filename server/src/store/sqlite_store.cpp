@@ -26,13 +26,11 @@ const std::string kSiteBySecretHash = kSelectSites + "WHERE secret_hash = ?";
 const std::string kAllSites = kSelectSites + "ORDER BY created_at, id";
 const std::string kSelectOperators = "SELECT " + std::string(kOperatorColumns) + " FROM operators ";
 const std::string kOperatorByEmail = kSelectOperators + "WHERE site_id = ? AND email = ?";
-const std::string kOperatorsOfSite =
-    kSelectOperators + "WHERE site_id = ? ORDER BY created_at, email";
+const std::string kOperatorsOfSite = kSelectOperators + "WHERE site_id = ? ORDER BY created_at, email";
 const std::string kOperatorById = kSelectOperators + "WHERE id = ?";
-const std::string kOperatorsByEmail =
-    kSelectOperators + "WHERE email = ? ORDER BY created_at, site_id";
-const std::string kSessionByHash = "SELECT " + std::string(kSessionColumns) +
-                                   " FROM operator_sessions WHERE token_hash = ?";
+const std::string kOperatorsByEmail = kSelectOperators + "WHERE email = ? ORDER BY created_at, site_id";
+const std::string kSessionByHash =
+    "SELECT " + std::string(kSessionColumns) + " FROM operator_sessions WHERE token_hash = ?";
 constexpr const char* kPing = "SELECT count(*) FROM schema_migrations";
 
 class SqliteStore final : public Store {
@@ -56,8 +54,7 @@ class SqliteStore final : public Store {
   }
   void update_site_secret(std::string site_id, std::string secret_hash, std::int64_t updated_at,
                           Done<void> done) override {
-    writer_->submit(make_update_site_secret(std::move(site_id), std::move(secret_hash), updated_at,
-                                            std::move(done)));
+    writer_->submit(make_update_site_secret(std::move(site_id), std::move(secret_hash), updated_at, std::move(done)));
   }
   void insert_operator(Operator op, Done<Operator> done) override {
     writer_->submit(make_insert_operator(std::move(op), std::move(done)));
@@ -74,13 +71,12 @@ class SqliteStore final : public Store {
   }
   void disable_webhook_endpoint(std::string endpoint_id, std::string reason, std::int64_t now,
                                 Done<void> done) override {
-    writer_->submit(make_disable_webhook_endpoint(std::move(endpoint_id), std::move(reason), now,
-                                                  std::move(done)));
+    writer_->submit(make_disable_webhook_endpoint(std::move(endpoint_id), std::move(reason), now, std::move(done)));
   }
-  void rotate_webhook_secret(std::string endpoint_id, std::string secret,
-                             std::int64_t previous_expires_at, Done<void> done) override {
-    writer_->submit(make_rotate_webhook_secret(std::move(endpoint_id), std::move(secret),
-                                               previous_expires_at, std::move(done)));
+  void rotate_webhook_secret(std::string endpoint_id, std::string secret, std::int64_t previous_expires_at,
+                             Done<void> done) override {
+    writer_->submit(
+        make_rotate_webhook_secret(std::move(endpoint_id), std::move(secret), previous_expires_at, std::move(done)));
   }
   void enqueue_event(NewWebhookEvent event, Done<EnqueuedEvent> done) override {
     writer_->submit(make_enqueue_event(std::move(event), std::move(done)));
@@ -117,9 +113,7 @@ class SqliteStore final : public Store {
     return webhook_reads::attempts_of(*lease.operator->(), message_id);
   }
 
-  Result<std::optional<Site>> find_site_by_id(std::string_view id) override {
-    return find_site(kSiteById, id);
-  }
+  Result<std::optional<Site>> find_site_by_id(std::string_view id) override { return find_site(kSiteById, id); }
   Result<std::optional<Site>> find_site_by_public_key(std::string_view public_key) override {
     return find_site(kSiteByPublicKey, public_key);
   }
@@ -143,8 +137,7 @@ class SqliteStore final : public Store {
     }
   }
 
-  Result<std::optional<Operator>> find_operator(std::string_view site_id,
-                                                std::string_view email) override {
+  Result<std::optional<Operator>> find_operator(std::string_view site_id, std::string_view email) override {
     auto found = select_operators(kOperatorByEmail, {site_id, email});
     if (!found) return std::move(found).error();
     if (found->empty()) return std::optional<Operator>{};
@@ -240,8 +233,7 @@ Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& options) {
   if (options.path.empty()) {
     return protocol::make_error("invalid", "the database path is empty", "path");
   }
-  auto db =
-      sqlite::Connection::open(options.path, sqlite::OpenMode::kReadWrite, options.busy_timeout);
+  auto db = sqlite::Connection::open(options.path, sqlite::OpenMode::kReadWrite, options.busy_timeout);
   if (!db) return std::move(db).error();
   if (auto r = enable_wal(*db, options.path); !r) return std::move(r).error();
   if (auto r = apply_migrations(*db, options.path); !r) return std::move(r).error();
@@ -249,8 +241,7 @@ Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& options) {
   auto reads = ReadPool::open(options.path, options.read_connections, options.busy_timeout);
   if (!reads) return std::move(reads).error();
   auto writer = std::make_unique<Writer>(std::move(*db), options.max_batch);
-  return std::unique_ptr<Store>(
-      std::make_unique<SqliteStore>(std::move(writer), std::move(*reads)));
+  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(writer), std::move(*reads)));
 }
 
 }  // namespace vitrina::store

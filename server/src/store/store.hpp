@@ -70,8 +70,8 @@ class Store {
   // Writes. Error codes: "conflict" (unique key taken, field names it), "not_found",
   // "unavailable" (the store is closed or the disk refused), "internal".
   virtual void insert_site(Site site, Done<Site> done) = 0;
-  virtual void update_site_secret(std::string site_id, std::string secret_hash,
-                                  std::int64_t updated_at, Done<void> done) = 0;
+  virtual void update_site_secret(std::string site_id, std::string secret_hash, std::int64_t updated_at,
+                                  Done<void> done) = 0;
   virtual void insert_operator(Operator op, Done<Operator> done) = 0;
   /// Also removes the operator's sessions that expired by `session.created_at`, so the table
   /// does not grow with every sign-in. "not_found" (field "operator_id") for an unknown operator.
@@ -83,12 +83,12 @@ class Store {
   // message in Error::field.
   virtual void insert_webhook_endpoint(WebhookEndpoint endpoint, Done<WebhookEndpoint> done) = 0;
   /// Marks the endpoint disabled with `reason` and its pending deliveries "disabled".
-  virtual void disable_webhook_endpoint(std::string endpoint_id, std::string reason,
-                                        std::int64_t now, Done<void> done) = 0;
+  virtual void disable_webhook_endpoint(std::string endpoint_id, std::string reason, std::int64_t now,
+                                        Done<void> done) = 0;
   /// The current secret becomes the previous one (signing until `previous_expires_at`), and
   /// `secret` the current one.
-  virtual void rotate_webhook_secret(std::string endpoint_id, std::string secret,
-                                     std::int64_t previous_expires_at, Done<void> done) = 0;
+  virtual void rotate_webhook_secret(std::string endpoint_id, std::string secret, std::int64_t previous_expires_at,
+                                     Done<void> done) = 0;
   /// One write: the message plus a pending delivery per matching enabled endpoint. Inside
   /// another write op use enqueue_event_in (write_ops: webhook_ops.hpp) instead, so the event
   /// commits with the change that caused it.
@@ -106,8 +106,7 @@ class Store {
   virtual Result<std::optional<Site>> find_site_by_public_key(std::string_view public_key) = 0;
   virtual Result<std::optional<Site>> find_site_by_secret_hash(std::string_view secret_hash) = 0;
   virtual Result<std::vector<Site>> list_sites() = 0;
-  virtual Result<std::optional<Operator>> find_operator(std::string_view site_id,
-                                                        std::string_view email) = 0;
+  virtual Result<std::optional<Operator>> find_operator(std::string_view site_id, std::string_view email) = 0;
   virtual Result<std::vector<Operator>> list_operators(std::string_view site_id) = 0;
   virtual Result<std::optional<Operator>> find_operator_by_id(std::string_view id) = 0;
   /// Every operator with this (lower-cased) e-mail, on any site, oldest first.

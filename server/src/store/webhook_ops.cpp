@@ -14,8 +14,7 @@ constexpr const char* kInsertEndpoint =
     "INSERT INTO webhook_endpoints (id, site_id, url, event_types, secret, previous_secret, "
     "previous_secret_expires_at, disabled, disabled_reason, created_at) "
     "VALUES (?, ?, ?, ?, ?, '', 0, 0, '', ?)";
-constexpr const char* kDisableEndpoint =
-    "UPDATE webhook_endpoints SET disabled = 1, disabled_reason = ? WHERE id = ?";
+constexpr const char* kDisableEndpoint = "UPDATE webhook_endpoints SET disabled = 1, disabled_reason = ? WHERE id = ?";
 constexpr const char* kDisableDeliveries =
     "UPDATE webhook_deliveries SET status = 'disabled', updated_at = ? "
     "WHERE endpoint_id = ? AND status = 'pending'";
@@ -58,8 +57,8 @@ Error no_endpoint(const std::string& id) {
 }
 
 // The (id, filter) of every enabled endpoint of a site.
-Result<std::vector<std::pair<std::string, std::vector<std::string>>>> enabled_endpoints(
-    sqlite::Connection& db, const std::string& site_id) {
+Result<std::vector<std::pair<std::string, std::vector<std::string>>>> enabled_endpoints(sqlite::Connection& db,
+                                                                                        const std::string& site_id) {
   // Only the writer thread calls this; one parser per thread is reused across writes.
   thread_local simdjson::dom::parser parser;
   auto stmt = db.cached(kEnabledEndpointsOfSite);
@@ -80,9 +79,7 @@ Result<std::vector<std::pair<std::string, std::vector<std::string>>>> enabled_en
 class InsertEndpoint final : public WriteOp {
  public:
   InsertEndpoint(WebhookEndpoint endpoint, Done<WebhookEndpoint> done)
-      : endpoint_(std::move(endpoint)),
-        events_(origins_to_json(endpoint_.event_types)),
-        done_(std::move(done)) {}
+      : endpoint_(std::move(endpoint)), events_(origins_to_json(endpoint_.event_types)), done_(std::move(done)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     auto r = run_cached(db, kInsertEndpoint, [&](sqlite::Statement& s) {
@@ -111,8 +108,8 @@ class InsertEndpoint final : public WriteOp {
   Done<WebhookEndpoint> done_;
 };
 
-Result<void> disable_endpoint_in(sqlite::Connection& db, const std::string& id,
-                                 const std::string& reason, std::int64_t now) {
+Result<void> disable_endpoint_in(sqlite::Connection& db, const std::string& id, const std::string& reason,
+                                 std::int64_t now) {
   auto r = run_cached(db, kDisableEndpoint, [&](sqlite::Statement& s) {
     s.bind(1, reason);
     s.bind(2, id);
@@ -130,9 +127,7 @@ class DisableEndpoint final : public WriteOp {
   DisableEndpoint(std::string id, std::string reason, std::int64_t now, Done<void> done)
       : id_(std::move(id)), reason_(std::move(reason)), now_(now), done_(std::move(done)) {}
 
-  Result<void> apply(sqlite::Connection& db) override {
-    return disable_endpoint_in(db, id_, reason_, now_);
-  }
+  Result<void> apply(sqlite::Connection& db) override { return disable_endpoint_in(db, id_, reason_, now_); }
   void complete(Result<void> outcome) override {
     if (done_) done_(std::move(outcome));
   }
@@ -146,8 +141,7 @@ class DisableEndpoint final : public WriteOp {
 
 class RotateSecret final : public WriteOp {
  public:
-  RotateSecret(std::string id, std::string secret, std::int64_t previous_expires_at,
-               Done<void> done)
+  RotateSecret(std::string id, std::string secret, std::int64_t previous_expires_at, Done<void> done)
       : id_(std::move(id)),
         secret_(std::move(secret)),
         previous_expires_at_(previous_expires_at),
@@ -176,8 +170,7 @@ class RotateSecret final : public WriteOp {
 
 class EnqueueEvent final : public WriteOp {
  public:
-  EnqueueEvent(NewWebhookEvent event, Done<EnqueuedEvent> done)
-      : event_(std::move(event)), done_(std::move(done)) {}
+  EnqueueEvent(NewWebhookEvent event, Done<EnqueuedEvent> done) : event_(std::move(event)), done_(std::move(done)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     auto r = enqueue_event_in(db, event_);
@@ -199,8 +192,7 @@ class EnqueueEvent final : public WriteOp {
 
 class RecordAttempt final : public WriteOp {
  public:
-  RecordAttempt(AttemptRecord record, Done<void> done)
-      : record_(std::move(record)), done_(std::move(done)) {}
+  RecordAttempt(AttemptRecord record, Done<void> done) : record_(std::move(record)), done_(std::move(done)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     const auto& a = record_.attempt;
@@ -215,8 +207,7 @@ class RecordAttempt final : public WriteOp {
     });
     if (!updated) return updated;
     if (db.changes() == 0) {
-      return protocol::make_error("not_found", "no delivery of " + a.message_id + " to " + a.endpoint_id,
-                                  "message_id");
+      return protocol::make_error("not_found", "no delivery of " + a.message_id + " to " + a.endpoint_id, "message_id");
     }
     auto logged = run_cached(db, kInsertAttempt, [&](sqlite::Statement& s) {
       s.bind(1, a.message_id);
@@ -254,8 +245,7 @@ class Resend final : public WriteOp {
       auto row = scoped->step();
       if (!row) return std::move(row).error();
       if (!*row) {
-        return protocol::make_error("not_found", "no webhook message with id " + message_id_,
-                                    "message_id");
+        return protocol::make_error("not_found", "no webhook message with id " + message_id_, "message_id");
       }
     }
     auto r = run_cached(db, kResend, [&](sqlite::Statement& s) {
@@ -287,14 +277,13 @@ Result<EnqueuedEvent> enqueue_event_in(sqlite::Connection& db, const NewWebhookE
   if (!endpoints) return std::move(endpoints).error();
   EnqueuedEvent out{.message_id = event.message_id, .endpoint_ids = {}};
   for (auto& [id, filter] : *endpoints) {
-    const bool wanted = event.only_endpoint_id.empty() ? event_matches(filter, event.event_type)
-                                                       : id == event.only_endpoint_id;
+    const bool wanted =
+        event.only_endpoint_id.empty() ? event_matches(filter, event.event_type) : id == event.only_endpoint_id;
     if (wanted) out.endpoint_ids.push_back(std::move(id));
   }
   if (!event.only_endpoint_id.empty() && out.endpoint_ids.empty()) {
     return protocol::make_error("not_found",
-                                "no enabled webhook endpoint " + event.only_endpoint_id +
-                                    " on site " + event.site_id,
+                                "no enabled webhook endpoint " + event.only_endpoint_id + " on site " + event.site_id,
                                 "endpoint_id");
   }
   auto inserted = run_cached(db, kInsertMessage, [&](sqlite::Statement& s) {
@@ -334,20 +323,17 @@ bool event_matches(const std::vector<std::string>& patterns, std::string_view ty
   return false;
 }
 
-std::unique_ptr<WriteOp> make_insert_webhook_endpoint(WebhookEndpoint endpoint,
-                                                      Done<WebhookEndpoint> done) {
+std::unique_ptr<WriteOp> make_insert_webhook_endpoint(WebhookEndpoint endpoint, Done<WebhookEndpoint> done) {
   return std::make_unique<InsertEndpoint>(std::move(endpoint), std::move(done));
 }
-std::unique_ptr<WriteOp> make_disable_webhook_endpoint(std::string endpoint_id, std::string reason,
-                                                       std::int64_t now, Done<void> done) {
-  return std::make_unique<DisableEndpoint>(std::move(endpoint_id), std::move(reason), now,
-                                           std::move(done));
+std::unique_ptr<WriteOp> make_disable_webhook_endpoint(std::string endpoint_id, std::string reason, std::int64_t now,
+                                                       Done<void> done) {
+  return std::make_unique<DisableEndpoint>(std::move(endpoint_id), std::move(reason), now, std::move(done));
 }
 std::unique_ptr<WriteOp> make_rotate_webhook_secret(std::string endpoint_id, std::string secret,
-                                                    std::int64_t previous_expires_at,
-                                                    Done<void> done) {
-  return std::make_unique<RotateSecret>(std::move(endpoint_id), std::move(secret),
-                                        previous_expires_at, std::move(done));
+                                                    std::int64_t previous_expires_at, Done<void> done) {
+  return std::make_unique<RotateSecret>(std::move(endpoint_id), std::move(secret), previous_expires_at,
+                                        std::move(done));
 }
 std::unique_ptr<WriteOp> make_enqueue_event(NewWebhookEvent event, Done<EnqueuedEvent> done) {
   return std::make_unique<EnqueueEvent>(std::move(event), std::move(done));
@@ -355,8 +341,7 @@ std::unique_ptr<WriteOp> make_enqueue_event(NewWebhookEvent event, Done<Enqueued
 std::unique_ptr<WriteOp> make_record_attempt(AttemptRecord record, Done<void> done) {
   return std::make_unique<RecordAttempt>(std::move(record), std::move(done));
 }
-std::unique_ptr<WriteOp> make_resend(std::string message_id, std::int64_t now,
-                                     Done<std::int64_t> done) {
+std::unique_ptr<WriteOp> make_resend(std::string message_id, std::int64_t now, Done<std::int64_t> done) {
   return std::make_unique<Resend>(std::move(message_id), now, std::move(done));
 }
 

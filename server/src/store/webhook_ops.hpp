@@ -18,16 +18,13 @@ namespace vitrina::store {
 /// transaction and savepoint, on the writer thread; a failure leaves the caller to roll back.
 Result<EnqueuedEvent> enqueue_event_in(sqlite::Connection& db, const NewWebhookEvent& event);
 
-std::unique_ptr<WriteOp> make_insert_webhook_endpoint(WebhookEndpoint endpoint,
-                                                      Done<WebhookEndpoint> done);
-std::unique_ptr<WriteOp> make_disable_webhook_endpoint(std::string endpoint_id, std::string reason,
-                                                       std::int64_t now, Done<void> done);
+std::unique_ptr<WriteOp> make_insert_webhook_endpoint(WebhookEndpoint endpoint, Done<WebhookEndpoint> done);
+std::unique_ptr<WriteOp> make_disable_webhook_endpoint(std::string endpoint_id, std::string reason, std::int64_t now,
+                                                       Done<void> done);
 std::unique_ptr<WriteOp> make_rotate_webhook_secret(std::string endpoint_id, std::string secret,
-                                                    std::int64_t previous_expires_at,
-                                                    Done<void> done);
+                                                    std::int64_t previous_expires_at, Done<void> done);
 std::unique_ptr<WriteOp> make_enqueue_event(NewWebhookEvent event, Done<EnqueuedEvent> done);
 std::unique_ptr<WriteOp> make_record_attempt(AttemptRecord record, Done<void> done);
-std::unique_ptr<WriteOp> make_resend(std::string message_id, std::int64_t now,
-                                     Done<std::int64_t> done);
+std::unique_ptr<WriteOp> make_resend(std::string message_id, std::int64_t now, Done<std::int64_t> done);
 
 }  // namespace vitrina::store

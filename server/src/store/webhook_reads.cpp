@@ -16,8 +16,7 @@ constexpr std::string_view kDeliveryColumns =
     "d.message_id, d.endpoint_id, d.status, d.attempts, d.next_attempt_at, d.last_status_code, "
     "d.last_error, d.updated_at";
 
-const std::string kSelectEndpoints =
-    "SELECT " + std::string(kEndpointColumns) + " FROM webhook_endpoints e ";
+const std::string kSelectEndpoints = "SELECT " + std::string(kEndpointColumns) + " FROM webhook_endpoints e ";
 const std::string kEndpointsOfSite = kSelectEndpoints + "WHERE e.site_id = ? ORDER BY e.created_at, e.id";
 const std::string kEndpointById = kSelectEndpoints + "WHERE e.id = ?";
 constexpr const char* kMessageById =
@@ -86,7 +85,8 @@ Result<std::vector<WebhookEndpoint>> endpoints_of_site(ReadConnection& conn, std
   if (!stmt) return std::move(stmt).error();
   sqlite::ScopedStatement scoped(**stmt);
   scoped->bind(1, site_id);
-  return collect<WebhookEndpoint>(*scoped, [&](const sqlite::Statement& s) { return read_endpoint(s, 0, conn.parser); });
+  return collect<WebhookEndpoint>(*scoped,
+                                  [&](const sqlite::Statement& s) { return read_endpoint(s, 0, conn.parser); });
 }
 
 Result<std::optional<WebhookEndpoint>> endpoint_by_id(ReadConnection& conn, std::string_view id) {

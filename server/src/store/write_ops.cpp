@@ -11,13 +11,11 @@ namespace {
 constexpr const char* kInsertSite =
     "INSERT INTO sites (id, name, public_key, secret_hash, allowed_origins, settings, "
     "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-constexpr const char* kUpdateSiteSecret =
-    "UPDATE sites SET secret_hash = ?, updated_at = ? WHERE id = ?";
+constexpr const char* kUpdateSiteSecret = "UPDATE sites SET secret_hash = ?, updated_at = ? WHERE id = ?";
 constexpr const char* kInsertOperator =
     "INSERT INTO operators (id, site_id, email, name, password_hash, role, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)";
-constexpr const char* kPruneSessions =
-    "DELETE FROM operator_sessions WHERE operator_id = ? AND expires_at <= ?";
+constexpr const char* kPruneSessions = "DELETE FROM operator_sessions WHERE operator_id = ? AND expires_at <= ?";
 constexpr const char* kInsertSession =
     "INSERT INTO operator_sessions (token_hash, operator_id, site_id, created_at, expires_at, "
     "user_agent) VALUES (?, ?, ?, ?, ?, ?)";
@@ -36,9 +34,7 @@ Result<void> run_cached(sqlite::Connection& db, const char* sql, Bind&& bind) {
 class InsertSite final : public WriteOp {
  public:
   InsertSite(Site site, Done<Site> done)
-      : site_(std::move(site)),
-        origins_(origins_to_json(site_.allowed_origins)),
-        done_(std::move(done)) {}
+      : site_(std::move(site)), origins_(origins_to_json(site_.allowed_origins)), done_(std::move(done)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     return run_cached(db, kInsertSite, [&](sqlite::Statement& s) {
@@ -67,8 +63,7 @@ class InsertSite final : public WriteOp {
 
 class UpdateSiteSecret final : public WriteOp {
  public:
-  UpdateSiteSecret(std::string site_id, std::string secret_hash, std::int64_t updated_at,
-                   Done<void> done)
+  UpdateSiteSecret(std::string site_id, std::string secret_hash, std::int64_t updated_at, Done<void> done)
       : site_id_(std::move(site_id)),
         secret_hash_(std::move(secret_hash)),
         updated_at_(updated_at),
@@ -132,8 +127,7 @@ class InsertOperator final : public WriteOp {
 
 class InsertSession final : public WriteOp {
  public:
-  InsertSession(Session session, Done<Session> done)
-      : session_(std::move(session)), done_(std::move(done)) {}
+  InsertSession(Session session, Done<Session> done) : session_(std::move(session)), done_(std::move(done)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     auto pruned = run_cached(db, kPruneSessions, [&](sqlite::Statement& s) {
@@ -150,9 +144,8 @@ class InsertSession final : public WriteOp {
       s.bind(6, session_.user_agent);
     });
     if (!r && r.error().code == "not_found") {
-      return protocol::make_error(
-          "not_found", "no operator " + session_.operator_id + " on site " + session_.site_id,
-          "operator_id");
+      return protocol::make_error("not_found", "no operator " + session_.operator_id + " on site " + session_.site_id,
+                                  "operator_id");
     }
     return r;
   }
@@ -170,8 +163,7 @@ class InsertSession final : public WriteOp {
 
 class DeleteSession final : public WriteOp {
  public:
-  DeleteSession(std::string token_hash, Done<void> done)
-      : token_hash_(std::move(token_hash)), done_(std::move(done)) {}
+  DeleteSession(std::string token_hash, Done<void> done) : token_hash_(std::move(token_hash)), done_(std::move(done)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     auto r = run_cached(db, kDeleteSession, [&](sqlite::Statement& s) { s.bind(1, token_hash_); });
@@ -197,10 +189,9 @@ std::unique_ptr<WriteOp> make_insert_site(Site site, Done<Site> done) {
   return std::make_unique<InsertSite>(std::move(site), std::move(done));
 }
 
-std::unique_ptr<WriteOp> make_update_site_secret(std::string site_id, std::string secret_hash,
-                                                 std::int64_t updated_at, Done<void> done) {
-  return std::make_unique<UpdateSiteSecret>(std::move(site_id), std::move(secret_hash), updated_at,
-                                            std::move(done));
+std::unique_ptr<WriteOp> make_update_site_secret(std::string site_id, std::string secret_hash, std::int64_t updated_at,
+                                                 Done<void> done) {
+  return std::make_unique<UpdateSiteSecret>(std::move(site_id), std::move(secret_hash), updated_at, std::move(done));
 }
 
 std::unique_ptr<WriteOp> make_insert_operator(Operator op, Done<Operator> done) {

@@ -8,9 +8,7 @@ namespace vitrina::store {
 
 namespace {
 
-Error unavailable(std::string message) {
-  return protocol::make_error("unavailable", std::move(message));
-}
+Error unavailable(std::string message) { return protocol::make_error("unavailable", std::move(message)); }
 
 // Runs a transaction-control statement through the connection's statement cache: these run
 // two or three times per write, so they are prepared once rather than parsed each time.
@@ -36,9 +34,7 @@ void complete_quietly(WriteOp& op, Result<void> outcome) noexcept {
 thread_local const Writer* Writer::current_ = nullptr;
 
 Writer::Writer(sqlite::Connection db, std::size_t max_batch)
-    : db_(std::move(db)),
-      max_batch_(std::max<std::size_t>(max_batch, 1)),
-      thread_([this] { run(); }) {}
+    : db_(std::move(db)), max_batch_(std::max<std::size_t>(max_batch, 1)), thread_([this] { run(); }) {}
 
 Writer::~Writer() { close(); }
 
@@ -85,8 +81,7 @@ void Writer::run() {
       // Closing still drains: every queued write was accepted and must be committed.
       if (queue_.empty()) return;
       const auto take = std::min(queue_.size(), max_batch_);
-      std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take),
-                std::back_inserter(batch));
+      std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take), std::back_inserter(batch));
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
     }
     const auto count = batch.size();

@@ -24,8 +24,7 @@ RetryPolicy standard_policy();
 
 /// The delay before the next attempt after `attempts_done` (≥ 1) failed attempts, with jitter
 /// from `random01` in [0, 1); nothing when the schedule is exhausted.
-std::optional<std::int64_t> retry_delay_ms(const RetryPolicy& policy, std::int64_t attempts_done,
-                                           double random01);
+std::optional<std::int64_t> retry_delay_ms(const RetryPolicy& policy, std::int64_t attempts_done, double random01);
 
 /// A Retry-After value in milliseconds from `now_ms`: delta-seconds ("120") or an HTTP-date
 /// ("Sun, 06 Nov 1994 08:49:37 GMT", IMF-fixdate only). A date in the past gives 0. Nothing

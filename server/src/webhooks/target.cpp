@@ -20,7 +20,8 @@ using V4 = std::array<std::uint8_t, 4>;
 using V6 = std::array<std::uint8_t, 16>;
 
 bool in_v4(const V4& a, std::uint8_t b0, std::uint8_t b1, int prefix) {
-  const std::uint32_t ip = (std::uint32_t{a[0]} << 24) | (std::uint32_t{a[1]} << 16) | (std::uint32_t{a[2]} << 8) | a[3];
+  const std::uint32_t ip =
+      (std::uint32_t{a[0]} << 24) | (std::uint32_t{a[1]} << 16) | (std::uint32_t{a[2]} << 8) | a[3];
   const std::uint32_t net = (std::uint32_t{b0} << 24) | (std::uint32_t{b1} << 16);
   const std::uint32_t mask = prefix == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix);
   return (ip & mask) == (net & mask);
@@ -73,13 +74,20 @@ bool is_ipv6_literal(std::string_view host) { return host.find(':') != std::stri
 
 std::string_view to_string(AddressKind kind) {
   switch (kind) {
-    case AddressKind::public_address: return "public";
-    case AddressKind::loopback: return "loopback";
-    case AddressKind::private_address: return "private";
-    case AddressKind::link_local: return "link-local";
-    case AddressKind::multicast: return "multicast";
-    case AddressKind::unspecified: return "unspecified";
-    case AddressKind::reserved: return "reserved";
+    case AddressKind::public_address:
+      return "public";
+    case AddressKind::loopback:
+      return "loopback";
+    case AddressKind::private_address:
+      return "private";
+    case AddressKind::link_local:
+      return "link-local";
+    case AddressKind::multicast:
+      return "multicast";
+    case AddressKind::unspecified:
+      return "unspecified";
+    case AddressKind::reserved:
+      return "reserved";
   }
   return "unknown";
 }

@@ -6,8 +6,8 @@
 // address that was checked, so a DNS answer that changes in between (rebinding) is not used.
 
 #include <cstdint>
-#include <string>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "vitrina/protocol/result.hpp"
