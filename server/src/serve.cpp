@@ -14,9 +14,11 @@
 #include "http/blocking_pool.hpp"
 #include "http/console_routes.hpp"
 #include "http/health.hpp"
+#include "http/payment_routes.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
 #include "log/log.hpp"
+#include "payments/sweeper.hpp"
 #include "webhooks/worker.hpp"
 
 namespace vitrina {
@@ -98,6 +100,13 @@ int serve(const config::Config& config) {
   auto router = std::make_shared<http::Router>();
   http::add_health_routes(*router, *store);
   http::add_console_routes(*router, *store, cpu_pool, config.console);
+  // Payments API; its redirect URLs need the bound address, set below once it is known.
+  auto payment_api = http::add_payment_routes(*router, *store,
+                                              {.public_url = config.public_url,
+                                               .min_expires_in_s = config.payments.min_expires_in_s,
+                                               .on_event = [&webhook_worker] { webhook_worker.notify(); }});
+  payments::Sweeper payment_sweeper(*store, {.interval = std::chrono::milliseconds(config.payments.sweep_interval_ms)},
+                                    webhooks::system_now_ms, [&webhook_worker] { webhook_worker.notify(); });
 
   std::string widget_dir = config.widget_dir;
   if (widget_dir.empty()) widget_dir = default_widget_dir();
@@ -138,6 +147,8 @@ int serve(const config::Config& config) {
       .num("port", endpoint->port())
       .num("io_threads", config.io_threads)
       .emit();
+  http::set_public_url(*payment_api, config.public_url.empty() ? "http://" + address : config.public_url);
+  payment_sweeper.start();
   server.start();
 
   net::signal_set signals(net::make_strand(ioc), SIGINT, SIGTERM);
@@ -162,6 +173,7 @@ int serve(const config::Config& config) {
   ioc.run();
   for (auto& t : threads) t.join();
 
+  payment_sweeper.stop();
   webhook_worker.stop();
   store->flush();
   store.reset();

@@ -40,6 +40,11 @@ struct WebhookSettings {
   std::uint32_t poll_interval_ms = 1000;  // how often the worker looks for due deliveries
 };
 
+struct PaymentSettings {
+  std::uint32_t min_expires_in_s = 60;     // the smallest expires_in a payment may ask for
+  std::uint32_t sweep_interval_ms = 1000;  // how often pending payments past expires_at are expired
+};
+
 /// Parses "5000,300000,…" (positive milliseconds, non-decreasing is not required).
 Result<std::vector<std::int64_t>> parse_ms_list(std::string_view text);
 
@@ -58,6 +63,10 @@ struct Config {
   std::uint32_t store_max_batch = 512;
   ConsoleSettings console;
   WebhookSettings webhooks;
+  PaymentSettings payments;
+  // The server's address as payers' browsers reach it, for payment redirect URLs
+  // ("https://pay.example.com"); empty: "http://" + the bound listen address.
+  std::string public_url;
 
   std::string listen() const;
 };

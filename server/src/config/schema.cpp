@@ -94,6 +94,19 @@ std::vector<Entry> build() {
                Kind::integer, 10, 60000, [](Config& c, const Value& v) {
                  c.webhooks.poll_interval_ms = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
                }});
+  s.push_back({"public_url", "VITRINA_PUBLIC_URL",
+               "base URL payers' browsers reach the server at, for payment redirects (default: http:// + listen)",
+               Kind::string, 0, 2048, set_str(&Config::public_url)});
+  s.push_back({"payments.min_expires_in_s", "VITRINA_PAYMENTS_MIN_EXPIRES_IN_S",
+               "smallest expires_in a payment may ask for, seconds (tests lower it)", Kind::integer, 1, 86400,
+               [](Config& c, const Value& v) {
+                 c.payments.min_expires_in_s = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
+               }});
+  s.push_back({"payments.sweep_interval_ms", "VITRINA_PAYMENTS_SWEEP_INTERVAL_MS",
+               "how often pending payments past their expires_at are moved to expired", Kind::integer, 10, 600000,
+               [](Config& c, const Value& v) {
+                 c.payments.sweep_interval_ms = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
+               }});
   return s;
 }
 

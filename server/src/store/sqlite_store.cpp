@@ -8,6 +8,7 @@
 
 #include "store/codec.hpp"
 #include "store/migrations.hpp"
+#include "store/payment_ops.hpp"
 #include "store/read_pool.hpp"
 #include "store/store.hpp"
 #include "store/webhook_ops.hpp"
@@ -86,6 +87,30 @@ class SqliteStore final : public Store {
   }
   void resend(std::string message_id, std::int64_t now, Done<std::int64_t> done) override {
     writer_->submit(make_resend(std::move(message_id), now, std::move(done)));
+  }
+
+  void create_payment(Payment payment, IdempotencyRecord idempotency, Done<Payment> done) override {
+    writer_->submit(make_create_payment(std::move(payment), std::move(idempotency), std::move(done)));
+  }
+  void update_payment(PaymentUpdate update, Done<Payment> done) override {
+    writer_->submit(make_update_payment(std::move(update), std::move(done)));
+  }
+  Result<std::optional<Payment>> find_payment(std::string_view site_id, std::string_view id) override {
+    auto lease = reads_->acquire();
+    return payment_reads::by_id(*lease.operator->(), site_id, id);
+  }
+  Result<std::vector<Payment>> list_payments_by_order(std::string_view site_id, std::string_view order_id,
+                                                      std::size_t limit) override {
+    auto lease = reads_->acquire();
+    return payment_reads::by_order(*lease.operator->(), site_id, order_id, limit);
+  }
+  Result<std::vector<Payment>> payments_to_expire(std::int64_t now, std::size_t limit) override {
+    auto lease = reads_->acquire();
+    return payment_reads::due_to_expire(*lease.operator->(), now, limit);
+  }
+  Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view site_id, std::string_view key) override {
+    auto lease = reads_->acquire();
+    return payment_reads::idempotency(*lease.operator->(), site_id, key);
   }
 
   Result<std::vector<WebhookEndpoint>> list_webhook_endpoints(std::string_view site_id) override {

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/payment_records.hpp"
 #include "store/webhook_records.hpp"
 #include "vitrina/protocol/result.hpp"
 
@@ -101,6 +102,14 @@ class Store {
   /// many deliveries were re-queued.
   virtual void resend(std::string message_id, std::int64_t now, Done<std::int64_t> done) = 0;
 
+  // Payments (payment_records.hpp).
+  /// Inserts the idempotency record and the payment in one write. "conflict" with field
+  /// "Idempotency-Key" when the site already used the key (nothing is written then).
+  virtual void create_payment(Payment payment, IdempotencyRecord idempotency, Done<Payment> done) = 0;
+  /// Replaces the payment's state if its version is still `expected_version` ("stale"
+  /// otherwise), with the idempotency record and the webhook event in the same write.
+  virtual void update_payment(PaymentUpdate update, Done<Payment> done) = 0;
+
   // Reads.
   virtual Result<std::optional<Site>> find_site_by_id(std::string_view id) = 0;
   virtual Result<std::optional<Site>> find_site_by_public_key(std::string_view public_key) = 0;
@@ -122,6 +131,15 @@ class Store {
   virtual Result<std::vector<WebhookDelivery>> list_deliveries(std::string_view message_id) = 0;
   /// Every attempt at the message, to any endpoint, in the order they were recorded.
   virtual Result<std::vector<WebhookAttempt>> list_attempts(std::string_view message_id) = 0;
+
+  /// Only the site's own payment.
+  virtual Result<std::optional<Payment>> find_payment(std::string_view site_id, std::string_view id) = 0;
+  /// Newest first, at most `limit`.
+  virtual Result<std::vector<Payment>> list_payments_by_order(std::string_view site_id, std::string_view order_id,
+                                                              std::size_t limit) = 0;
+  /// Pending or waiting_for_capture payments whose expires_at is `now` or earlier, oldest first.
+  virtual Result<std::vector<Payment>> payments_to_expire(std::int64_t now, std::size_t limit) = 0;
+  virtual Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view site_id, std::string_view key) = 0;
 
   /// Waits until every write submitted before this call has committed. Used at shutdown.
   virtual void flush() = 0;

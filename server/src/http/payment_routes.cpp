@@ -1,0 +1,388 @@
+#include "http/payment_routes.hpp"
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <utility>
+#include <variant>
+
+#include "auth/keys.hpp"
+#include "http/await_store.hpp"
+#include "http/console_json.hpp"
+#include "log/log.hpp"
+#include "payments/idempotency.hpp"
+#include "payments/payment.hpp"
+#include "payments/refund.hpp"
+#include "vitrina/protocol/keys.hpp"
+
+namespace vitrina::http {
+
+namespace {
+
+namespace net = boost::asio;
+using protocol::Result;
+
+constexpr std::size_t kDefaultListLimit = 20;
+constexpr std::size_t kMaxListLimit = 100;
+// A change computed from a read can lose a race to another change (the sweeper, a parallel
+// request with another key); it is recomputed from a fresh read this many times.
+constexpr int kMaxAttempts = 3;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Response problem(const protocol::Error& e) {
+  if (e.code == "malformed")
+    return make_problem(Status::bad_request, "malformed", "Malformed request", e.message, e.field);
+  if (e.code == "invalid") {
+    return make_problem(Status::unprocessable_entity, "invalid", "Invalid input", e.field + " " + e.message, e.field);
+  }
+  return problem_from_error(e);
+}
+
+Response unauthenticated(std::string_view detail) {
+  Response r = make_problem(Status::unauthorized, "unauthenticated", "Unauthenticated", detail, "Authorization");
+  r.head.set(Field::www_authenticate, "Bearer");
+  return r;
+}
+
+Response stored_answer(const store::IdempotencyRecord& record) {
+  Response r = make_json(static_cast<Status>(record.status_code), record.response_body);
+  r.head.set(Field::cache_control, "no-store");
+  r.head.set("Idempotent-Replayed", "true");
+  return r;
+}
+
+Response json_answer(Status status, std::string body) {
+  Response r = make_json(status, std::move(body));
+  r.head.set(Field::cache_control, "no-store");
+  return r;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// application/x-www-form-urlencoded decoding of one query value; nullopt on bad escapes.
+std::optional<std::string> form_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%') {
+      if (i + 2 >= s.size()) return std::nullopt;
+      const int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// The first value of `name` in the request's query string.
+Result<std::optional<std::string>> query_param(const Request& req, std::string_view name) {
+  const std::string_view target = req.target();
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return std::optional<std::string>{};
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) != name) continue;
+    auto value = form_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+    if (!value) return protocol::make_error("invalid", "is not well percent-encoded", std::string(name));
+    return std::optional<std::string>{std::move(*value)};
+  }
+  return std::optional<std::string>{};
+}
+
+}  // namespace
+
+enum class Action { cancel, capture, refund };
+
+// What a keyed change writes and answers, computed from the payment as read.
+struct Planned {
+  store::PaymentUpdate update;
+  std::string body;
+  Status status = Status::ok;
+};
+using Planner = std::function<Result<Planned>(const store::Payment&, std::int64_t now)>;
+
+class PaymentApi {
+ public:
+  PaymentApi(store::Store& store, PaymentApiOptions options) : store_(store), options_(std::move(options)) {}
+
+  net::awaitable<Response> create(const Request& req, Context& ctx);
+  Response get(const Request& req, Context& ctx);
+  Response list(const Request& req, Context& ctx);
+  net::awaitable<Response> change(const Request& req, Context& ctx, Action action);
+  void set_public_url(std::string url) { options_.public_url = std::move(url); }
+
+ private:
+  // The site whose sk_… key the request carries, or the 401 to answer.
+  std::variant<store::Site, Response> authenticate(const Request& req);
+  // A stored answer for the key: its replay, or 422 when the key was used for another request.
+  std::optional<Response> replay(const store::Site& site, const std::string& key, const std::string& fingerprint,
+                                 const Context& ctx);
+  // The checks every keyed POST starts with; an answer when the request stops there.
+  std::optional<Response> check_post(const Request& req, std::string_view key);
+
+  store::Store& store_;
+  PaymentApiOptions options_;
+  payments::InFlight in_flight_;
+};
+
+std::variant<store::Site, Response> PaymentApi::authenticate(const Request& req) {
+  const std::string_view header = req[Field::authorization];
+  constexpr std::string_view kBearer = "Bearer ";
+  if (header.empty()) return unauthenticated("send the site's secret key as Authorization: Bearer sk_…");
+  if (!header.starts_with(kBearer) || !protocol::is_secret_key(header.substr(kBearer.size()))) {
+    return unauthenticated("the Authorization header must be Bearer sk_…");
+  }
+  auto site = store_.find_site_by_secret_hash(auth::hash_secret_key(header.substr(kBearer.size())));
+  if (!site) return problem_from_error(site.error());
+  if (!*site) return unauthenticated("the secret key is not valid");
+  return std::move(**site);
+}
+
+std::optional<Response> PaymentApi::replay(const store::Site& site, const std::string& key,
+                                           const std::string& fingerprint, const Context& ctx) {
+  auto record = store_.find_idempotency(site.id, key);
+  if (!record) return problem_from_error(record.error());
+  if (!*record) return std::nullopt;
+  if ((*record)->request_hash != fingerprint) {
+    log::info("idempotency key reused for another request").str("rid", ctx.request_id).str("site", site.id).emit();
+    return make_problem(Status::unprocessable_entity, "idempotency-key-reused", "Idempotency-Key reused",
+                        "this Idempotency-Key was used for a different request", "Idempotency-Key");
+  }
+  return stored_answer(**record);
+}
+
+std::optional<Response> PaymentApi::check_post(const Request& req, std::string_view key) {
+  if (!req.body().empty() && !is_json_media_type(req[Field::content_type])) {
+    Response r = make_problem(Status::unsupported_media_type, "unsupported-media-type", "Unsupported media type",
+                              "send the body as application/json", "Content-Type");
+    r.head.set("Accept-Post", "application/json");
+    return r;
+  }
+  if (req.body().size() > payments::kMaxBody) {
+    return make_problem(Status::payload_too_large, "body-too-large", "Content too large",
+                        "a payments API body is at most 64 KiB", "body");
+  }
+  if (auto ok = payments::validate_idempotency_key(key); !ok) {
+    return make_problem(Status::bad_request, "invalid-header", "Invalid header", ok.error().message, "Idempotency-Key");
+  }
+  return std::nullopt;
+}
+
+net::awaitable<Response> PaymentApi::create(const Request& req, Context& ctx) {
+  auto who = authenticate(req);
+  if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
+  const store::Site site = std::get<store::Site>(std::move(who));
+  const std::string key(req["Idempotency-Key"]);
+  if (auto stop = check_post(req, key)) co_return std::move(*stop);
+  const std::string fingerprint = payments::request_fingerprint("POST", ctx.path, req.body());
+
+  if (!in_flight_.try_begin(site.id + '\n' + key)) {
+    Response r = make_problem(Status::conflict, "request-in-flight", "Request in flight",
+                              "a request with this Idempotency-Key is still being answered", "Idempotency-Key");
+    r.head.set(Field::retry_after, "1");
+    co_return r;
+  }
+  payments::InFlight::Guard guard(in_flight_, site.id + '\n' + key);
+  if (auto answer = replay(site, key, fingerprint, ctx)) co_return std::move(*answer);
+
+  auto parsed = payments::parse_create_request(
+      req.body(), {.default_acquirer = "sandbox", .min_expires_in_s = options_.min_expires_in_s});
+  if (!parsed) co_return problem(parsed.error());
+
+  const std::int64_t now = now_ms();
+  store::Payment payment = payments::new_payment(*parsed, site.id, options_.public_url, now);
+  std::string body = payments::payment_json(payment);
+  store::IdempotencyRecord record{.site_id = site.id,
+                                  .key = key,
+                                  .request_hash = fingerprint,
+                                  .status_code = 201,
+                                  .response_body = body,
+                                  .created_at = now};
+  const std::string id = payment.id;
+  // Named local, not a temporary inside co_await: GCC 12 destroys such init-captures twice.
+  auto insert = [this, &payment, &record](store::Done<store::Payment> done) {
+    store_.create_payment(std::move(payment), std::move(record), std::move(done));
+  };
+  auto stored = co_await await_write<store::Payment>(std::move(insert));
+  if (!stored) {
+    // Another node (or process) won the key between our check and our write.
+    if (stored.error().field == "Idempotency-Key") {
+      if (auto answer = replay(site, key, fingerprint, ctx)) co_return std::move(*answer);
+    }
+    log::error("cannot store payment").str("rid", ctx.request_id).str("error", stored.error().message).emit();
+    co_return problem_from_error(stored.error());
+  }
+  log::info("payment created").str("rid", ctx.request_id).str("payment", id).str("site", site.id).emit();
+  Response r = json_answer(Status::created, std::move(body));
+  r.head.set(Field::location, "/v1/payments/" + id);
+  co_return r;
+}
+
+Response PaymentApi::get(const Request& req, Context& ctx) {
+  auto who = authenticate(req);
+  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
+  const auto& site = std::get<store::Site>(who);
+  auto found = store_.find_payment(site.id, ctx.params["id"]);
+  if (!found) return problem_from_error(found.error());
+  if (!*found) return make_problem(Status::not_found, "not-found", "Not found", "no such payment");
+  return json_answer(Status::ok, payments::payment_json(**found));
+}
+
+Response PaymentApi::list(const Request& req, Context&) {
+  auto who = authenticate(req);
+  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
+  const auto& site = std::get<store::Site>(who);
+  auto order_id = query_param(req, "order_id");
+  if (!order_id) return problem(order_id.error());
+  if (!*order_id || (*order_id)->empty()) {
+    return problem(protocol::make_error("invalid", "is required", "order_id"));
+  }
+  std::size_t limit = kDefaultListLimit;
+  auto limit_text = query_param(req, "limit");
+  if (!limit_text) return problem(limit_text.error());
+  if (*limit_text) {
+    const std::string& t = **limit_text;
+    std::size_t n = 0;
+    bool ok = !t.empty() && t.size() <= 3;
+    for (char c : t) {
+      ok = ok && c >= '0' && c <= '9';
+      n = n * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (!ok || n < 1 || n > kMaxListLimit) {
+      return problem(protocol::make_error("invalid", "must be from 1 to 100", "limit"));
+    }
+    limit = n;
+  }
+  auto found = store_.list_payments_by_order(site.id, **order_id, limit);
+  if (!found) return problem_from_error(found.error());
+  return json_answer(Status::ok, payments::payment_list_json(*found));
+}
+
+net::awaitable<Response> PaymentApi::change(const Request& req, Context& ctx, Action action) {
+  auto who = authenticate(req);
+  if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
+  const store::Site site = std::get<store::Site>(std::move(who));
+  const std::string key(req["Idempotency-Key"]);
+  if (auto stop = check_post(req, key)) co_return std::move(*stop);
+  const std::string fingerprint = payments::request_fingerprint("POST", ctx.path, req.body());
+  if (!in_flight_.try_begin(site.id + '\n' + key)) {
+    Response r = make_problem(Status::conflict, "request-in-flight", "Request in flight",
+                              "a request with this Idempotency-Key is still being answered", "Idempotency-Key");
+    r.head.set(Field::retry_after, "1");
+    co_return r;
+  }
+  payments::InFlight::Guard guard(in_flight_, site.id + '\n' + key);
+  if (auto answer = replay(site, key, fingerprint, ctx)) co_return std::move(*answer);
+
+  Planner plan;
+  if (action == Action::refund) {
+    auto parsed = payments::parse_refund_request(req.body());
+    if (!parsed) co_return problem(parsed.error());
+    plan = [amount = parsed->amount](const store::Payment& current, std::int64_t now) -> Result<Planned> {
+      auto refund = payments::plan_sandbox_refund(current, amount, now);
+      if (!refund) return std::move(refund).error();
+      std::string body = payments::refund_json(refund->refund, refund->update.payment);
+      return Planned{std::move(refund->update), std::move(body), Status::created};
+    };
+  } else {
+    protocol::PaymentEvent event = protocol::PaymentEvent::canceled();
+    if (action == Action::capture) {
+      auto parsed = payments::parse_capture_request(req.body());
+      if (!parsed) co_return problem(parsed.error());
+      event = protocol::PaymentEvent::captured(parsed->amount);
+    } else if (auto parsed = payments::parse_cancel_request(req.body()); !parsed) {
+      co_return problem(parsed.error());
+    }
+    plan = [event](const store::Payment& current, std::int64_t now) -> Result<Planned> {
+      auto planned = payments::plan_change(current, event, now);
+      if (!planned) return std::move(planned).error();
+      // A repeat (canceling a canceled payment) changes nothing but still claims the key, so
+      // its answer is replayed like any other; the version check proves nothing moved meanwhile.
+      store::PaymentUpdate update = planned->update
+                                        ? std::move(*planned->update)
+                                        : store::PaymentUpdate{.payment = current, .expected_version = current.version};
+      std::string body = payments::payment_json(update.payment);
+      return Planned{std::move(update), std::move(body), Status::ok};
+    };
+  }
+
+  const std::string id = ctx.params["id"];
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    auto found = store_.find_payment(site.id, id);
+    if (!found) co_return problem_from_error(found.error());
+    if (!*found) co_return make_problem(Status::not_found, "not-found", "Not found", "no such payment");
+    const std::int64_t now = now_ms();
+    auto planned = plan(**found, now);
+    if (!planned) co_return problem(planned.error());
+    store::PaymentUpdate update = std::move(planned->update);
+    std::string body = std::move(planned->body);
+    const Status status = planned->status;
+    update.idempotency = store::IdempotencyRecord{.site_id = site.id,
+                                                  .key = key,
+                                                  .request_hash = fingerprint,
+                                                  .status_code = static_cast<int>(status),
+                                                  .response_body = body,
+                                                  .created_at = now};
+    const bool has_event = update.event.has_value();
+    auto write = [this, &update](store::Done<store::Payment> done) {
+      store_.update_payment(std::move(update), std::move(done));
+    };
+    auto stored = co_await await_write<store::Payment>(std::move(write));
+    if (!stored) {
+      if (stored.error().code == "stale") continue;
+      if (stored.error().field == "Idempotency-Key") {
+        if (auto answer = replay(site, key, fingerprint, ctx)) co_return std::move(*answer);
+      }
+      log::error("cannot store payment change").str("rid", ctx.request_id).str("error", stored.error().message).emit();
+      co_return problem_from_error(stored.error());
+    }
+    if (has_event && options_.on_event) options_.on_event();
+    log::info(action == Action::refund    ? "payment refunded"
+              : action == Action::capture ? "payment captured"
+                                          : "payment canceled")
+        .str("rid", ctx.request_id)
+        .str("payment", id)
+        .str("status", stored->status)
+        .emit();
+    co_return json_answer(status, std::move(body));
+  }
+  co_return make_problem(Status::conflict, "conflict", "Conflict", "the payment kept changing; try again");
+}
+
+std::shared_ptr<PaymentApi> add_payment_routes(Router& router, store::Store& store, PaymentApiOptions options) {
+  auto api = std::make_shared<PaymentApi>(store, std::move(options));
+  router.add_async("POST", "/v1/payments", [api](const Request& req, Context& ctx) { return api->create(req, ctx); });
+  router.get("/v1/payments", [api](const Request& req, Context& ctx) { return api->list(req, ctx); });
+  router.get("/v1/payments/{id}", [api](const Request& req, Context& ctx) { return api->get(req, ctx); });
+  router.add_async("POST", "/v1/payments/{id}/cancel",
+                   [api](const Request& req, Context& ctx) { return api->change(req, ctx, Action::cancel); });
+  router.add_async("POST", "/v1/payments/{id}/capture",
+                   [api](const Request& req, Context& ctx) { return api->change(req, ctx, Action::capture); });
+  router.add_async("POST", "/v1/payments/{id}/refunds",
+                   [api](const Request& req, Context& ctx) { return api->change(req, ctx, Action::refund); });
+  return api;
+}
+
+void set_public_url(PaymentApi& api, std::string public_url) {
+  while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+  api.set_public_url(std::move(public_url));
+}
+
+}  // namespace vitrina::http

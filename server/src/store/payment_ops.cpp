@@ -1,0 +1,274 @@
+#include "store/payment_ops.hpp"
+
+#include <string>
+#include <utility>
+
+#include "store/webhook_ops.hpp"
+
+namespace vitrina::store {
+
+namespace {
+
+constexpr const char* kPaymentColumns =
+    "id, site_id, status, amount, currency, order_id, description, return_url, customer, items, "
+    "metadata, capture, acquirer, confirmation_url, authorized_amount, captured_amount, "
+    "refunded_amount, failure_reason, expires_at, created_at, updated_at, version";
+const std::string kInsertPayment = "INSERT INTO payments (" + std::string(kPaymentColumns) +
+                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+// Compare-and-set on the version: a change computed from a stale read never lands.
+constexpr const char* kUpdatePayment =
+    "UPDATE payments SET status = ?, authorized_amount = ?, captured_amount = ?, refunded_amount = ?, "
+    "failure_reason = ?, updated_at = ?, version = ? WHERE id = ? AND site_id = ? AND version = ?";
+constexpr const char* kInsertIdempotency =
+    "INSERT INTO idempotency_keys (site_id, key, request_hash, status_code, response_body, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+constexpr const char* kInsertRefund =
+    "INSERT INTO refunds (id, payment_id, site_id, status, amount, failure_reason, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+const std::string kSelectPayments = "SELECT " + std::string(kPaymentColumns) + " FROM payments ";
+const std::string kPaymentById = kSelectPayments + "WHERE site_id = ? AND id = ?";
+const std::string kPaymentsByOrder =
+    kSelectPayments + "WHERE site_id = ? AND order_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?";
+const std::string kDueToExpire = kSelectPayments +
+                                 "WHERE status IN ('pending', 'waiting_for_capture') AND expires_at <= ? "
+                                 "ORDER BY expires_at LIMIT ?";
+constexpr const char* kIdempotencyByKey =
+    "SELECT site_id, key, request_hash, status_code, response_body, created_at FROM idempotency_keys "
+    "WHERE site_id = ? AND key = ?";
+
+template <class Bind>
+Result<void> run_cached(sqlite::Connection& db, std::string_view sql, Bind&& bind) {
+  auto stmt = db.cached(sql);
+  if (!stmt) return std::move(stmt).error();
+  sqlite::ScopedStatement scoped(**stmt);
+  bind(*scoped);
+  return scoped->run();
+}
+
+Payment read_payment(const sqlite::Statement& row) {
+  Payment p;
+  p.id = row.column_text(0);
+  p.site_id = row.column_text(1);
+  p.status = row.column_text(2);
+  p.amount = row.column_int(3);
+  p.currency = row.column_text(4);
+  p.order_id = row.column_text(5);
+  p.description = row.column_text(6);
+  p.return_url = row.column_text(7);
+  p.customer_json = row.column_text(8);
+  p.items_json = row.column_text(9);
+  p.metadata_json = row.column_text(10);
+  p.capture = row.column_int(11) != 0;
+  p.acquirer = row.column_text(12);
+  p.confirmation_url = row.column_text(13);
+  p.authorized_amount = row.column_int(14);
+  p.captured_amount = row.column_int(15);
+  p.refunded_amount = row.column_int(16);
+  p.failure_reason = row.column_text(17);
+  p.expires_at = row.column_int(18);
+  p.created_at = row.column_int(19);
+  p.updated_at = row.column_int(20);
+  p.version = row.column_int(21);
+  return p;
+}
+
+// The idempotency key is the one unique thing two racing requests share: whoever inserts it
+// first wins, the other's whole write rolls back in its savepoint.
+Result<void> insert_idempotency(sqlite::Connection& db, const IdempotencyRecord& r) {
+  auto inserted = run_cached(db, kInsertIdempotency, [&](sqlite::Statement& s) {
+    s.bind(1, r.site_id);
+    s.bind(2, r.key);
+    s.bind(3, r.request_hash);
+    s.bind(4, static_cast<std::int64_t>(r.status_code));
+    s.bind(5, r.response_body);
+    s.bind(6, r.created_at);
+  });
+  if (!inserted && inserted.error().code == "conflict") {
+    return protocol::make_error("conflict", "this Idempotency-Key has already been used", "Idempotency-Key");
+  }
+  return inserted;
+}
+
+class CreatePayment final : public WriteOp {
+ public:
+  CreatePayment(Payment payment, IdempotencyRecord idempotency, Done<Payment> done)
+      : payment_(std::move(payment)), idempotency_(std::move(idempotency)), done_(std::move(done)) {}
+
+  Result<void> apply(sqlite::Connection& db) override {
+    if (auto r = insert_idempotency(db, idempotency_); !r) return r;
+    const Payment& p = payment_;
+    auto r = run_cached(db, kInsertPayment, [&](sqlite::Statement& s) {
+      s.bind(1, p.id);
+      s.bind(2, p.site_id);
+      s.bind(3, p.status);
+      s.bind(4, p.amount);
+      s.bind(5, p.currency);
+      s.bind(6, p.order_id);
+      s.bind(7, p.description);
+      s.bind(8, p.return_url);
+      s.bind(9, p.customer_json);
+      s.bind(10, p.items_json);
+      s.bind(11, p.metadata_json);
+      s.bind(12, std::int64_t{p.capture ? 1 : 0});
+      s.bind(13, p.acquirer);
+      s.bind(14, p.confirmation_url);
+      s.bind(15, p.authorized_amount);
+      s.bind(16, p.captured_amount);
+      s.bind(17, p.refunded_amount);
+      s.bind(18, p.failure_reason);
+      s.bind(19, p.expires_at);
+      s.bind(20, p.created_at);
+      s.bind(21, p.updated_at);
+      s.bind(22, p.version);
+    });
+    if (!r && r.error().code == "not_found") {
+      return protocol::make_error("not_found", "no site with id " + p.site_id, "site_id");
+    }
+    return r;
+  }
+
+  void complete(Result<void> outcome) override {
+    if (!done_) return;
+    if (!outcome) return done_(std::move(outcome).error());
+    done_(std::move(payment_));
+  }
+
+ private:
+  Payment payment_;
+  IdempotencyRecord idempotency_;
+  Done<Payment> done_;
+};
+
+class UpdatePayment final : public WriteOp {
+ public:
+  UpdatePayment(PaymentUpdate update, Done<Payment> done) : update_(std::move(update)), done_(std::move(done)) {}
+
+  Result<void> apply(sqlite::Connection& db) override {
+    if (update_.idempotency) {
+      if (auto r = insert_idempotency(db, *update_.idempotency); !r) return r;
+    }
+    const Payment& p = update_.payment;
+    auto r = run_cached(db, kUpdatePayment, [&](sqlite::Statement& s) {
+      s.bind(1, p.status);
+      s.bind(2, p.authorized_amount);
+      s.bind(3, p.captured_amount);
+      s.bind(4, p.refunded_amount);
+      s.bind(5, p.failure_reason);
+      s.bind(6, p.updated_at);
+      s.bind(7, p.version);
+      s.bind(8, p.id);
+      s.bind(9, p.site_id);
+      s.bind(10, update_.expected_version);
+    });
+    if (!r) return r;
+    if (db.changes() == 0) {
+      return protocol::make_error("stale", "payment " + p.id + " changed meanwhile", "version");
+    }
+    if (update_.refund) {
+      const store::Refund& f = *update_.refund;
+      auto inserted = run_cached(db, kInsertRefund, [&](sqlite::Statement& s) {
+        s.bind(1, f.id);
+        s.bind(2, f.payment_id);
+        s.bind(3, f.site_id);
+        s.bind(4, f.status);
+        s.bind(5, f.amount);
+        s.bind(6, f.failure_reason);
+        s.bind(7, f.created_at);
+        s.bind(8, f.updated_at);
+      });
+      if (!inserted) return inserted;
+    }
+    if (update_.event) {
+      auto queued = enqueue_event_in(db, *update_.event);
+      if (!queued) return std::move(queued).error();
+    }
+    return {};
+  }
+
+  void complete(Result<void> outcome) override {
+    if (!done_) return;
+    if (!outcome) return done_(std::move(outcome).error());
+    done_(std::move(update_.payment));
+  }
+
+ private:
+  PaymentUpdate update_;
+  Done<Payment> done_;
+};
+
+template <class Bind>
+Result<std::vector<Payment>> select_payments(ReadConnection& conn, const std::string& sql, Bind&& bind) {
+  auto stmt = conn.db.cached(sql);
+  if (!stmt) return std::move(stmt).error();
+  sqlite::ScopedStatement scoped(**stmt);
+  bind(*scoped);
+  std::vector<Payment> out;
+  for (;;) {
+    auto row = scoped->step();
+    if (!row) return std::move(row).error();
+    if (!*row) return out;
+    out.push_back(read_payment(*scoped));
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<WriteOp> make_create_payment(Payment payment, IdempotencyRecord idempotency, Done<Payment> done) {
+  return std::make_unique<CreatePayment>(std::move(payment), std::move(idempotency), std::move(done));
+}
+
+std::unique_ptr<WriteOp> make_update_payment(PaymentUpdate update, Done<Payment> done) {
+  return std::make_unique<UpdatePayment>(std::move(update), std::move(done));
+}
+
+namespace payment_reads {
+
+Result<std::optional<Payment>> by_id(ReadConnection& conn, std::string_view site_id, std::string_view id) {
+  auto found = select_payments(conn, kPaymentById, [&](sqlite::Statement& s) {
+    s.bind(1, site_id);
+    s.bind(2, id);
+  });
+  if (!found) return std::move(found).error();
+  if (found->empty()) return std::optional<Payment>{};
+  return std::optional<Payment>{std::move(found->front())};
+}
+
+Result<std::vector<Payment>> by_order(ReadConnection& conn, std::string_view site_id, std::string_view order_id,
+                                      std::size_t limit) {
+  return select_payments(conn, kPaymentsByOrder, [&](sqlite::Statement& s) {
+    s.bind(1, site_id);
+    s.bind(2, order_id);
+    s.bind(3, static_cast<std::int64_t>(limit));
+  });
+}
+
+Result<std::vector<Payment>> due_to_expire(ReadConnection& conn, std::int64_t now, std::size_t limit) {
+  return select_payments(conn, kDueToExpire, [&](sqlite::Statement& s) {
+    s.bind(1, now);
+    s.bind(2, static_cast<std::int64_t>(limit));
+  });
+}
+
+Result<std::optional<IdempotencyRecord>> idempotency(ReadConnection& conn, std::string_view site_id,
+                                                     std::string_view key) {
+  auto stmt = conn.db.cached(kIdempotencyByKey);
+  if (!stmt) return std::move(stmt).error();
+  sqlite::ScopedStatement scoped(**stmt);
+  scoped->bind(1, site_id);
+  scoped->bind(2, key);
+  auto row = scoped->step();
+  if (!row) return std::move(row).error();
+  if (!*row) return std::optional<IdempotencyRecord>{};
+  IdempotencyRecord r;
+  r.site_id = scoped->column_text(0);
+  r.key = scoped->column_text(1);
+  r.request_hash = scoped->column_text(2);
+  r.status_code = static_cast<int>(scoped->column_int(3));
+  r.response_body = scoped->column_text(4);
+  r.created_at = scoped->column_int(5);
+  return std::optional<IdempotencyRecord>{std::move(r)};
+}
+
+}  // namespace payment_reads
+
+}  // namespace vitrina::store

@@ -1,0 +1,58 @@
+// The expiry sweeper with an injected clock: pending payments past expires_at become expired,
+// with one payment.expired event each; others are left alone.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "payments/payment.hpp"
+#include "payments/sweeper.hpp"
+#include "store/test_support.hpp"
+
+namespace vitrina::payments {
+namespace {
+
+TEST(Sweeper, ExpiresOnlyPaymentsPastTheirDeadline) {
+  store::testing::TempDir dir;
+  auto opened = store::open_sqlite({.path = dir.file("v.db")});
+  ASSERT_TRUE(opened);
+  auto& store = **opened;
+  ASSERT_TRUE(store::wait_for<store::Site>(
+      [&](store::Done<store::Site> done) { store.insert_site(store::testing::make_site("a"), std::move(done)); }));
+  auto add = [&](std::int64_t expires_in_s, const std::string& key) {
+    CreatePaymentRequest req;
+    req.amount = 100;
+    req.currency = *protocol::find_currency("USD");
+    req.order_id = "o";
+    req.return_url = "https://s.example/";
+    req.acquirer = "sandbox";
+    req.expires_in_s = expires_in_s;
+    auto p = new_payment(req, "site_a", "http://x", 1'000'000);
+    store::IdempotencyRecord r{.site_id = "site_a",
+                               .key = key,
+                               .request_hash = "h",
+                               .status_code = 201,
+                               .response_body = "{}",
+                               .created_at = 1};
+    EXPECT_TRUE(store::wait_for<store::Payment>(
+        [&](store::Done<store::Payment> done) { store.create_payment(p, std::move(r), std::move(done)); }));
+    return p.id;
+  };
+  const auto soon = add(60, "k1");
+  const auto later = add(3600, "k2");
+
+  std::atomic<std::int64_t> now{1'000'000 + 59'999};
+  std::atomic<int> notified{0};
+  Sweeper sweeper(
+      store, {}, [&] { return now.load(); }, [&] { ++notified; });
+  EXPECT_EQ(sweeper.sweep_once(), 0u);
+  now = 1'000'000 + 60'000;  // the deadline itself counts as expired
+  EXPECT_EQ(sweeper.sweep_once(), 1u);
+  EXPECT_EQ((*store.find_payment("site_a", soon))->status, "expired");
+  EXPECT_EQ((*store.find_payment("site_a", later))->status, "pending");
+  EXPECT_EQ(notified.load(), 1);
+  EXPECT_EQ(sweeper.sweep_once(), 0u) << "an expired payment is not expired again";
+}
+
+}  // namespace
+}  // namespace vitrina::payments
