@@ -53,6 +53,13 @@ std::optional<protocol::Error> validate(const ClientOptions& o) {
   if (o.max_response_bytes == 0) {
     return make_error("invalid_options", "max_response_bytes must be positive", "max_response_bytes");
   }
+  if (o.retry.max_attempts < 1 || o.retry.max_attempts > 10) {
+    return make_error("invalid_options", "retry.max_attempts must be 1 to 10", "retry.max_attempts");
+  }
+  if (o.retry.initial_backoff < milliseconds::zero() || o.retry.max_backoff < o.retry.initial_backoff) {
+    return make_error("invalid_options", "retry backoffs must satisfy 0 <= initial_backoff <= max_backoff",
+                      "retry.initial_backoff");
+  }
   return std::nullopt;
 }
 
@@ -151,7 +158,9 @@ protocol::Result<Health> Client::health() const {
 }
 
 protocol::Result<Client::Response> Client::request(std::string_view method, std::string_view path,
-                                                   std::string_view body, std::string_view content_type) const {
+                                                   std::string_view body, std::string_view content_type,
+                                                   std::string_view idempotency_key, bool* retryable) const {
+  if (retryable) *retryable = false;
   if (options_error_) return *options_error_;
   const std::string what = std::string(method) + " " + std::string(path);
 
@@ -163,6 +172,7 @@ protocol::Result<Client::Response> Client::request(std::string_view method, std:
   if (!options_.secret_key.empty()) {
     req.headers.emplace("Authorization", "Bearer " + options_.secret_key);
   }
+  if (!idempotency_key.empty()) req.headers.emplace("Idempotency-Key", std::string(idempotency_key));
   if (!body.empty() || !content_type.empty()) {
     req.body = std::string(body);
     req.headers.emplace("Content-Type", content_type.empty() ? "application/json" : std::string(content_type));
@@ -200,10 +210,23 @@ protocol::Result<Client::Response> Client::request(std::string_view method, std:
   if (!result) {
     std::string message = what + ": no answer from " + host_ + ":" + std::to_string(port_) + ": ";
     message += describe(result.error());
+    // Only failures where the request may simply not have got through, or its answer not back;
+    // a certificate that is not trusted will not become trusted by asking again.
+    switch (result.error()) {
+      case httplib::Error::Connection:
+      case httplib::Error::ConnectionTimeout:
+      case httplib::Error::Read:
+      case httplib::Error::Write:
+        if (retryable) *retryable = true;
+        break;
+      default:
+        break;
+    }
     return make_error("transport", std::move(message));
   }
   out.status = result->status;
   out.content_type = result->get_header_value("Content-Type");
+  out.retry_after = result->get_header_value("Retry-After");
   return out;
 }
 

@@ -1,6 +1,8 @@
 #include "json_scan.hpp"
 
+#include <charconv>
 #include <cstdint>
+#include <system_error>
 #include <utility>
 
 namespace vitrina::sdk::detail {
@@ -144,7 +146,73 @@ class Reader {
     }
   }
 
+  // Like value(), but also builds the tree into *out.
+  bool build(int depth, JsonValue* out) {
+    if (depth > kMaxJsonDepth) return false;
+    switch (peek()) {
+      case '"':
+        out->kind = JsonValue::Kind::kString;
+        return string(&out->text);
+      case '{':
+        out->kind = JsonValue::Kind::kObject;
+        return build_object(depth, out);
+      case '[':
+        out->kind = JsonValue::Kind::kArray;
+        return build_array(depth, out);
+      case 't':
+        out->kind = JsonValue::Kind::kBool;
+        out->boolean = true;
+        return literal("true");
+      case 'f':
+        out->kind = JsonValue::Kind::kBool;
+        return literal("false");
+      case 'n':
+        out->kind = JsonValue::Kind::kNull;
+        return literal("null");
+      default: {
+        const auto start = pos_;
+        if (!number()) return false;
+        out->kind = JsonValue::Kind::kNumber;
+        out->text = std::string(s_.substr(start, pos_ - start));
+        return true;
+      }
+    }
+  }
+
  private:
+  bool build_object(int depth, JsonValue* out) {
+    if (!eat('{')) return false;
+    skip_ws();
+    if (eat('}')) return true;
+    while (true) {
+      skip_ws();
+      std::string key;
+      if (!string(&key)) return false;
+      skip_ws();
+      if (!eat(':')) return false;
+      skip_ws();
+      out->members.emplace_back(std::move(key), JsonValue{});
+      if (!build(depth + 1, &out->members.back().second)) return false;
+      skip_ws();
+      if (eat('}')) return true;
+      if (!eat(',')) return false;
+    }
+  }
+
+  bool build_array(int depth, JsonValue* out) {
+    if (!eat('[')) return false;
+    skip_ws();
+    if (eat(']')) return true;
+    while (true) {
+      skip_ws();
+      out->items.emplace_back();
+      if (!build(depth + 1, &out->items.back())) return false;
+      skip_ws();
+      if (eat(']')) return true;
+      if (!eat(',')) return false;
+    }
+  }
+
   bool array(int depth) {
     if (!eat('[')) return false;
     skip_ws();
@@ -240,6 +308,34 @@ JsonScan find_string_member(std::string_view json, std::string_view name, std::s
   }
   r.skip_ws();
   return r.at_end() ? result : JsonScan::kInvalid;
+}
+
+const JsonValue* JsonValue::find(std::string_view name) const noexcept {
+  if (kind != Kind::kObject) return nullptr;
+  for (const auto& [key, value] : members) {
+    if (key == name) return &value;
+  }
+  return nullptr;
+}
+
+std::optional<std::int64_t> JsonValue::as_int64() const noexcept {
+  if (kind != Kind::kNumber) return std::nullopt;
+  std::int64_t n = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, n);
+  // "1.0" and "1e3" stop early: the API sends amounts as plain integers only.
+  if (ec != std::errc{} || ptr != end) return std::nullopt;
+  return n;
+}
+
+std::optional<JsonValue> parse_json(std::string_view json) {
+  Reader r(json);
+  JsonValue root;
+  r.skip_ws();
+  if (!r.build(0, &root)) return std::nullopt;
+  r.skip_ws();
+  if (!r.at_end()) return std::nullopt;
+  return root;
 }
 
 }  // namespace vitrina::sdk::detail
