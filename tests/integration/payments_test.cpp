@@ -407,7 +407,9 @@ TEST_F(PaymentsTest, RefundsNeverExceedWhatWasCaptured) {
   ASSERT_TRUE(wait_until([&] { return receiver_.received().size() >= 2; }, 10s));
   std::this_thread::sleep_for(300ms);
   auto got = receiver_.received();
-  ASSERT_EQ(got.size(), 2u);
+  std::string all;
+  for (const auto& m : got) all += m.first.id + " " + m.second + "\n";
+  ASSERT_EQ(got.size(), 2u) << all;
   for (const auto& m : got) {
     EXPECT_TRUE(verifies(m));
     EXPECT_NE(m.second.find(R"("type":"refund.succeeded")"), std::string::npos) << m.second;

@@ -84,17 +84,25 @@ void Worker::poll_loop() {
     if (stopping_) return;
     const std::size_t free = options_.concurrency > in_flight_.size() ? options_.concurrency - in_flight_.size() : 0;
     if (free > 0) {
+      querying_ = true;
+      finished_during_query_.clear();
       lock.unlock();
       // Ask for more than the free slots: some of the due ones may already be in flight.
       auto due = store_.due_deliveries(clock_(), free + options_.concurrency);
       lock.lock();
+      querying_ = false;
       if (!due) {
         log::error("webhook worker cannot read due deliveries").str("error", due.error().message).emit();
       } else {
         std::size_t taken = 0;
         for (auto& d : *due) {
           if (taken == free || stopping_) break;
-          if (!in_flight_.insert(key_of(d.delivery)).second) continue;
+          const std::string key = key_of(d.delivery);
+          if (finished_during_query_.contains(key)) {
+            poke_ = true;  // look again at once, with a fresh read
+            continue;
+          }
+          if (!in_flight_.insert(key).second) continue;
           queue_.push_back(std::move(d));
           ++taken;
         }
@@ -123,6 +131,7 @@ void Worker::finished(const std::string& key) {
   {
     std::lock_guard lock(mutex_);
     in_flight_.erase(key);
+    if (querying_) finished_during_query_.insert(key);
     // A freed slot may let the poller take more.
     poke_ = true;
   }

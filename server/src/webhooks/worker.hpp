@@ -71,6 +71,10 @@ class Worker {
   std::condition_variable idle_;  // in_flight_ shrank
   std::deque<store::DueDelivery> queue_;
   std::set<std::string> in_flight_;  // "message_id endpoint_id", queued or sending or recording
+  // Deliveries whose attempt was recorded while the poller's query ran: the query may have read
+  // them before that commit, so its answer about them is stale and they are skipped this round.
+  bool querying_ = false;
+  std::set<std::string> finished_during_query_;
   bool poke_ = false;
   bool stopping_ = false;
   bool started_ = false;
