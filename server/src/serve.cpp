@@ -10,11 +10,14 @@
 #include <filesystem>
 #include <thread>
 
+#include "acquirers/sandbox.hpp"
 #include "auth/keys.hpp"
 #include "http/blocking_pool.hpp"
+#include "http/callback_routes.hpp"
 #include "http/console_routes.hpp"
 #include "http/health.hpp"
 #include "http/payment_routes.hpp"
+#include "http/sandbox_routes.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
 #include "log/log.hpp"
@@ -105,6 +108,20 @@ int serve(const config::Config& config) {
                                               {.public_url = config.public_url,
                                                .min_expires_in_s = config.payments.min_expires_in_s,
                                                .on_event = [&webhook_worker] { webhook_worker.notify(); }});
+  // The sandbox acquirer signs its callbacks with a key made at first start and kept beside the
+  // database; inbound callbacks (its own and, later, real acquirers') go through one processor.
+  auto sandbox_keys =
+      acquirers::load_or_create_sandbox_keys((fs::path(config.data_dir) / "sandbox-ed25519.key").string());
+  if (!sandbox_keys) {
+    log::error("cannot load the sandbox key").str("error", sandbox_keys.error().message).emit();
+    log::flush();
+    return 1;
+  }
+  auto sandbox = std::make_shared<const acquirers::Sandbox>(*sandbox_keys);
+  auto callbacks = std::make_shared<http::CallbackProcessor>(*store, [&webhook_worker] { webhook_worker.notify(); });
+  callbacks->add(sandbox);
+  http::add_callback_routes(*router, callbacks);
+  http::add_sandbox_routes(*router, *store, sandbox, callbacks);
   payments::Sweeper payment_sweeper(*store, {.interval = std::chrono::milliseconds(config.payments.sweep_interval_ms)},
                                     webhooks::system_now_ms, [&webhook_worker] { webhook_worker.notify(); });
 

@@ -171,6 +171,18 @@ CREATE TABLE idempotency_keys (
   PRIMARY KEY (site_id, key)
 ) STRICT;
 )sql"},
+    // Acquirer callbacks already applied, keyed by the acquirer's own event id: a callback
+    // delivered twice finds its row and changes nothing.
+    Migration{5, R"sql(
+CREATE TABLE acquirer_events (
+  acquirer    TEXT NOT NULL,
+  event_id    TEXT NOT NULL,
+  site_id     TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  payment_id  TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (acquirer, event_id)
+) STRICT;
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "store/acquirer_event_ops.hpp"
 #include "store/codec.hpp"
 #include "store/migrations.hpp"
 #include "store/payment_ops.hpp"
@@ -94,6 +95,13 @@ class SqliteStore final : public Store {
   }
   void update_payment(PaymentUpdate update, Done<Payment> done) override {
     writer_->submit(make_update_payment(std::move(update), std::move(done)));
+  }
+  void apply_acquirer_event(AcquirerEventRecord record, std::optional<PaymentUpdate> update, Done<void> done) override {
+    writer_->submit(make_apply_acquirer_event(std::move(record), std::move(update), std::move(done)));
+  }
+  Result<std::optional<Payment>> find_payment_by_id(std::string_view id) override {
+    auto lease = reads_->acquire();
+    return acquirer_reads::payment_by_id(*lease.operator->(), id);
   }
   Result<std::optional<Payment>> find_payment(std::string_view site_id, std::string_view id) override {
     auto lease = reads_->acquire();

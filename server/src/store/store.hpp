@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/acquirer_records.hpp"
 #include "store/payment_records.hpp"
 #include "store/webhook_records.hpp"
 #include "vitrina/protocol/result.hpp"
@@ -109,6 +110,11 @@ class Store {
   /// Replaces the payment's state if its version is still `expected_version` ("stale"
   /// otherwise), with the idempotency record and the webhook event in the same write.
   virtual void update_payment(PaymentUpdate update, Done<Payment> done) = 0;
+  /// Records an acquirer's event as applied, with the payment change it causes (`update`, as
+  /// update_payment) in the same write; nothing when the event changes nothing. "duplicate"
+  /// (field "event_id") when the acquirer's event was already recorded: nothing is written then.
+  virtual void apply_acquirer_event(AcquirerEventRecord record, std::optional<PaymentUpdate> update,
+                                    Done<void> done) = 0;
 
   // Reads.
   virtual Result<std::optional<Site>> find_site_by_id(std::string_view id) = 0;
@@ -134,6 +140,8 @@ class Store {
 
   /// Only the site's own payment.
   virtual Result<std::optional<Payment>> find_payment(std::string_view site_id, std::string_view id) = 0;
+  /// Any site's payment, for pages that know the payment only by its (unguessable) id.
+  virtual Result<std::optional<Payment>> find_payment_by_id(std::string_view id) = 0;
   /// Newest first, at most `limit`.
   virtual Result<std::vector<Payment>> list_payments_by_order(std::string_view site_id, std::string_view order_id,
                                                               std::size_t limit) = 0;
