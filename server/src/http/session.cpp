@@ -6,6 +6,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -153,9 +154,20 @@ net::awaitable<std::pair<boost::system::error_code, std::size_t>> send(Connectio
     const bool with_body = !head_only && !no_body;
     const std::array<net::const_buffer, 2> buffers{
         net::buffer(head), with_body ? net::buffer(res.body.data(), res.body.size()) : net::const_buffer{}};
+    const std::size_t sent_body = with_body ? res.body.size() : std::size_t{0};
+    // Try the kernel's send buffer first: a small response usually fits, and then no timer or
+    // asynchronous operation is needed. Whatever does not fit goes out asynchronously.
+    boost::system::error_code ec;
+    auto& socket = conn.stream.socket();
+    if (!socket.non_blocking()) socket.non_blocking(true, ec);
+    const std::size_t written = ec ? 0 : socket.write_some(buffers, ec);
+    if (!ec && written == net::buffer_size(buffers)) co_return std::pair{ec, sent_body};
+    if (ec && ec != net::error::would_block) co_return std::pair{ec, sent_body};
+    beast::buffers_suffix<std::array<net::const_buffer, 2>> rest(buffers);
+    rest.consume(written);
     conn.stream.expires_after(std::chrono::milliseconds(state.options.limits.write_timeout_ms));
-    auto [ec, n] = co_await net::async_write(conn.stream, buffers, use_tuple);
-    co_return std::pair{ec, with_body ? res.body.size() : std::size_t{0}};
+    std::tie(ec, std::ignore) = co_await net::async_write(conn.stream, rest, use_tuple);
+    co_return std::pair{ec, sent_body};
   }
 
   bhttp::response<bhttp::span_body<const char>> msg{std::move(res.head)};
