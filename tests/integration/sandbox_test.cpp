@@ -14,55 +14,10 @@
 
 #include "support.hpp"
 #include "vitrina/webhook/webhook.hpp"
+#include "webhook_receiver.hpp"
 
 namespace vitrina::testing {
 namespace {
-
-std::string capture(const std::string& text, const std::string& pattern) {
-  std::smatch m;
-  if (!std::regex_search(text, m, std::regex(pattern))) return {};
-  return m[1].str();
-}
-
-bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(20ms);
-  }
-  return true;
-}
-
-// Records every webhook it receives.
-class Receiver {
- public:
-  Receiver() {
-    server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard lock(mu_);
-      received_.push_back({webhook::headers_from(req.headers), req.body});
-      res.status = 204;
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~Receiver() {
-    server_.stop();
-    thread_.join();
-  }
-  std::vector<std::pair<webhook::Headers, std::string>> received() {
-    std::lock_guard lock(mu_);
-    return received_;
-  }
-  int port() const { return port_; }
-
- private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-  std::mutex mu_;
-  std::vector<std::pair<webhook::Headers, std::string>> received_;
-};
 
 const std::vector<std::string> kSettings{"--set", "webhooks.allow_private_targets=true", "--set",
                                          "webhooks.poll_interval_ms=50"};

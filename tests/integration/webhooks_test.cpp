@@ -13,70 +13,10 @@
 
 #include "support.hpp"
 #include "vitrina/webhook/webhook.hpp"
+#include "webhook_receiver.hpp"
 
 namespace vitrina::testing {
 namespace {
-
-std::string capture(const std::string& text, const std::string& pattern) {
-  std::smatch m;
-  if (!std::regex_search(text, m, std::regex(pattern))) return {};
-  return m[1].str();
-}
-
-// A receiver on 127.0.0.1 that answers 503 until told to accept, recording accepted messages.
-class Receiver {
- public:
-  Receiver() {
-    server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard lock(mu_);
-      ++requests_;
-      if (!accepting_) {
-        res.status = 503;
-        return;
-      }
-      accepted_.push_back({webhook::headers_from(req.headers), req.body});
-      res.status = 204;
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~Receiver() {
-    server_.stop();
-    thread_.join();
-  }
-  void accept(bool on) {
-    std::lock_guard lock(mu_);
-    accepting_ = on;
-  }
-  int requests() {
-    std::lock_guard lock(mu_);
-    return requests_;
-  }
-  std::vector<std::pair<webhook::Headers, std::string>> accepted() {
-    std::lock_guard lock(mu_);
-    return accepted_;
-  }
-  int port() const { return port_; }
-
- private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-  std::mutex mu_;
-  bool accepting_ = true;
-  int requests_ = 0;
-  std::vector<std::pair<webhook::Headers, std::string>> accepted_;
-};
-
-bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(20ms);
-  }
-  return true;
-}
 
 const std::vector<std::string> kHookSettings{
     "--set", "webhooks.allow_private_targets=true",
@@ -138,8 +78,8 @@ TEST_F(WebhooksTest, TestEventArrivesSigned) {
   auto server = start_server();
   const auto id = queue_test_event();
   ASSERT_FALSE(id.empty());
-  ASSERT_TRUE(wait_until([&] { return !receiver_.accepted().empty(); }, 10s));
-  auto got = receiver_.accepted().front();
+  ASSERT_TRUE(wait_until([&] { return !receiver_.received().empty(); }, 10s));
+  auto got = receiver_.received().front();
   EXPECT_EQ(got.first.id, id);
   EXPECT_TRUE(verifies(got));
   EXPECT_NE(got.second.find(R"("type":"webhook.test")"), std::string::npos);
@@ -163,8 +103,8 @@ TEST_F(WebhooksTest, SurvivesKill9AndDeliversTheSameMessage) {
   // still pending and sends it again under the same id.
   receiver_.accept(true);
   auto server = start_server();
-  ASSERT_TRUE(wait_until([&] { return !receiver_.accepted().empty(); }, 15s));
-  const auto accepted = receiver_.accepted();
+  ASSERT_TRUE(wait_until([&] { return !receiver_.received().empty(); }, 15s));
+  const auto accepted = receiver_.received();
   for (const auto& m : accepted) {
     EXPECT_EQ(m.first.id, id);
     EXPECT_TRUE(verifies(m));
@@ -172,8 +112,8 @@ TEST_F(WebhooksTest, SurvivesKill9AndDeliversTheSameMessage) {
   // Resending by hand sends it once more, still the same webhook-id.
   auto resent = admin({"webhook", "resend", id});
   EXPECT_EQ(resent.exit_code, 0) << resent.output;
-  ASSERT_TRUE(wait_until([&] { return receiver_.accepted().size() > accepted.size(); }, 10s));
-  EXPECT_EQ(receiver_.accepted().back().first.id, id);
+  ASSERT_TRUE(wait_until([&] { return receiver_.received().size() > accepted.size(); }, 10s));
+  EXPECT_EQ(receiver_.received().back().first.id, id);
 }
 
 }  // namespace
