@@ -1,4 +1,5 @@
 #include "acquirers/sandbox_page.hpp"
+#include "vitrina/protocol/form.hpp"
 
 #include "vitrina/protocol/amount.hpp"
 #include "vitrina/protocol/currency.hpp"
@@ -17,31 +18,6 @@ std::string amount_text(const store::Payment& p) {
   auto currency = protocol::find_currency(p.currency);
   if (!currency) return std::to_string(p.amount) + " " + p.currency;
   return protocol::format_amount(p.amount, *currency) + " " + p.currency;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::optional<std::string> form_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%') {
-      if (i + 2 >= s.size()) return std::nullopt;
-      const int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -115,7 +91,7 @@ std::optional<std::string> form_field(std::string_view body, std::string_view na
     body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
     const auto eq = pair.find('=');
     if (pair.substr(0, eq) != name) continue;
-    return form_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+    return protocol::form_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
   }
   return std::nullopt;
 }

@@ -1,4 +1,5 @@
 #include "http/payment_routes.hpp"
+#include "vitrina/protocol/form.hpp"
 
 #include <chrono>
 #include <functional>
@@ -55,36 +56,18 @@ Response stored_answer(const store::IdempotencyRecord& record) {
   return r;
 }
 
+// A request with the same Idempotency-Key is still being answered by this process.
+Response in_flight_problem() {
+  Response r = make_problem(Status::conflict, "request-in-flight", "Request in flight",
+                            "a request with this Idempotency-Key is still being answered", "Idempotency-Key");
+  r.head.set(Field::retry_after, "1");
+  return r;
+}
+
 Response json_answer(Status status, std::string body) {
   Response r = make_json(status, std::move(body));
   r.head.set(Field::cache_control, "no-store");
   return r;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// application/x-www-form-urlencoded decoding of one query value; nullopt on bad escapes.
-std::optional<std::string> form_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%') {
-      if (i + 2 >= s.size()) return std::nullopt;
-      const int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
 }
 
 // The first value of `name` in the request's query string.
@@ -99,7 +82,7 @@ Result<std::optional<std::string>> query_param(const Request& req, std::string_v
     query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
     const auto eq = pair.find('=');
     if (pair.substr(0, eq) != name) continue;
-    auto value = form_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+    auto value = protocol::form_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
     if (!value) return protocol::make_error("invalid", "is not well percent-encoded", std::string(name));
     return std::optional<std::string>{std::move(*value)};
   }
@@ -193,12 +176,7 @@ net::awaitable<Response> PaymentApi::create(const Request& req, Context& ctx) {
   if (auto stop = check_post(req, key)) co_return std::move(*stop);
   const std::string fingerprint = payments::request_fingerprint("POST", ctx.path, req.body());
 
-  if (!in_flight_.try_begin(site.id + '\n' + key)) {
-    Response r = make_problem(Status::conflict, "request-in-flight", "Request in flight",
-                              "a request with this Idempotency-Key is still being answered", "Idempotency-Key");
-    r.head.set(Field::retry_after, "1");
-    co_return r;
-  }
+  if (!in_flight_.try_begin(site.id + '\n' + key)) co_return in_flight_problem();
   payments::InFlight::Guard guard(in_flight_, site.id + '\n' + key);
   if (auto answer = replay(site, key, fingerprint, ctx)) co_return std::move(*answer);
 
@@ -282,12 +260,7 @@ net::awaitable<Response> PaymentApi::change(const Request& req, Context& ctx, Ac
   const std::string key(req["Idempotency-Key"]);
   if (auto stop = check_post(req, key)) co_return std::move(*stop);
   const std::string fingerprint = payments::request_fingerprint("POST", ctx.path, req.body());
-  if (!in_flight_.try_begin(site.id + '\n' + key)) {
-    Response r = make_problem(Status::conflict, "request-in-flight", "Request in flight",
-                              "a request with this Idempotency-Key is still being answered", "Idempotency-Key");
-    r.head.set(Field::retry_after, "1");
-    co_return r;
-  }
+  if (!in_flight_.try_begin(site.id + '\n' + key)) co_return in_flight_problem();
   payments::InFlight::Guard guard(in_flight_, site.id + '\n' + key);
   if (auto answer = replay(site, key, fingerprint, ctx)) co_return std::move(*answer);
 

@@ -1,5 +1,7 @@
 #include "http/router.hpp"
 
+#include "vitrina/protocol/form.hpp"
+
 namespace vitrina::http {
 
 namespace {
@@ -18,13 +20,6 @@ std::vector<std::string> split_segments(std::string_view path) {
     i = end;
   }
   return out;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -118,8 +113,8 @@ protocol::Result<std::pair<std::string, std::string_view>> split_target(std::str
       if (i + 2 >= raw_path.size()) {
         return make_error("invalid", "bad percent-encoding in path", "target");
       }
-      const int hi = hex_value(raw_path[i + 1]);
-      const int lo = hex_value(raw_path[i + 2]);
+      const int hi = protocol::hex_digit_value(raw_path[i + 1]);
+      const int lo = protocol::hex_digit_value(raw_path[i + 2]);
       if (hi < 0 || lo < 0) return make_error("invalid", "bad percent-encoding in path", "target");
       c = static_cast<char>(hi * 16 + lo);
       i += 2;
