@@ -103,13 +103,8 @@ int serve(const config::Config& config) {
   auto router = std::make_shared<http::Router>();
   http::add_health_routes(*router, *store);
   http::add_console_routes(*router, *store, cpu_pool, config.console);
-  // Payments API; its redirect URLs need the bound address, set below once it is known.
-  auto payment_api = http::add_payment_routes(*router, *store,
-                                              {.public_url = config.public_url,
-                                               .min_expires_in_s = config.payments.min_expires_in_s,
-                                               .on_event = [&webhook_worker] { webhook_worker.notify(); }});
   // The sandbox acquirer signs its callbacks with a key made at first start and kept beside the
-  // database; inbound callbacks (its own and, later, real acquirers') go through one processor.
+  // database; inbound callbacks (its own and real acquirers') go through one processor.
   auto sandbox_keys =
       acquirers::load_or_create_sandbox_keys((fs::path(config.data_dir) / "sandbox-ed25519.key").string());
   if (!sandbox_keys) {
@@ -118,8 +113,19 @@ int serve(const config::Config& config) {
     return 1;
   }
   auto sandbox = std::make_shared<const acquirers::Sandbox>(*sandbox_keys);
-  auto callbacks = std::make_shared<http::CallbackProcessor>(*store, [&webhook_worker] { webhook_worker.notify(); });
-  callbacks->add(sandbox);
+  auto acquirer_registry = std::make_shared<acquirers::Registry>();
+  acquirer_registry->add(sandbox);
+  // Commands of connectors that wait on the network: eight at a time, at most 256 waiting.
+  http::BlockingPool acquirer_pool(8, 256);
+  // Payments API; its redirect URLs need the bound address, set below once it is known.
+  auto payment_api = http::add_payment_routes(*router, *store,
+                                              {.public_url = config.public_url,
+                                               .min_expires_in_s = config.payments.min_expires_in_s,
+                                               .on_event = [&webhook_worker] { webhook_worker.notify(); },
+                                               .acquirers = acquirer_registry,
+                                               .acquirer_pool = &acquirer_pool});
+  auto callbacks = std::make_shared<http::CallbackProcessor>(*store, acquirer_registry,
+                                                             [&webhook_worker] { webhook_worker.notify(); });
   http::add_callback_routes(*router, callbacks);
   http::add_sandbox_routes(*router, *store, sandbox, callbacks);
   payments::Sweeper payment_sweeper(*store, {.interval = std::chrono::milliseconds(config.payments.sweep_interval_ms)},

@@ -40,7 +40,7 @@ class AcquirerEvents : public ::testing::Test {
     req.order_id = "o1";
     req.return_url = "https://s.example/";
     req.acquirer = "sandbox";
-    payment_ = payments::new_payment(req, "site_a", "http://x", 1'700'000'000'000);
+    payment_ = payments::new_payment(req, "site_a", 1'700'000'000'000);
     IdempotencyRecord key{.site_id = "site_a",
                           .key = "k",
                           .request_hash = "h",

@@ -134,6 +134,14 @@ TEST_F(SandboxTest, PageShowsThePaymentEscapedUnderAStrictPolicy) {
   EXPECT_NE(r->body.find("&lt;b&gt;Tea&lt;/b&gt; &amp; cake"), std::string::npos) << r->body;
   EXPECT_NE(r->body.find("1500.00 RUB"), std::string::npos);
   EXPECT_EQ(r->body.find("<script"), std::string::npos);
+  EXPECT_EQ(r->body.find("style="), std::string::npos);
+  EXPECT_NE(csp.find("style-src 'self'"), std::string::npos) << csp;
+  EXPECT_NE(r->body.find(R"(<link rel="stylesheet" href="/sandbox/sandbox.css">)"), std::string::npos);
+  auto css = c.Get("/sandbox/sandbox.css");
+  ASSERT_TRUE(css);
+  EXPECT_EQ(css->status, 200);
+  EXPECT_EQ(css->get_header_value("Content-Type"), "text/css; charset=utf-8");
+  EXPECT_NE(css->body.find("prefers-color-scheme"), std::string::npos);
   auto missing = c.Get("/sandbox/pay/pay_nothing");
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);
@@ -172,6 +180,37 @@ TEST_F(SandboxTest, TwoStageWaitsForCaptureThenCaptureSucceeds) {
   EXPECT_EQ(captured->status, 200) << captured->body;
   EXPECT_EQ(status_of_payment(id), "succeeded");
   EXPECT_EQ(settle(2), (std::vector<std::string>{"payment.succeeded", "payment.waiting_for_capture"}));
+}
+
+TEST_F(SandboxTest, RefundsSucceedExceptAmountsEndingIn13WhichFailWithAWebhook) {
+  const auto id = create(payment_body(true), "k-refund");
+  auto r = pay(id, kCard);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 303) << r->body;
+  httplib::Client c("127.0.0.1", port_);
+  auto refund = [&](const std::string& body, const std::string& key) {
+    return c.Post("/v1/payments/" + id + "/refunds", {{"Authorization", "Bearer " + secret_}, {"Idempotency-Key", key}},
+                  body, "application/json");
+  };
+  auto declined = refund(R"({"amount":10013})", "ref-1");
+  ASSERT_TRUE(declined);
+  EXPECT_EQ(declined->status, 201) << declined->body;
+  EXPECT_NE(declined->body.find(R"("status":"failed")"), std::string::npos) << declined->body;
+  EXPECT_NE(declined->body.find(R"("failure_reason":"refund_declined")"), std::string::npos) << declined->body;
+  auto ok = refund(R"({"amount":10000})", "ref-2");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 201) << ok->body;
+  EXPECT_NE(ok->body.find(R"("status":"succeeded")"), std::string::npos) << ok->body;
+  // The failed refund reserved nothing: what is left is the captured amount minus the success.
+  auto got = c.Get("/v1/payments/" + id, {{"Authorization", "Bearer " + secret_}});
+  ASSERT_TRUE(got);
+  EXPECT_NE(got->body.find(R"("refunded_amount":10000)"), std::string::npos) << got->body;
+  auto rest = refund("", "ref-3");
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(rest->status, 201) << rest->body;
+  EXPECT_NE(rest->body.find(R"("amount":140000)"), std::string::npos) << rest->body;
+  EXPECT_EQ(settle(4),
+            (std::vector<std::string>{"payment.succeeded", "refund.failed", "refund.succeeded", "refund.succeeded"}));
 }
 
 TEST_F(SandboxTest, DeclineAndErrorCardsFailThePayment) {

@@ -18,11 +18,14 @@ store::Payment pending_payment() {
   req.metadata = {{"cart", "c1"}};
   req.acquirer = "sandbox";
   req.expires_in_s = 600;
-  return new_payment(req, "site_x", "http://127.0.0.1:8080", 1'700'000'000'000);
+  auto p = new_payment(req, "site_x", 1'700'000'000'000);
+  p.confirmation_url = "http://127.0.0.1:8080/sandbox/pay/" + p.id;
+  return p;
 }
 
 TEST(NewPayment, IsPendingWithRedirectAndDeadline) {
   auto p = pending_payment();
+  EXPECT_TRUE(new_payment({}, "site_x", 0).confirmation_url.empty());
   EXPECT_TRUE(p.id.starts_with("pay_"));
   EXPECT_EQ(p.status, "pending");
   EXPECT_EQ(p.confirmation_url, "http://127.0.0.1:8080/sandbox/pay/" + p.id);
@@ -103,8 +106,8 @@ store::Payment succeeded_payment() {
   return p;
 }
 
-TEST(PlanRefund, SandboxRefundSucceedsAtOnceAndMovesTheTotal) {
-  auto plan = plan_sandbox_refund(succeeded_payment(), 3000, 7);
+TEST(PlanRefund, SucceededRefundMovesTheTotal) {
+  auto plan = plan_refund(succeeded_payment(), 3000, protocol::RefundEvent::succeeded(), 7);
   ASSERT_TRUE(plan) << plan.error().message;
   EXPECT_TRUE(plan->refund.id.starts_with("re_"));
   EXPECT_EQ(plan->refund.status, "succeeded");
@@ -117,10 +120,27 @@ TEST(PlanRefund, SandboxRefundSucceedsAtOnceAndMovesTheTotal) {
   EXPECT_NE(plan->update.event->payload.find(R"("order_id":"order-7")"), std::string::npos);
 }
 
+TEST(PlanRefund, FailedRefundKeepsTheTotalAndSaysWhy) {
+  auto p = succeeded_payment();
+  p.refunded_amount = 1000;
+  auto plan = plan_refund(p, 3000, protocol::RefundEvent::failed("refund_declined"), 7);
+  ASSERT_TRUE(plan) << plan.error().message;
+  EXPECT_EQ(plan->refund.status, "failed");
+  EXPECT_EQ(plan->refund.failure_reason, "refund_declined");
+  EXPECT_EQ(plan->update.payment.refunded_amount, 1000);
+  ASSERT_TRUE(plan->update.event);
+  EXPECT_EQ(plan->update.event->event_type, "refund.failed");
+  EXPECT_NE(plan->update.event->payload.find(R"("failure_reason":"refund_declined")"), std::string::npos);
+  EXPECT_NE(refund_json(plan->refund, plan->update.payment).find(R"("status":"failed")"), std::string::npos);
+}
+
 TEST(PlanRefund, WithoutAmountRefundsWhatIsLeft) {
   auto p = succeeded_payment();
   p.refunded_amount = 5000;
-  auto plan = plan_sandbox_refund(p, std::nullopt, 7);
+  auto amount = refund_amount(p, std::nullopt);
+  ASSERT_TRUE(amount);
+  EXPECT_EQ(*amount, 3000);
+  auto plan = plan_refund(p, *amount, protocol::RefundEvent::succeeded(), 7);
   ASSERT_TRUE(plan);
   EXPECT_EQ(plan->refund.amount, 3000);
   EXPECT_EQ(plan->update.payment.refunded_amount, 8000);
@@ -129,15 +149,19 @@ TEST(PlanRefund, WithoutAmountRefundsWhatIsLeft) {
 TEST(PlanRefund, NeverMoreThanCaptured) {
   auto p = succeeded_payment();
   p.refunded_amount = 5000;
-  auto over = plan_sandbox_refund(p, 3001, 7);
+  auto over = refund_amount(p, 3001);
   ASSERT_FALSE(over);
   EXPECT_EQ(over.error().field, "amount");
+  EXPECT_FALSE(plan_refund(p, 3001, protocol::RefundEvent::succeeded(), 7));
   p.refunded_amount = 8000;
-  EXPECT_FALSE(plan_sandbox_refund(p, std::nullopt, 7));
+  EXPECT_FALSE(refund_amount(p, std::nullopt));
 }
 
 TEST(PlanRefund, OnlySucceededPayments) {
-  auto plan = plan_sandbox_refund(pending_payment(), 100, 7);
+  auto amount = refund_amount(pending_payment(), 100);
+  ASSERT_FALSE(amount);
+  EXPECT_EQ(amount.error().code, "conflict");
+  auto plan = plan_refund(pending_payment(), 100, protocol::RefundEvent::succeeded(), 7);
   ASSERT_FALSE(plan);
   EXPECT_EQ(plan.error().code, "conflict");
 }

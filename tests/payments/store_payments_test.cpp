@@ -36,7 +36,7 @@ class StorePayments : public ::testing::Test {
     req.order_id = order;
     req.return_url = "https://s.example/";
     req.acquirer = "sandbox";
-    return new_payment(req, "site_a", "http://x", 1'700'000'000'000);
+    return new_payment(req, "site_a", 1'700'000'000'000);
   }
   store::IdempotencyRecord record(const std::string& key, const std::string& hash = "h1") {
     return {.site_id = "site_a",
@@ -182,7 +182,7 @@ TEST_F(StorePayments, RefundCommitsWithTheNewTotalAndItsEvent) {
         [&](store::Done<store::Payment> d) { store_->update_payment(std::move(u), std::move(d)); });
   };
   ASSERT_TRUE(write(*done->update));
-  auto refund = plan_sandbox_refund(done->payment, 200, 3);
+  auto refund = plan_refund(done->payment, 200, protocol::RefundEvent::succeeded(), 3);
   ASSERT_TRUE(refund);
   const auto message_id = refund->update.event->message_id;
   ASSERT_TRUE(write(refund->update));

@@ -27,7 +27,7 @@ TEST(Sweeper, ExpiresOnlyPaymentsPastTheirDeadline) {
     req.return_url = "https://s.example/";
     req.acquirer = "sandbox";
     req.expires_in_s = expires_in_s;
-    auto p = new_payment(req, "site_a", "http://x", 1'000'000);
+    auto p = new_payment(req, "site_a", 1'000'000);
     store::IdempotencyRecord r{.site_id = "site_a",
                                .key = key,
                                .request_hash = "h",

@@ -23,4 +23,25 @@ std::string_view header_value(const RawHeaders& headers, std::string_view name) 
   return {};
 }
 
+void Registry::add(std::shared_ptr<const Acquirer> acquirer) {
+  std::string name(acquirer->name());
+  acquirers_[std::move(name)] = std::move(acquirer);
+}
+
+const Acquirer* Registry::find(std::string_view name) const noexcept {
+  const auto it = acquirers_.find(name);
+  return it == acquirers_.end() ? nullptr : it->second.get();
+}
+
+std::shared_ptr<const Acquirer> Registry::shared(std::string_view name) const {
+  const auto it = acquirers_.find(name);
+  return it == acquirers_.end() ? nullptr : it->second;
+}
+
+std::vector<std::string> Registry::names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, acquirer] : acquirers_) out.push_back(name);
+  return out;
+}
+
 }  // namespace vitrina::acquirers

@@ -3,10 +3,14 @@
 // commands into the acquirer's calls and the acquirer's callbacks into verified state-machine
 // events; the rules (protocol::apply) and the store stay on our side.
 //
-// Calls are synchronous for now: the only connector is the built-in sandbox, whose "acquirer
-// side" runs in this process. Network connectors will need an asynchronous form.
+// Commands are plain blocking calls. A connector that talks to the network says so with
+// blocking(), and the payments API then runs its commands on a worker pool, never on an I/O
+// thread; the sandbox answers in-process and is called inline. Connectors hold no per-call
+// state: every method is const and may run on several threads at once.
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,11 +19,15 @@
 
 #include "store/payment_records.hpp"
 #include "vitrina/protocol/payment.hpp"
+#include "vitrina/protocol/refund.hpp"
 #include "vitrina/protocol/result.hpp"
 
 namespace vitrina::acquirers {
 
 using protocol::Result;
+
+/// The acquirer a payment uses when neither the request nor the site's settings name one.
+inline constexpr std::string_view kDefaultAcquirer = "sandbox";
 
 /// Header name/value pairs as received; lookups compare names case-insensitively.
 using RawHeaders = std::vector<std::pair<std::string, std::string>>;
@@ -40,6 +48,13 @@ struct Created {
   std::string confirmation_url;  // where the customer pays
 };
 
+/// What the acquirer says about a refund it was asked for: settled at once (succeeded or
+/// failed, with a reason), or pending until a callback says more.
+struct RefundAnswer {
+  protocol::RefundStatus status = protocol::RefundStatus::pending;
+  std::string failure_reason;
+};
+
 class Acquirer {
  public:
   virtual ~Acquirer() = default;
@@ -47,12 +62,22 @@ class Acquirer {
   /// The name used in payments (`acquirer`) and in /v1/callbacks/{acquirer}/{site}.
   virtual std::string_view name() const noexcept = 0;
 
-  virtual Result<Created> create(const store::Payment& payment, std::string_view public_url) = 0;
-  virtual Result<void> capture(const store::Payment& payment, std::int64_t amount) = 0;
-  virtual Result<void> cancel(const store::Payment& payment) = 0;
-  virtual Result<void> refund(const store::Payment& payment, std::int64_t amount) = 0;
+  /// True when the commands wait on the network (run them off the I/O threads).
+  virtual bool blocking() const noexcept { return true; }
+
+  // The commands. `idempotency_key` is stable for one request of the shop's (the same key on a
+  // retry), for connectors whose acquirer deduplicates requests. Errors: "unavailable" (the
+  // acquirer could not be reached or failed; safe to retry), "refused" (the acquirer said no;
+  // the message says why), "invalid" (a field the acquirer does not accept).
+  virtual Result<Created> create(const store::Payment& payment, std::string_view public_url,
+                                 std::string_view idempotency_key) const = 0;
+  virtual Result<void> capture(const store::Payment& payment, std::int64_t amount,
+                               std::string_view idempotency_key) const = 0;
+  virtual Result<void> cancel(const store::Payment& payment, std::string_view idempotency_key) const = 0;
+  virtual Result<RefundAnswer> refund(const store::Payment& payment, std::int64_t amount,
+                                      std::string_view idempotency_key) const = 0;
   /// The status the acquirer knows, or nothing when it has no news beyond ours.
-  virtual Result<std::optional<protocol::PaymentStatus>> fetch_status(const store::Payment& payment) = 0;
+  virtual Result<std::optional<protocol::PaymentStatus>> fetch_status(const store::Payment& payment) const = 0;
 
   /// Authenticates an inbound callback from the raw headers and the raw body, and only then
   /// parses it. Errors: "unauthenticated" (bad, missing or expired signature; nothing may be
@@ -60,6 +85,20 @@ class Acquirer {
   [[nodiscard]] virtual Result<std::vector<AcquirerEvent>> verify_callback(const RawHeaders& headers,
                                                                            std::string_view body,
                                                                            std::int64_t now_s) const = 0;
+};
+
+/// The connectors a server runs, by name. Filled at start, read-only afterwards.
+class Registry {
+ public:
+  void add(std::shared_ptr<const Acquirer> acquirer);
+  /// The connector called `name`, or null.
+  const Acquirer* find(std::string_view name) const noexcept;
+  std::shared_ptr<const Acquirer> shared(std::string_view name) const;
+  /// The names, sorted: "sandbox", ….
+  std::vector<std::string> names() const;
+
+ private:
+  std::map<std::string, std::shared_ptr<const Acquirer>, std::less<>> acquirers_;
 };
 
 }  // namespace vitrina::acquirers

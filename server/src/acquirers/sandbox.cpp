@@ -117,8 +117,14 @@ SandboxResult result_for(CardOutcome outcome, const store::Payment& payment) {
   return r;
 }
 
-Result<Created> Sandbox::create(const store::Payment& payment, std::string_view public_url) {
+Result<Created> Sandbox::create(const store::Payment& payment, std::string_view public_url, std::string_view) const {
   return Created{.confirmation_url = std::string(public_url) + "/sandbox/pay/" + payment.id};
+}
+
+Result<RefundAnswer> Sandbox::refund(const store::Payment&, std::int64_t amount, std::string_view) const {
+  if (amount % 100 == 13)
+    return RefundAnswer{.status = protocol::RefundStatus::failed, .failure_reason = "refund_declined"};
+  return RefundAnswer{.status = protocol::RefundStatus::succeeded, .failure_reason = {}};
 }
 
 SignedCallback Sandbox::sign(const SandboxResult& result, std::int64_t now_s) const {

@@ -72,12 +72,17 @@ class Sandbox final : public Acquirer {
   explicit Sandbox(SandboxKeys keys) : keys_(keys) {}
 
   std::string_view name() const noexcept override { return kSandboxName; }
-  Result<Created> create(const store::Payment& payment, std::string_view public_url) override;
-  // The sandbox holds no money anywhere, so the commands always succeed at its end.
-  Result<void> capture(const store::Payment&, std::int64_t) override { return {}; }
-  Result<void> cancel(const store::Payment&) override { return {}; }
-  Result<void> refund(const store::Payment&, std::int64_t) override { return {}; }
-  Result<std::optional<protocol::PaymentStatus>> fetch_status(const store::Payment&) override {
+  bool blocking() const noexcept override { return false; }
+  Result<Created> create(const store::Payment& payment, std::string_view public_url,
+                         std::string_view idempotency_key) const override;
+  // The sandbox holds no money anywhere: captures and cancels always succeed at its end.
+  Result<void> capture(const store::Payment&, std::int64_t, std::string_view) const override { return {}; }
+  Result<void> cancel(const store::Payment&, std::string_view) const override { return {}; }
+  /// Settles at once: succeeded, except for amounts whose last two minor-unit digits are 13
+  /// (1.13, 250.13 …), which fail with reason "refund_declined" (docs/acquirers.md).
+  Result<RefundAnswer> refund(const store::Payment& payment, std::int64_t amount,
+                              std::string_view idempotency_key) const override;
+  Result<std::optional<protocol::PaymentStatus>> fetch_status(const store::Payment&) const override {
     return std::optional<protocol::PaymentStatus>{};
   }
   [[nodiscard]] Result<std::vector<AcquirerEvent>> verify_callback(const RawHeaders& headers, std::string_view body,

@@ -10,6 +10,9 @@
 
 namespace vitrina::acquirers {
 
+/// The pages' stylesheet, served at /sandbox/sandbox.css (the pages' CSP allows no inline style).
+std::string_view sandbox_stylesheet() noexcept;
+
 /// Escapes & < > " ' for use in HTML text and double-quoted attribute values.
 std::string html_escape(std::string_view text);
 

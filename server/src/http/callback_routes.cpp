@@ -37,11 +37,6 @@ Response retry_later(std::string_view detail) {
 
 }  // namespace
 
-void CallbackProcessor::add(std::shared_ptr<const acquirers::Acquirer> acquirer) {
-  const std::string name(acquirer->name());
-  acquirers_[name] = std::move(acquirer);
-}
-
 acquirers::RawHeaders raw_headers(const Request& req) {
   acquirers::RawHeaders headers;
   for (const auto& field : req) headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
@@ -51,8 +46,8 @@ acquirers::RawHeaders raw_headers(const Request& req) {
 net::awaitable<Response> CallbackProcessor::handle(std::string acquirer, std::string site_id,
                                                    acquirers::RawHeaders headers, std::string body,
                                                    std::string request_id) {
-  const auto found = acquirers_.find(acquirer);
-  if (found == acquirers_.end()) {
+  const acquirers::Acquirer* connector = acquirers_->find(acquirer);
+  if (connector == nullptr) {
     co_return make_problem(Status::not_found, "not-found", "Not found", "no such acquirer", "acquirer");
   }
   if (body.size() > kMaxCallbackBody) {
@@ -60,7 +55,7 @@ net::awaitable<Response> CallbackProcessor::handle(std::string acquirer, std::st
                            "a callback body is at most 64 KiB", "body");
   }
   const std::int64_t now_s = now_ms() / 1000;
-  auto events = found->second->verify_callback(headers, body, now_s);
+  auto events = connector->verify_callback(headers, body, now_s);
   if (!events) {
     // Never log the body or the signature: only why it was refused.
     log::warn("acquirer callback refused")

@@ -6,7 +6,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,10 +20,9 @@ class CallbackProcessor {
  public:
   /// `store` must outlive the processor; `on_event` runs after a committed change that queued
   /// a webhook event.
-  CallbackProcessor(store::Store& store, std::function<void()> on_event)
-      : store_(store), on_event_(std::move(on_event)) {}
-
-  void add(std::shared_ptr<const acquirers::Acquirer> acquirer);
+  CallbackProcessor(store::Store& store, std::shared_ptr<const acquirers::Registry> acquirers,
+                    std::function<void()> on_event)
+      : store_(store), acquirers_(std::move(acquirers)), on_event_(std::move(on_event)) {}
 
   /// Verifies and applies one callback; the answer the acquirer gets. 401 for a callback that
   /// does not verify (nothing changes), 200 once every event is applied or known.
@@ -36,8 +34,8 @@ class CallbackProcessor {
                                                         const std::string& acquirer, const std::string& request_id);
 
   store::Store& store_;
+  std::shared_ptr<const acquirers::Registry> acquirers_;
   std::function<void()> on_event_;
-  std::map<std::string, std::shared_ptr<const acquirers::Acquirer>, std::less<>> acquirers_;
 };
 
 /// The request's header fields as raw name/value pairs.

@@ -1,5 +1,6 @@
 #include "http/payment_routes.hpp"
-#include "vitrina/protocol/form.hpp"
+
+#include <simdjson.h>
 
 #include <chrono>
 #include <functional>
@@ -14,6 +15,7 @@
 #include "payments/idempotency.hpp"
 #include "payments/payment.hpp"
 #include "payments/refund.hpp"
+#include "vitrina/protocol/form.hpp"
 #include "vitrina/protocol/keys.hpp"
 
 namespace vitrina::http {
@@ -41,6 +43,32 @@ Response problem(const protocol::Error& e) {
     return make_problem(Status::unprocessable_entity, "invalid", "Invalid input", e.field + " " + e.message, e.field);
   }
   return problem_from_error(e);
+}
+
+// The acquirer failed or said no: nothing was written, and the key stays free for a retry.
+Response acquirer_problem(const protocol::Error& e, std::string_view acquirer) {
+  if (e.code == "unavailable") {
+    Response r = make_problem(Status::bad_gateway, "acquirer-unavailable", "Acquirer unavailable",
+                              std::string(acquirer) + ": " + e.message);
+    r.head.set(Field::retry_after, "5");
+    return r;
+  }
+  if (e.code == "refused") {
+    return make_problem(Status::unprocessable_entity, "acquirer-refused", "Refused by the acquirer",
+                        std::string(acquirer) + ": " + e.message, e.field);
+  }
+  if (e.code == "invalid") return problem(e);
+  return make_problem(Status::bad_gateway, "acquirer-error", "Acquirer error",
+                      std::string(acquirer) + ": " + e.message);
+}
+
+// Site settings may name the acquirer used when a request names none.
+std::string default_acquirer(const store::Site& site) {
+  thread_local simdjson::dom::parser parser;
+  std::string_view name;
+  auto doc = parser.parse(site.settings_json);
+  if (!doc.error() && !doc["default_acquirer"].get(name) && !name.empty()) return std::string(name);
+  return std::string(acquirers::kDefaultAcquirer);
 }
 
 Response unauthenticated(std::string_view detail) {
@@ -93,13 +121,25 @@ Result<std::optional<std::string>> query_param(const Request& req, std::string_v
 
 enum class Action { cancel, capture, refund };
 
-// What a keyed change writes and answers, computed from the payment as read.
+// What a keyed change writes and answers, computed from the payment as read (and, for a
+// change the acquirer must make, after it made it).
 struct Planned {
   store::PaymentUpdate update;
   std::string body;
   Status status = Status::ok;
 };
-using Planner = std::function<Result<Planned>(const store::Payment&, std::int64_t now)>;
+
+// The request's inputs for a change: the amount capture and refunds may name.
+struct ChangeInput {
+  Action action = Action::cancel;
+  std::optional<std::int64_t> amount;
+};
+
+// A planning step failed: a rule of ours (answered with problem()) or the acquirer.
+struct PlanError {
+  protocol::Error error;
+  bool from_acquirer = false;
+};
 
 class PaymentApi {
  public:
@@ -112,6 +152,12 @@ class PaymentApi {
   void set_public_url(std::string url) { options_.public_url = std::move(url); }
 
  private:
+  // Runs one acquirer command: inline for in-process connectors, on the pool for the others.
+  template <class Call, class R = std::invoke_result_t<Call&>>
+  net::awaitable<R> call_acquirer(const acquirers::Acquirer& acquirer, Call call);
+  // The change `input` makes to `current`, asking the acquirer first when it must act.
+  net::awaitable<std::variant<Planned, PlanError>> plan(const ChangeInput& input, const store::Payment& current,
+                                                        std::string acquirer_key, std::int64_t now);
   // The site whose sk_… key the request carries, or the 401 to answer.
   std::variant<store::Site, Response> authenticate(const Request& req);
   // A stored answer for the key: its replay, or 422 when the key was used for another request.
@@ -180,12 +226,30 @@ net::awaitable<Response> PaymentApi::create(const Request& req, Context& ctx) {
   payments::InFlight::Guard guard(in_flight_, site.id + '\n' + key);
   if (auto answer = replay(site, key, fingerprint, ctx)) co_return std::move(*answer);
 
-  auto parsed = payments::parse_create_request(
-      req.body(), {.default_acquirer = "sandbox", .min_expires_in_s = options_.min_expires_in_s});
+  auto parsed = payments::parse_create_request(req.body(), {.default_acquirer = default_acquirer(site),
+                                                            .acquirers = options_.acquirers->names(),
+                                                            .min_expires_in_s = options_.min_expires_in_s});
   if (!parsed) co_return problem(parsed.error());
+  const acquirers::Acquirer* acquirer = options_.acquirers->find(parsed->acquirer);
+  if (!acquirer) co_return problem(protocol::make_error("invalid", "is not available", "acquirer"));
 
-  const std::int64_t now = now_ms();
-  store::Payment payment = payments::new_payment(*parsed, site.id, options_.public_url, now);
+  store::Payment payment = payments::new_payment(*parsed, site.id, now_ms());
+  {
+    auto call = [acquirer, &payment, url = options_.public_url, akey = site.id + ':' + key] {
+      return acquirer->create(payment, url, akey);
+    };
+    auto created = co_await call_acquirer(*acquirer, std::move(call));
+    if (!created) {
+      log::warn("acquirer refused a payment")
+          .str("rid", ctx.request_id)
+          .str("acquirer", parsed->acquirer)
+          .str("error", created.error().message)
+          .emit();
+      co_return acquirer_problem(created.error(), parsed->acquirer);
+    }
+    payment.confirmation_url = std::move(created->confirmation_url);
+  }
+  const std::int64_t now = payment.created_at;
   std::string body = payments::payment_json(payment);
   store::IdempotencyRecord record{.site_id = site.id,
                                   .key = key,
@@ -253,6 +317,65 @@ Response PaymentApi::list(const Request& req, Context&) {
   return json_answer(Status::ok, payments::payment_list_json(*found));
 }
 
+template <class Call, class R>
+net::awaitable<R> PaymentApi::call_acquirer(const acquirers::Acquirer& acquirer, Call call) {
+  if (!acquirer.blocking() || options_.acquirer_pool == nullptr) co_return call();
+  auto answered = co_await options_.acquirer_pool->run(std::move(call));
+  if (!answered) co_return protocol::make_error("unavailable", "too many acquirer calls are waiting; try again");
+  co_return std::move(*answered);
+}
+
+net::awaitable<std::variant<Planned, PlanError>> PaymentApi::plan(const ChangeInput& input,
+                                                                  const store::Payment& current,
+                                                                  std::string acquirer_key, std::int64_t now) {
+  using Step = std::variant<Planned, PlanError>;
+  const acquirers::Acquirer* acquirer = options_.acquirers->find(current.acquirer);
+  if (input.action == Action::refund) {
+    auto amount = payments::refund_amount(current, input.amount);
+    if (!amount) co_return Step{PlanError{std::move(amount).error()}};
+    if (!acquirer) co_return Step{PlanError{protocol::make_error("unavailable", "is not configured"), true}};
+    auto call = [acquirer, &current, value = *amount, &acquirer_key] {
+      return acquirer->refund(current, value, acquirer_key);
+    };
+    auto answer = co_await call_acquirer(*acquirer, std::move(call));
+    if (!answer) co_return Step{PlanError{std::move(answer).error(), true}};
+    if (answer->status == protocol::RefundStatus::pending) {
+      co_return Step{PlanError{
+          protocol::make_error("unavailable", "left the refund pending, which this server cannot track"), true}};
+    }
+    const protocol::RefundEvent event = answer->status == protocol::RefundStatus::succeeded
+                                            ? protocol::RefundEvent::succeeded()
+                                            : protocol::RefundEvent::failed(answer->failure_reason);
+    auto refund = payments::plan_refund(current, *amount, event, now);
+    if (!refund) co_return Step{PlanError{std::move(refund).error()}};
+    std::string body = payments::refund_json(refund->refund, refund->update.payment);
+    co_return Step{Planned{std::move(refund->update), std::move(body), Status::created}};
+  }
+
+  const protocol::PaymentEvent event = input.action == Action::capture ? protocol::PaymentEvent::captured(input.amount)
+                                                                       : protocol::PaymentEvent::canceled();
+  auto planned = payments::plan_change(current, event, now);
+  if (!planned) co_return Step{PlanError{std::move(planned).error()}};
+  if (planned->update) {
+    // A real change: the acquirer makes it first; a repeat (canceling a canceled payment) asks
+    // nothing of it.
+    if (!acquirer) co_return Step{PlanError{protocol::make_error("unavailable", "is not configured"), true}};
+    auto call = [acquirer, &current, &acquirer_key, capture = input.action == Action::capture,
+                 amount = planned->payment.captured_amount]() -> Result<void> {
+      return capture ? acquirer->capture(current, amount, acquirer_key) : acquirer->cancel(current, acquirer_key);
+    };
+    auto done = co_await call_acquirer(*acquirer, std::move(call));
+    if (!done) co_return Step{PlanError{std::move(done).error(), true}};
+  }
+  // A repeat changes nothing but still claims the key, so its answer is replayed like any
+  // other; the version check proves nothing moved meanwhile.
+  store::PaymentUpdate update = planned->update
+                                    ? std::move(*planned->update)
+                                    : store::PaymentUpdate{.payment = current, .expected_version = current.version};
+  std::string body = payments::payment_json(update.payment);
+  co_return Step{Planned{std::move(update), std::move(body), Status::ok}};
+}
+
 net::awaitable<Response> PaymentApi::change(const Request& req, Context& ctx, Action action) {
   auto who = authenticate(req);
   if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
@@ -264,36 +387,13 @@ net::awaitable<Response> PaymentApi::change(const Request& req, Context& ctx, Ac
   payments::InFlight::Guard guard(in_flight_, site.id + '\n' + key);
   if (auto answer = replay(site, key, fingerprint, ctx)) co_return std::move(*answer);
 
-  Planner plan;
-  if (action == Action::refund) {
-    auto parsed = payments::parse_refund_request(req.body());
-    if (!parsed) co_return problem(parsed.error());
-    plan = [amount = parsed->amount](const store::Payment& current, std::int64_t now) -> Result<Planned> {
-      auto refund = payments::plan_sandbox_refund(current, amount, now);
-      if (!refund) return std::move(refund).error();
-      std::string body = payments::refund_json(refund->refund, refund->update.payment);
-      return Planned{std::move(refund->update), std::move(body), Status::created};
-    };
+  ChangeInput input{.action = action, .amount = std::nullopt};
+  if (action == Action::cancel) {
+    if (auto parsed = payments::parse_cancel_request(req.body()); !parsed) co_return problem(parsed.error());
   } else {
-    protocol::PaymentEvent event = protocol::PaymentEvent::canceled();
-    if (action == Action::capture) {
-      auto parsed = payments::parse_capture_request(req.body());
-      if (!parsed) co_return problem(parsed.error());
-      event = protocol::PaymentEvent::captured(parsed->amount);
-    } else if (auto parsed = payments::parse_cancel_request(req.body()); !parsed) {
-      co_return problem(parsed.error());
-    }
-    plan = [event](const store::Payment& current, std::int64_t now) -> Result<Planned> {
-      auto planned = payments::plan_change(current, event, now);
-      if (!planned) return std::move(planned).error();
-      // A repeat (canceling a canceled payment) changes nothing but still claims the key, so
-      // its answer is replayed like any other; the version check proves nothing moved meanwhile.
-      store::PaymentUpdate update = planned->update
-                                        ? std::move(*planned->update)
-                                        : store::PaymentUpdate{.payment = current, .expected_version = current.version};
-      std::string body = payments::payment_json(update.payment);
-      return Planned{std::move(update), std::move(body), Status::ok};
-    };
+    auto parsed = payments::parse_capture_request(req.body());
+    if (!parsed) co_return problem(parsed.error());
+    input.amount = parsed->amount;
   }
 
   const std::string id = ctx.params["id"];
@@ -301,12 +401,23 @@ net::awaitable<Response> PaymentApi::change(const Request& req, Context& ctx, Ac
     auto found = store_.find_payment(site.id, id);
     if (!found) co_return problem_from_error(found.error());
     if (!*found) co_return make_problem(Status::not_found, "not-found", "Not found", "no such payment");
+    const store::Payment& current = **found;
     const std::int64_t now = now_ms();
-    auto planned = plan(**found, now);
-    if (!planned) co_return problem(planned.error());
-    store::PaymentUpdate update = std::move(planned->update);
-    std::string body = std::move(planned->body);
-    const Status status = planned->status;
+    auto step = co_await plan(input, current, site.id + ':' + key, now);
+    if (auto* failed = std::get_if<PlanError>(&step)) {
+      if (!failed->from_acquirer) co_return problem(failed->error);
+      log::warn("acquirer refused a change")
+          .str("rid", ctx.request_id)
+          .str("payment", id)
+          .str("acquirer", current.acquirer)
+          .str("error", failed->error.message)
+          .emit();
+      co_return acquirer_problem(failed->error, current.acquirer);
+    }
+    Planned& planned = std::get<Planned>(step);
+    store::PaymentUpdate update = std::move(planned.update);
+    std::string body = std::move(planned.body);
+    const Status status = planned.status;
     update.idempotency = store::IdempotencyRecord{.site_id = site.id,
                                                   .key = key,
                                                   .request_hash = fingerprint,

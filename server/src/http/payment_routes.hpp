@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "acquirers/acquirer.hpp"
+#include "http/blocking_pool.hpp"
 #include "http/router.hpp"
 #include "payments/request.hpp"
 #include "store/store.hpp"
@@ -18,6 +20,10 @@ struct PaymentApiOptions {
   std::string public_url;  // base of redirect URLs, no trailing slash; may be set later
   std::int64_t min_expires_in_s = 60;
   std::function<void()> on_event;  // after a committed change that queued a webhook event
+  // The connectors payments may use (`acquirer`); required.
+  std::shared_ptr<const acquirers::Registry> acquirers;
+  // Where blocking connectors' commands run; null runs them inline (tests, sandbox only).
+  BlockingPool* acquirer_pool = nullptr;
 };
 
 class PaymentApi;

@@ -37,7 +37,8 @@ bool is_form_media_type(std::string_view content_type) {
 // (browsers hold form redirects to form-action too).
 Response page(Status status, std::string html, std::string_view return_origin = {}) {
   Response r = make_response(status, std::move(html), "text/html; charset=utf-8");
-  std::string csp = "default-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+  std::string csp =
+      "default-src 'none'; style-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
   if (!return_origin.empty()) csp.append(" ").append(return_origin);
   r.head.set("Content-Security-Policy", csp);
   r.head.set(Field::cache_control, "no-store");
@@ -140,6 +141,12 @@ class SandboxPage {
 void add_sandbox_routes(Router& router, store::Store& store, std::shared_ptr<const acquirers::Sandbox> sandbox,
                         std::shared_ptr<CallbackProcessor> callbacks, SandboxPageOptions options) {
   auto p = std::make_shared<SandboxPage>(store, std::move(sandbox), std::move(callbacks), options);
+  router.get("/sandbox/sandbox.css", [](const Request&, Context&) {
+    Response r = make_response(Status::ok, std::string(acquirers::sandbox_stylesheet()), "text/css; charset=utf-8");
+    r.head.set(Field::cache_control, "public, max-age=3600");
+    r.head.set("X-Content-Type-Options", "nosniff");
+    return r;
+  });
   router.get("/sandbox/pay/{id}", [p](const Request& req, Context& ctx) { return p->show(req, ctx); });
   router.add_async("POST", "/sandbox/pay/{id}", [p](const Request& req, Context& ctx) { return p->submit(req, ctx); });
 }

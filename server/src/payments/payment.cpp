@@ -6,8 +6,7 @@
 
 namespace vitrina::payments {
 
-store::Payment new_payment(const CreatePaymentRequest& request, std::string site_id, std::string_view public_url,
-                           std::int64_t now_ms) {
+store::Payment new_payment(const CreatePaymentRequest& request, std::string site_id, std::int64_t now_ms) {
   store::Payment p;
   p.id = auth::generate_id(kPaymentPrefix);
   p.site_id = std::move(site_id);
@@ -22,7 +21,6 @@ store::Payment new_payment(const CreatePaymentRequest& request, std::string site
   p.metadata_json = metadata_json(request.metadata);
   p.capture = request.capture;
   p.acquirer = request.acquirer;
-  p.confirmation_url = std::string(public_url) + "/sandbox/pay/" + p.id;
   p.expires_at = now_ms + request.expires_in_s * 1000;
   p.created_at = now_ms;
   p.updated_at = now_ms;

@@ -16,10 +16,9 @@ namespace vitrina::payments {
 
 inline constexpr std::string_view kPaymentPrefix = "pay_";
 
-/// A pending payment for `request`, with a fresh pay_… id and its sandbox redirect URL under
-/// `public_url` (no trailing slash).
-store::Payment new_payment(const CreatePaymentRequest& request, std::string site_id, std::string_view public_url,
-                           std::int64_t now_ms);
+/// A pending payment for `request` with a fresh pay_… id; its confirmation_url is the
+/// acquirer's to give (Acquirer::create).
+store::Payment new_payment(const CreatePaymentRequest& request, std::string site_id, std::int64_t now_ms);
 
 /// The payment as the API shows it (and as webhook events carry it in `data`).
 std::string payment_json(const store::Payment& payment);

@@ -24,19 +24,24 @@ std::string refund_json(const store::Refund& refund, const store::Payment& payme
       .key("order_id")
       .value(payment.order_id)
       .key("metadata")
-      .raw(payment.metadata_json)
-      .key("created_at")
-      .value(webhooks::rfc3339_ms(refund.created_at))
-      .end_object();
+      .raw(payment.metadata_json);
+  if (!refund.failure_reason.empty()) w.key("failure_reason").value(refund.failure_reason);
+  w.key("created_at").value(webhooks::rfc3339_ms(refund.created_at)).end_object();
   return std::move(w).str();
 }
 
-protocol::Result<RefundPlan> plan_sandbox_refund(const store::Payment& current, std::optional<std::int64_t> amount,
-                                                 std::int64_t now_ms) {
+protocol::Result<std::int64_t> refund_amount(const store::Payment& current, std::optional<std::int64_t> amount) {
   const protocol::PaymentState state = to_state(current);
-  auto opening = protocol::open_refund(state, amount.value_or(protocol::refundable_amount(state)));
+  const std::int64_t asked = amount.value_or(protocol::refundable_amount(state));
+  if (auto ok = protocol::can_refund(state, asked); !ok) return std::move(ok).error();
+  return asked;
+}
+
+protocol::Result<RefundPlan> plan_refund(const store::Payment& current, std::int64_t amount,
+                                         const protocol::RefundEvent& answer, std::int64_t now_ms) {
+  auto opening = protocol::open_refund(to_state(current), amount);
   if (!opening) return std::move(opening).error();
-  auto done = protocol::apply(opening->payment, opening->refund, protocol::RefundEvent::succeeded());
+  auto done = protocol::apply(opening->payment, opening->refund, answer);
   if (!done) return std::move(done).error();
 
   RefundPlan plan;
@@ -45,6 +50,7 @@ protocol::Result<RefundPlan> plan_sandbox_refund(const store::Payment& current, 
   plan.refund.site_id = current.site_id;
   plan.refund.status = std::string(protocol::to_string(done->refund.status));
   plan.refund.amount = done->refund.amount;
+  plan.refund.failure_reason = done->refund.failure_reason;
   plan.refund.created_at = now_ms;
   plan.refund.updated_at = now_ms;
 

@@ -1,7 +1,8 @@
 #pragma once
-// Refunds with the sandbox acquirer, which refunds at once: protocol::open_refund reserves the
-// amount (refunds never exceed what was captured) and protocol::apply records its success, so
-// the refund, the payment's new refunded total and the refund.succeeded event are one write.
+// Refunds the acquirer settled when asked: protocol::open_refund reserves the amount (refunds
+// never exceed what was captured) and protocol::apply records the acquirer's answer, so the
+// refund, the payment's new refunded total and the refund.succeeded or refund.failed event are
+// one write.
 
 #include <cstdint>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <string_view>
 
 #include "store/payment_records.hpp"
+#include "vitrina/protocol/refund.hpp"
 #include "vitrina/protocol/result.hpp"
 
 namespace vitrina::payments {
@@ -23,10 +25,14 @@ struct RefundPlan {
   store::PaymentUpdate update;  // the payment with its refunded total, the refund, the event
 };
 
-/// A refund of `amount` (everything still refundable when empty) of `current`. Errors:
-/// "conflict" when the payment has not succeeded; "invalid" with field "amount" when the
-/// amount is not positive or above what is left to refund.
-protocol::Result<RefundPlan> plan_sandbox_refund(const store::Payment& current, std::optional<std::int64_t> amount,
-                                                 std::int64_t now_ms);
+/// The amount a refund request asks for: `amount`, or everything still refundable when empty,
+/// checked before the acquirer is asked. Errors: "conflict" when the payment has not succeeded;
+/// "invalid" with field "amount" when the amount is not positive or above what is left.
+protocol::Result<std::int64_t> refund_amount(const store::Payment& current, std::optional<std::int64_t> amount);
+
+/// A refund of `amount` of `current` that the acquirer settled with `answer`. Errors as
+/// refund_amount (the payment may have changed since).
+protocol::Result<RefundPlan> plan_refund(const store::Payment& current, std::int64_t amount,
+                                         const protocol::RefundEvent& answer, std::int64_t now_ms);
 
 }  // namespace vitrina::payments

@@ -16,8 +16,6 @@ using protocol::make_error;
 using protocol::Result;
 namespace dom = simdjson::dom;
 
-constexpr std::string_view kAcquirers[] = {"sandbox"};
-
 Error invalid(std::string field, std::string message) {
   return make_error("invalid", std::move(message), std::move(field));
 }
@@ -351,8 +349,12 @@ Result<CreatePaymentRequest> parse_create_request(std::string_view body, const C
     }
   }
   bool known = false;
-  for (auto name : kAcquirers) known = known || req.acquirer == name;
-  if (!known) return invalid("acquirer", "must be one of: sandbox");
+  std::string names;
+  for (const auto& name : rules.acquirers) {
+    known = known || req.acquirer == name;
+    names.append(names.empty() ? "" : ", ").append(name);
+  }
+  if (!known) return invalid("acquirer", "must be one of: " + names);
   if (req.expires_in_s < rules.min_expires_in_s || req.expires_in_s > kMaxExpiresIn) {
     return invalid("expires_in", "must be from " + std::to_string(rules.min_expires_in_s) + " to " +
                                      std::to_string(kMaxExpiresIn) + " seconds");

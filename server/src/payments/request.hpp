@@ -57,7 +57,8 @@ struct CreatePaymentRequest {
 };
 
 struct CreateRules {
-  std::string default_acquirer = "sandbox";  // when the body names none
+  std::string default_acquirer = "sandbox";          // when the body names none
+  std::vector<std::string> acquirers = {"sandbox"};  // the names `acquirer` may take
   std::int64_t min_expires_in_s = 60;        // config payments.min_expires_in_s
 };
 
