@@ -250,6 +250,26 @@ TEST(ClientCreatePayment, Retries503WithTheSameKeyThenSucceeds) {
   EXPECT_EQ(seen[2].body, seen[0].body);
 }
 
+TEST(ClientCreatePayment, RetriesAnUnreachableAcquirerButNotOtherGatewayErrors) {
+  TestServer ts;
+  Recorder rec;
+  std::atomic<int> calls = 0;
+  serve_flaky_create(ts, rec, calls, 1, 502, problem("acquirer-unavailable", "sandbox: timed out"));
+  ts.start();
+  ASSERT_TRUE(Client(options_for(ts.base_url())).create_payment(tea(), CallOptions{"k-2"}));
+  EXPECT_EQ(rec.all().size(), 2u);
+
+  TestServer other;
+  Recorder other_rec;
+  std::atomic<int> other_calls = 0;
+  serve_flaky_create(other, other_rec, other_calls, 100, 502, problem("acquirer-error", "sandbox: bad answer"));
+  other.start();
+  const auto p = Client(options_for(other.base_url())).create_payment(tea());
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().code, "acquirer-error");
+  EXPECT_EQ(other_rec.all().size(), 1u);
+}
+
 TEST(ClientCreatePayment, RetriesARequestInFlightWithTheSameKey) {
   TestServer ts;
   Recorder rec;

@@ -101,6 +101,10 @@ protocol::Result<Client::Response> Client::call(std::string_view method, std::st
         // Only "the same key is still being answered": a state conflict will not go away.
         const auto problem = detail::parse_problem(response->body, kMaxProblemText);
         retryable = problem && problem->code == "request-in-flight";
+      } else if (response->status == 502) {
+        // The acquirer could not be reached: nothing was stored and the key is still free.
+        const auto problem = detail::parse_problem(response->body, kMaxProblemText);
+        retryable = problem && problem->code == "acquirer-unavailable";
       }
     }
     if (!retryable || attempt >= policy.max_attempts) return response;

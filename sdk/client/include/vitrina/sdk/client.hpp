@@ -20,8 +20,8 @@
 /// `field` its `field`. A non-2xx answer that is not such a problem stays `http_<status>`.
 ///
 /// Retries: the payment calls retry, up to `RetryPolicy::max_attempts` in all, when no answer
-/// came (refused, reset, timed out) or the server answered `503` or `409 request-in-flight`,
-/// after a short growing pause. Every attempt of a `POST` carries the same `Idempotency-Key`,
+/// came (refused, reset, timed out) or the server answered `503`, `409 request-in-flight` or
+/// `502 acquirer-unavailable`, after a short growing pause. Every attempt of a `POST` carries the same `Idempotency-Key`,
 /// so the server does the work at most once. No other 4xx is ever retried.
 
 #include <chrono>
@@ -146,7 +146,7 @@ class Client {
                                      std::string_view content_type = {}, std::string_view idempotency_key = {},
                                      bool* retryable = nullptr) const;
 
-  /// `request()` under the RetryPolicy: retries transport failures, 503 and 409
+  /// `request()` under the RetryPolicy: retries transport failures, 503, 502 acquirer-unavailable and 409
   /// request-in-flight with the same key. Returns the last answer or error.
   protocol::Result<Response> call(std::string_view method, std::string_view path, std::string_view body,
                                   std::string_view idempotency_key) const;
