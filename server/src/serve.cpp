@@ -132,7 +132,9 @@ int serve(const config::Config& config) {
                                                              [&webhook_worker] { webhook_worker.notify(); });
   http::add_callback_routes(*router, callbacks);
   http::add_sandbox_routes(*router, *store, sandbox, callbacks);
-  payments::Sweeper payment_sweeper(*store, {.interval = std::chrono::milliseconds(config.payments.sweep_interval_ms)},
+  payments::Sweeper payment_sweeper(*store, {.interval = std::chrono::milliseconds(config.payments.sweep_interval_ms),
+                                              .idempotency_retention_ms =
+                                                  std::int64_t{config.payments.idempotency_retention_h} * 3600 * 1000},
                                     webhooks::system_now_ms, [&webhook_worker] { webhook_worker.notify(); });
 
   std::string widget_dir = config.widget_dir;

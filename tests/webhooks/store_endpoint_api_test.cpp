@@ -252,8 +252,10 @@ TEST(WebhookMigration, EndpointsWrittenBeforeItSignWithTheirSecret) {
   TempDir dir;
   const auto path = dir.file("v.db");
   testing::open_or_die(path).reset();
-  // Back to the schema before migration 6, with an endpoint written then.
+  // Back to the schema before migration 6 (undoing the later ones too), with an endpoint
+  // written then.
   testing::raw_exec(path,
+                    "DROP INDEX idempotency_keys_by_age;"  // migration 7
                     "DROP INDEX webhook_messages_by_site;"
                     "ALTER TABLE webhook_attempts DROP COLUMN next_attempt_at;"
                     "ALTER TABLE webhook_endpoints DROP COLUMN updated_at;"

@@ -200,6 +200,10 @@ UPDATE webhook_endpoints SET updated_at = created_at;
 ALTER TABLE webhook_attempts ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX webhook_messages_by_site ON webhook_messages (site_id, created_at);
 )sql"},
+    // Payments-API idempotency keys are pruned oldest first once past their retention.
+    Migration{7, R"sql(
+CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

@@ -102,6 +102,9 @@ class SqliteStore final : public Store {
   void update_payment(PaymentUpdate update, Done<Payment> done) override {
     writer_->submit(make_update_payment(std::move(update), std::move(done)));
   }
+  void prune_idempotency(std::int64_t before, std::size_t limit, Done<std::int64_t> done) override {
+    writer_->submit(make_prune_idempotency(before, limit, std::move(done)));
+  }
   void apply_acquirer_event(AcquirerEventRecord record, std::optional<PaymentUpdate> update, Done<void> done) override {
     writer_->submit(make_apply_acquirer_event(std::move(record), std::move(update), std::move(done)));
   }

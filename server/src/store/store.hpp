@@ -123,6 +123,10 @@ class Store {
   virtual void apply_acquirer_event(AcquirerEventRecord record, std::optional<PaymentUpdate> update,
                                     Done<void> done) = 0;
 
+  /// Deletes at most `limit` payments-API idempotency keys created before `before` (unix ms),
+  /// oldest first, and answers how many it deleted. A key deleted this way can be used again.
+  virtual void prune_idempotency(std::int64_t before, std::size_t limit, Done<std::int64_t> done) = 0;
+
   // Reads.
   virtual Result<std::optional<Site>> find_site_by_id(std::string_view id) = 0;
   virtual Result<std::optional<Site>> find_site_by_public_key(std::string_view public_key) = 0;
