@@ -9,6 +9,7 @@
 #include "vitrina/protocol/json.hpp"
 #include "webhooks/endpoints.hpp"
 #include "webhooks/event.hpp"
+#include "webhooks/target.hpp"
 
 namespace vitrina::admin::detail {
 
@@ -70,7 +71,8 @@ void run_add(CommandContext& ctx, const WebhookOptions& opt) {
   if (!store) return;
   auto site = find_site(ctx, *store, opt.site);
   if (!site) return;
-  const bool allow_private = ctx.allow_private_webhook_targets && ctx.allow_private_webhook_targets();
+  const bool allow_private = (ctx.allow_private_webhook_targets && ctx.allow_private_webhook_targets()) ||
+                             webhooks::site_allows_private_targets(*site);
   auto created = webhooks::create_endpoint(
       *store, site->id, {.url = opt.url, .event_types = opt.events, .signing = *signing}, allow_private, now_ms());
   if (!created) return report(ctx, created.error());

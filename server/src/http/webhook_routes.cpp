@@ -11,6 +11,7 @@
 #include "webhooks/api_json.hpp"
 #include "webhooks/api_request.hpp"
 #include "webhooks/endpoints.hpp"
+#include "webhooks/target.hpp"
 
 namespace vitrina::http {
 
@@ -66,9 +67,10 @@ net::awaitable<Response> WebhookApi::create(const Request& req, Context& ctx) {
   if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
   const store::Site site = std::get<store::Site>(std::move(who));
   if (auto stop = check_json_body(req, webhooks::kMaxApiBody)) co_return std::move(*stop);
-  auto spec = webhooks::parse_create_endpoint(req.body(), options_.allow_private_targets);
+  const bool allow_private = options_.allow_private_targets || webhooks::site_allows_private_targets(site);
+  auto spec = webhooks::parse_create_endpoint(req.body(), allow_private);
   if (!spec) co_return api_problem(spec.error());
-  auto made = webhooks::new_endpoint(site.id, std::move(*spec), options_.allow_private_targets, now_ms());
+  auto made = webhooks::new_endpoint(site.id, std::move(*spec), allow_private, now_ms());
   if (!made) co_return api_problem(made.error());
   store::WebhookEndpoint endpoint = std::move(*made);
   // Named local, not a temporary inside co_await: GCC 12 destroys such init-captures twice.
@@ -115,7 +117,8 @@ net::awaitable<Response> WebhookApi::update(const Request& req, Context& ctx) {
   if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
   const store::Site site = std::get<store::Site>(std::move(who));
   if (auto stop = check_json_body(req, webhooks::kMaxApiBody)) co_return std::move(*stop);
-  auto patch = webhooks::parse_endpoint_patch(req.body(), options_.allow_private_targets);
+  auto patch = webhooks::parse_endpoint_patch(
+      req.body(), options_.allow_private_targets || webhooks::site_allows_private_targets(site));
   if (!patch) co_return api_problem(patch.error());
   store::WebhookEndpointChange change{.endpoint_id = ctx.params["id"],
                                       .site_id = site.id,

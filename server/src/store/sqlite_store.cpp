@@ -58,6 +58,11 @@ class SqliteStore final : public Store {
                           Done<void> done) override {
     writer_->submit(make_update_site_secret(std::move(site_id), std::move(secret_hash), updated_at, std::move(done)));
   }
+  void update_site_settings(std::string site_id, std::string settings_json, std::int64_t updated_at,
+                            Done<void> done) override {
+    writer_->submit(
+        make_update_site_settings(std::move(site_id), std::move(settings_json), updated_at, std::move(done)));
+  }
   void insert_operator(Operator op, Done<Operator> done) override {
     writer_->submit(make_insert_operator(std::move(op), std::move(done)));
   }

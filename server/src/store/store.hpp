@@ -74,6 +74,10 @@ class Store {
   virtual void insert_site(Site site, Done<Site> done) = 0;
   virtual void update_site_secret(std::string site_id, std::string secret_hash, std::int64_t updated_at,
                                   Done<void> done) = 0;
+  /// Replaces the site's settings (a JSON object). "not_found" (field "site_id") when there is
+  /// no such site.
+  virtual void update_site_settings(std::string site_id, std::string settings_json, std::int64_t updated_at,
+                                    Done<void> done) = 0;
   virtual void insert_operator(Operator op, Done<Operator> done) = 0;
   /// Also removes the operator's sessions that expired by `session.created_at`, so the table
   /// does not grow with every sign-in. "not_found" (field "operator_id") for an unknown operator.

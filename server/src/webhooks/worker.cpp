@@ -159,6 +159,15 @@ void Worker::finished(const std::string& key) {
   wake_poller_.notify_one();
 }
 
+protocol::Result<std::string> Worker::resolve_target(const TargetUrl& url, const std::string& site_id) {
+  auto address = resolve_checked(url.host, options_.allow_private_targets);
+  if (address || options_.allow_private_targets) return address;
+  // Refused (or not resolved): the site's own settings may allow private targets.
+  auto site = store_.find_site_by_id(site_id);
+  if (!site || !*site || !site_allows_private_targets(**site)) return address;
+  return resolve_checked(url.host, true);
+}
+
 void Worker::attempt(const store::DueDelivery& due) {
   const auto& endpoint = due.endpoint;
   const std::int64_t started = clock_();
@@ -167,7 +176,7 @@ void Worker::attempt(const store::DueDelivery& due) {
   auto url = parse_target_url(endpoint.url);
   if (!url) {
     answer.error = "bad endpoint URL: " + url.error().message;
-  } else if (auto address = resolve_checked(url->host, options_.allow_private_targets); !address) {
+  } else if (auto address = resolve_target(*url, endpoint.site_id); !address) {
     answer.error = address.error().message;  // refused by the SSRF guard: no connection made
   } else {
     const auto keys = signing_keys(endpoint, started);

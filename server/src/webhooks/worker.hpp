@@ -18,6 +18,7 @@
 
 #include "store/store.hpp"
 #include "webhooks/schedule.hpp"
+#include "webhooks/target.hpp"
 
 namespace vitrina::webhooks {
 
@@ -58,6 +59,9 @@ class Worker {
   void poll_loop();
   void send_loop();
   void attempt(const store::DueDelivery& due);
+  // The address to connect to for `url`, checked by the SSRF guard with the server's rule, or
+  // the site's own when the server's refuses.
+  protocol::Result<std::string> resolve_target(const TargetUrl& url, const std::string& site_id);
   void sent();
   void finished(const std::string& key);
 
