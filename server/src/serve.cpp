@@ -20,6 +20,7 @@
 #include "http/sandbox_routes.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
+#include "http/webhook_routes.hpp"
 #include "log/log.hpp"
 #include "payments/sweeper.hpp"
 #include "webhooks/worker.hpp"
@@ -124,11 +125,16 @@ int serve(const config::Config& config) {
                                                .on_event = [&webhook_worker] { webhook_worker.notify(); },
                                                .acquirers = acquirer_registry,
                                                .acquirer_pool = &acquirer_pool});
+  http::add_webhook_routes(*router, *store,
+                           {.allow_private_targets = config.webhooks.allow_private_targets,
+                            .on_event = [&webhook_worker] { webhook_worker.notify(); }});
   auto callbacks = std::make_shared<http::CallbackProcessor>(*store, acquirer_registry,
                                                              [&webhook_worker] { webhook_worker.notify(); });
   http::add_callback_routes(*router, callbacks);
   http::add_sandbox_routes(*router, *store, sandbox, callbacks);
-  payments::Sweeper payment_sweeper(*store, {.interval = std::chrono::milliseconds(config.payments.sweep_interval_ms)},
+  payments::Sweeper payment_sweeper(*store, {.interval = std::chrono::milliseconds(config.payments.sweep_interval_ms),
+                                              .idempotency_retention_ms =
+                                                  std::int64_t{config.payments.idempotency_retention_h} * 3600 * 1000},
                                     webhooks::system_now_ms, [&webhook_worker] { webhook_worker.notify(); });
 
   std::string widget_dir = config.widget_dir;

@@ -34,8 +34,12 @@ inline bool wait_until(const std::function<bool()>& pred, std::chrono::milliseco
   return true;
 }
 
+/// Decides the answer to one delivery: a 2xx accepts (and records) it, anything else refuses it.
+using Judge = std::function<int(const webhook::Headers& headers, const std::string& body)>;
+
 /// Receives webhooks at POST /hook on 127.0.0.1. It answers 204 and records the message, or,
-/// while told not to accept, answers 503 and records nothing.
+/// while told not to accept, answers 503 and records nothing. A judge, when set, decides instead
+/// of the 204.
 class Receiver {
  public:
   Receiver() {
@@ -46,8 +50,10 @@ class Receiver {
         res.status = 503;
         return;
       }
-      received_.push_back({webhook::headers_from(req.headers), req.body});
-      res.status = 204;
+      auto headers = webhook::headers_from(req.headers);
+      res.status = judge_ ? judge_(headers, req.body) : 204;
+      if (res.status < 200 || res.status > 299) return;
+      received_.push_back({std::move(headers), req.body});
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -63,6 +69,11 @@ class Receiver {
   void accept(bool on) {
     std::lock_guard lock(mu_);
     accepting_ = on;
+  }
+  /// Called under the receiver's lock, one request at a time.
+  void judge(Judge j) {
+    std::lock_guard lock(mu_);
+    judge_ = std::move(j);
   }
   /// Every request, accepted or not.
   int requests() {
@@ -82,6 +93,7 @@ class Receiver {
   std::thread thread_;
   std::mutex mu_;
   bool accepting_ = true;
+  Judge judge_;
   int requests_ = 0;
   std::vector<std::pair<webhook::Headers, std::string>> received_;
 };

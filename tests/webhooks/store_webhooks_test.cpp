@@ -150,19 +150,27 @@ TEST_F(StoreWebhooks, ResendRequeuesWithTheSameMessage) {
   ASSERT_TRUE(
       record({.attempt = {.message_id = "msg_1", .endpoint_id = "we_all", .attempted_at = 3'000, .status_code = 200},
               .new_status = "delivered"}));
-  auto n = wait_for<std::int64_t>([&](Done<std::int64_t> d) { store_->resend("msg_1", 50'000, d); });
+  auto n =
+      wait_for<std::int64_t>([&](Done<std::int64_t> d) { store_->resend({.message_id = "msg_1", .now = 50'000}, d); });
   ASSERT_TRUE(n);
   EXPECT_EQ(*n, 1);
   auto due = store_->due_deliveries(50'000, 10);
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ((*due)[0].delivery.message_id, "msg_1");
   EXPECT_EQ((*due)[0].delivery.attempts, 0);
-  auto missing = wait_for<std::int64_t>([&](Done<std::int64_t> d) { store_->resend("msg_no", 1, d); });
+  auto missing =
+      wait_for<std::int64_t>([&](Done<std::int64_t> d) { store_->resend({.message_id = "msg_no", .now = 1}, d); });
   EXPECT_EQ(missing.error().code, "not_found");
 }
 
 TEST_F(StoreWebhooks, RotationKeepsThePreviousSecret) {
-  ASSERT_TRUE(wait_for<void>([&](Done<void> d) { store_->rotate_webhook_secret("we_all", "whsec_new", 9'000, d); }));
+  auto rotated = wait_for<WebhookEndpoint>([&](Done<WebhookEndpoint> d) {
+    store_->rotate_webhook_keys(
+        "we_all", "", {.secret = "whsec_new", .signing_key = "whsk_new", .public_key = "whpk_new"}, 9'000, 5'000, d);
+  });
+  ASSERT_TRUE(rotated);
+  EXPECT_EQ(rotated->secret, "whsec_new");
+  EXPECT_EQ(rotated->signing_key, "") << "an HMAC-only endpoint stays HMAC-only";
   auto e = store_->find_webhook_endpoint("we_all").value();
   EXPECT_EQ(e->secret, "whsec_new");
   EXPECT_EQ(e->previous_secret, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");

@@ -10,6 +10,7 @@
 
 #include "../store/test_support.hpp"
 #include "vitrina/webhook/webhook.hpp"
+#include "webhooks/endpoints.hpp"
 #include "webhooks/event.hpp"
 #include "webhooks/worker.hpp"
 
@@ -218,8 +219,9 @@ TEST_F(WorkerTest, RedirectIsAFailureAndNotFollowed) {
 }
 
 TEST_F(WorkerTest, RotationSendsBothSignatures) {
-  auto rotated = rotate_endpoint_secret(*store_, "we_1", system_now_ms());
+  auto rotated = rotate_endpoint_keys(*store_, "we_1", system_now_ms());
   ASSERT_TRUE(rotated);
+  EXPECT_TRUE(rotated->public_key.empty()) << "an HMAC endpoint gets no Ed25519 key by rotating";
   start({.allow_private_targets = true});
   const auto id = send_event();
   ASSERT_TRUE(wait_until([&] { return status_of(id) == "delivered"; }));
@@ -227,7 +229,64 @@ TEST_F(WorkerTest, RotationSendsBothSignatures) {
   ASSERT_EQ(got.size(), 1u);
   EXPECT_NE(got[0].headers.signature.find(' '), std::string::npos);
   EXPECT_TRUE(verifies(got[0], kSecret));
-  EXPECT_TRUE(verifies(got[0], rotated->c_str()));
+  EXPECT_TRUE(verifies(got[0], rotated->secret.c_str()));
+}
+
+// The version,signature entries of a webhook-signature header, by version.
+std::vector<std::string> versions(const std::string& header) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at < header.size()) {
+    const auto end = std::min(header.find(' ', at), header.size());
+    const auto entry = header.substr(at, end - at);
+    out.push_back(entry.substr(0, entry.find(',')));
+    at = end + 1;
+  }
+  return out;
+}
+
+TEST_F(WorkerTest, Ed25519EndpointsSendV1aAndBothSendBoth) {
+  const std::string url = "http://127.0.0.1:" + std::to_string(receiver_.port()) + "/hook";
+  ASSERT_TRUE(
+      store::wait_for<void>([&](store::Done<void> d) { store_->disable_webhook_endpoint("we_1", "off", 1, d); }));
+  auto ed = create_endpoint(*store_, "site_a", {.url = url, .event_types = {"payment.*"}, .signing = Signing::ed25519},
+                            true, system_now_ms());
+  auto both = create_endpoint(*store_, "site_a", {.url = url, .event_types = {"refund.*"}, .signing = Signing::both},
+                              true, system_now_ms());
+  ASSERT_TRUE(ed && both);
+  start({.allow_private_targets = true});
+  const auto to_ed = send_event("payment.succeeded");
+  ASSERT_TRUE(wait_until([&] { return status_of(to_ed) == "delivered"; }));
+  const auto to_both = send_event("refund.succeeded");
+  ASSERT_TRUE(wait_until([&] { return status_of(to_both) == "delivered"; }));
+  auto got = receiver_.received();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(versions(got[0].headers.signature), std::vector<std::string>{"v1a"});
+  EXPECT_TRUE(verifies(got[0], ed->public_key.c_str()));
+  EXPECT_FALSE(verifies(got[0], both->public_key.c_str()));
+  EXPECT_EQ(versions(got[1].headers.signature), (std::vector<std::string>{"v1", "v1a"}));
+  EXPECT_TRUE(verifies(got[1], both->secret.c_str()));
+  EXPECT_TRUE(verifies(got[1], both->public_key.c_str()));
+}
+
+TEST_F(WorkerTest, Ed25519RotationSignsWithTheOldAndTheNewKey) {
+  const std::string url = "http://127.0.0.1:" + std::to_string(receiver_.port()) + "/hook";
+  ASSERT_TRUE(
+      store::wait_for<void>([&](store::Done<void> d) { store_->disable_webhook_endpoint("we_1", "off", 1, d); }));
+  auto ed = create_endpoint(*store_, "site_a", {.url = url, .signing = Signing::ed25519}, true, system_now_ms());
+  ASSERT_TRUE(ed);
+  auto rotated = rotate_endpoint_keys(*store_, ed->id, system_now_ms());
+  ASSERT_TRUE(rotated);
+  EXPECT_TRUE(rotated->secret.empty());
+  EXPECT_NE(rotated->public_key, ed->public_key);
+  start({.allow_private_targets = true});
+  const auto id = send_event();
+  ASSERT_TRUE(wait_until([&] { return status_of(id) == "delivered"; }));
+  auto got = receiver_.received();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(versions(got[0].headers.signature), (std::vector<std::string>{"v1a", "v1a"}));
+  EXPECT_TRUE(verifies(got[0], ed->public_key.c_str()));
+  EXPECT_TRUE(verifies(got[0], rotated->public_key.c_str()));
 }
 
 TEST_F(WorkerTest, NeverSendsToPrivateAddressUnlessAllowed) {

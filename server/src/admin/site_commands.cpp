@@ -1,4 +1,4 @@
-// `site create`, `site list`, `site rotate-secret`.
+// `site create`, `site list`, `site rotate-secret`, `site settings`.
 
 #include <memory>
 #include <ostream>
@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "admin/command_support.hpp"
+#include "admin/site_settings.hpp"
 #include "admin/sites.hpp"
 #include "vitrina/protocol/json.hpp"
 
@@ -21,6 +22,8 @@ struct SiteOptions {
   std::string name;
   std::vector<std::string> origins;
   std::string site;
+  std::vector<std::string> sets;  // KEY=VALUE
+  std::vector<std::string> unsets;
   bool json = false;
 };
 
@@ -98,6 +101,32 @@ void run_rotate(CommandContext& ctx, const SiteOptions& opt) {
           << kShownOnce << '\n';
 }
 
+void run_settings(CommandContext& ctx, const SiteOptions& opt) {
+  std::vector<std::pair<std::string, std::string>> sets;
+  for (const auto& item : opt.sets) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return report(ctx, protocol::make_error("invalid", "must be KEY=VALUE, got " + item, "--set"));
+    }
+    sets.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+  }
+  auto store = open_or_report(ctx);
+  if (!store) return;
+  auto site = update_site_settings(*store, opt.site, sets, opt.unsets, now_ms());
+  if (!site) return report(ctx, site.error());
+  if (opt.json) {
+    ctx.out << site->settings_json << '\n';
+    return;
+  }
+  ctx.out << "Settings of " << site->id << " (" << site->name << "): " << site->settings_json << '\n';
+}
+
+std::string settings_help() {
+  std::string help = "Show or change a site's settings. Keys:";
+  for (const auto& s : site_settings()) help += "\n  " + std::string(s.key) + ": " + std::string(s.help);
+  return help;
+}
+
 }  // namespace
 
 void add_site_commands(CLI::App& app, CommandContext& ctx) {
@@ -126,6 +155,14 @@ void add_site_commands(CLI::App& app, CommandContext& ctx) {
   rotate->fallthrough();
   rotate->add_option("SITE", opt->site, "Site id (site_…) or public key (pk_…)")->required();
   rotate->callback([&ctx, opt] { run_rotate(ctx, *opt); });
+
+  CLI::App* settings = site->add_subcommand("settings", settings_help());
+  settings->fallthrough();
+  settings->add_option("SITE", opt->site, "Site id (site_…) or public key (pk_…)")->required();
+  settings->add_option("--set", opt->sets, "KEY=VALUE (repeatable)");
+  settings->add_option("--unset", opt->unsets, "KEY (repeatable)");
+  settings->add_flag("--json", opt->json, "Print only the settings object");
+  settings->callback([&ctx, opt] { run_settings(ctx, *opt); });
 }
 
 }  // namespace vitrina::admin::detail

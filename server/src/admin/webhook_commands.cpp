@@ -7,7 +7,9 @@
 
 #include "admin/command_support.hpp"
 #include "vitrina/protocol/json.hpp"
+#include "webhooks/endpoints.hpp"
 #include "webhooks/event.hpp"
+#include "webhooks/target.hpp"
 
 namespace vitrina::admin::detail {
 
@@ -16,11 +18,15 @@ namespace {
 constexpr const char* kSecretShownOnce =
     "The signing secret is shown only this once: give it to the receiving backend now (it can "
     "be replaced with `webhook rotate-secret`).";
+constexpr const char* kPublicKeyNote =
+    "The receiving backend verifies v1a signatures with the public key (whpk_); the private key "
+    "stays on this server.";
 
 struct WebhookOptions {
   std::string site;
   std::string url;
   std::vector<std::string> events;
+  std::string signing = "hmac";
   std::string endpoint;
   std::string message;
   bool json = false;
@@ -46,30 +52,49 @@ std::optional<store::Site> find_site(CommandContext& ctx, store::Store& store, c
   return std::move(**site);
 }
 
+// The keys a receiver needs, printed after an add or a rotation: the whsec_ secret (once) and
+// the whpk_ public key.
+void print_keys(CommandContext& ctx, const store::WebhookEndpoint& e) {
+  if (!e.secret.empty()) ctx.out << "  secret:     " << e.secret << '\n';
+  if (!e.public_key.empty()) ctx.out << "  public key: " << e.public_key << '\n';
+  ctx.out << '\n';
+  if (!e.secret.empty()) ctx.out << kSecretShownOnce << '\n';
+  if (!e.public_key.empty()) ctx.out << kPublicKeyNote << '\n';
+}
+
 void run_add(CommandContext& ctx, const WebhookOptions& opt) {
+  const auto signing = webhooks::parse_signing(opt.signing);
+  if (!signing) {
+    return report(ctx, protocol::make_error("invalid", "must be hmac, ed25519 or both", "signing"));
+  }
   auto store = open_or_report(ctx);
   if (!store) return;
   auto site = find_site(ctx, *store, opt.site);
   if (!site) return;
-  const bool allow_private = ctx.allow_private_webhook_targets && ctx.allow_private_webhook_targets();
-  auto created = webhooks::create_endpoint(*store, site->id, opt.url, opt.events, allow_private, now_ms());
+  const bool allow_private = (ctx.allow_private_webhook_targets && ctx.allow_private_webhook_targets()) ||
+                             webhooks::site_allows_private_targets(*site);
+  auto created = webhooks::create_endpoint(
+      *store, site->id, {.url = opt.url, .event_types = opt.events, .signing = *signing}, allow_private, now_ms());
   if (!created) return report(ctx, created.error());
-  const auto& e = created->endpoint;
+  const auto& e = *created;
   if (opt.json) {
     protocol::JsonWriter w;
     w.begin_object().key("id").value(e.id).key("site_id").value(e.site_id).key("url").value(e.url);
     w.key("events").begin_array();
     for (const auto& t : e.event_types) w.value(t);
-    w.end_array().key("secret").value(created->secret).end_object();
+    w.end_array().key("signing").value(webhooks::to_string(*signing));
+    if (!e.secret.empty()) w.key("secret").value(e.secret);
+    if (!e.public_key.empty()) w.key("public_key").value(e.public_key);
+    w.end_object();
     ctx.out << w.str() << '\n';
     return;
   }
   ctx.out << "Added webhook endpoint\n"
-          << "  id:      " << e.id << '\n'
-          << "  url:     " << e.url << '\n'
-          << "  events:  " << join(e.event_types) << '\n'
-          << "  secret:  " << created->secret << "\n\n"
-          << kSecretShownOnce << '\n';
+          << "  id:         " << e.id << '\n'
+          << "  url:        " << e.url << '\n'
+          << "  events:     " << join(e.event_types) << '\n'
+          << "  signing:    " << webhooks::to_string(*signing) << '\n';
+  print_keys(ctx, e);
 }
 
 void run_list(CommandContext& ctx, const WebhookOptions& opt) {
@@ -86,7 +111,9 @@ void run_list(CommandContext& ctx, const WebhookOptions& opt) {
     for (const auto& e : *endpoints) {
       w.begin_object().key("id").value(e.id).key("url").value(e.url).key("events").begin_array();
       for (const auto& t : e.event_types) w.value(t);
-      w.end_array().key("disabled").value(e.disabled).key("disabled_reason").value(e.disabled_reason);
+      w.end_array().key("signing").value(webhooks::to_string(webhooks::signing_of(e)));
+      if (!e.public_key.empty()) w.key("public_key").value(e.public_key);
+      w.key("disabled").value(e.disabled).key("disabled_reason").value(e.disabled_reason);
       w.key("created_at").value(e.created_at).end_object();
     }
     w.end_array();
@@ -95,7 +122,8 @@ void run_list(CommandContext& ctx, const WebhookOptions& opt) {
   }
   if (endpoints->empty()) ctx.out << "No webhook endpoints. Add one with: webhook add --site SITE --url URL\n";
   for (const auto& e : *endpoints) {
-    ctx.out << e.id << "  " << e.url << "  events: " << join(e.event_types);
+    ctx.out << e.id << "  " << e.url << "  events: " << join(e.event_types)
+            << "  signing: " << webhooks::to_string(webhooks::signing_of(e));
     if (e.disabled) ctx.out << "  DISABLED (" << e.disabled_reason << ")";
     ctx.out << '\n';
   }
@@ -104,11 +132,11 @@ void run_list(CommandContext& ctx, const WebhookOptions& opt) {
 void run_rotate(CommandContext& ctx, const WebhookOptions& opt) {
   auto store = open_or_report(ctx);
   if (!store) return;
-  auto secret = webhooks::rotate_endpoint_secret(*store, opt.endpoint, now_ms());
-  if (!secret) return report(ctx, secret.error());
-  ctx.out << "New signing secret for " << opt.endpoint << ": " << *secret << '\n'
-          << "For the next 24 hours every message is signed with both the old and the new secret.\n"
-          << kSecretShownOnce << '\n';
+  auto rotated = webhooks::rotate_endpoint_keys(*store, opt.endpoint, now_ms());
+  if (!rotated) return report(ctx, rotated.error());
+  ctx.out << "New signing keys for " << opt.endpoint << ":\n";
+  print_keys(ctx, *rotated);
+  ctx.out << "For the next 24 hours every message is signed with both the old and the new keys.\n";
 }
 
 void run_attempts(CommandContext& ctx, const WebhookOptions& opt) {
@@ -153,8 +181,9 @@ void run_attempts(CommandContext& ctx, const WebhookOptions& opt) {
 void run_resend(CommandContext& ctx, const WebhookOptions& opt) {
   auto store = open_or_report(ctx);
   if (!store) return;
-  auto requeued = store::wait_for<std::int64_t>(
-      [&](store::Done<std::int64_t> done) { store->resend(opt.message, now_ms(), std::move(done)); });
+  auto requeued = store::wait_for<std::int64_t>([&](store::Done<std::int64_t> done) {
+    store->resend({.message_id = opt.message, .now = now_ms()}, std::move(done));
+  });
   if (!requeued) return report(ctx, requeued.error());
   ctx.out << "Re-queued " << *requeued << " delivery(ies) of " << opt.message << " (same webhook-id)\n";
 }
@@ -194,11 +223,13 @@ void add_webhook_commands(CLI::App& app, CommandContext& ctx) {
   webhook->fallthrough();
   webhook->require_subcommand(1);
 
-  CLI::App* add = webhook->add_subcommand("add", "Add an endpoint and print its signing secret");
+  CLI::App* add = webhook->add_subcommand("add", "Add an endpoint and print its signing keys");
   add->fallthrough();
   add->add_option("--site", opt->site, "Site id (site_…) or public key (pk_…)")->required();
   add->add_option("--url", opt->url, "https URL that receives the events")->required();
   add->add_option("--event", opt->events, "Event type or pattern, e.g. payment.* (repeatable; none = all)");
+  add->add_option("--signing", opt->signing, "Signatures to send: hmac (v1), ed25519 (v1a) or both")
+      ->capture_default_str();
   add->add_flag("--json", opt->json, "Print one JSON object");
   add->callback([&ctx, opt] { run_add(ctx, *opt); });
 
@@ -208,7 +239,7 @@ void add_webhook_commands(CLI::App& app, CommandContext& ctx) {
   list->add_flag("--json", opt->json, "Print a JSON array");
   list->callback([&ctx, opt] { run_list(ctx, *opt); });
 
-  CLI::App* rotate = webhook->add_subcommand("rotate-secret", "Give an endpoint a new signing secret");
+  CLI::App* rotate = webhook->add_subcommand("rotate-secret", "Give an endpoint new signing keys");
   rotate->fallthrough();
   rotate->add_option("ENDPOINT", opt->endpoint, "Endpoint id (we_…)")->required();
   rotate->callback([&ctx, opt] { run_rotate(ctx, *opt); });

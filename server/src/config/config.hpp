@@ -43,6 +43,7 @@ struct WebhookSettings {
 struct PaymentSettings {
   std::uint32_t min_expires_in_s = 60;     // the smallest expires_in a payment may ask for
   std::uint32_t sweep_interval_ms = 1000;  // how often pending payments past expires_at are expired
+  std::uint32_t idempotency_retention_h = 48;  // how long an Idempotency-Key is kept (at least 24)
 };
 
 /// Parses "5000,300000,…" (positive milliseconds, non-decreasing is not required).

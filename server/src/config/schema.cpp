@@ -107,6 +107,11 @@ std::vector<Entry> build() {
                [](Config& c, const Value& v) {
                  c.payments.sweep_interval_ms = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
                }});
+  s.push_back({"payments.idempotency_retention_h", "VITRINA_PAYMENTS_IDEMPOTENCY_RETENTION_H",
+               "hours an Idempotency-Key and its answer are kept before the key may be used again",
+               Kind::integer, 24, 8760, [](Config& c, const Value& v) {
+                 c.payments.idempotency_retention_h = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
+               }});
   return s;
 }
 

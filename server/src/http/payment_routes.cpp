@@ -8,15 +8,13 @@
 #include <utility>
 #include <variant>
 
-#include "auth/keys.hpp"
+#include "http/api_support.hpp"
 #include "http/await_store.hpp"
 #include "http/console_json.hpp"
 #include "log/log.hpp"
 #include "payments/idempotency.hpp"
 #include "payments/payment.hpp"
 #include "payments/refund.hpp"
-#include "vitrina/protocol/form.hpp"
-#include "vitrina/protocol/keys.hpp"
 
 namespace vitrina::http {
 
@@ -36,15 +34,6 @@ std::int64_t now_ms() {
       .count();
 }
 
-Response problem(const protocol::Error& e) {
-  if (e.code == "malformed")
-    return make_problem(Status::bad_request, "malformed", "Malformed request", e.message, e.field);
-  if (e.code == "invalid") {
-    return make_problem(Status::unprocessable_entity, "invalid", "Invalid input", e.field + " " + e.message, e.field);
-  }
-  return problem_from_error(e);
-}
-
 // The acquirer failed or said no: nothing was written, and the key stays free for a retry.
 Response acquirer_problem(const protocol::Error& e, std::string_view acquirer) {
   if (e.code == "unavailable") {
@@ -57,7 +46,7 @@ Response acquirer_problem(const protocol::Error& e, std::string_view acquirer) {
     return make_problem(Status::unprocessable_entity, "acquirer-refused", "Refused by the acquirer",
                         std::string(acquirer) + ": " + e.message, e.field);
   }
-  if (e.code == "invalid") return problem(e);
+  if (e.code == "invalid") return api_problem(e);
   return make_problem(Status::bad_gateway, "acquirer-error", "Acquirer error",
                       std::string(acquirer) + ": " + e.message);
 }
@@ -69,12 +58,6 @@ std::string default_acquirer(const store::Site& site) {
   auto doc = parser.parse(site.settings_json);
   if (!doc.error() && !doc["default_acquirer"].get(name) && !name.empty()) return std::string(name);
   return std::string(acquirers::kDefaultAcquirer);
-}
-
-Response unauthenticated(std::string_view detail) {
-  Response r = make_problem(Status::unauthorized, "unauthenticated", "Unauthenticated", detail, "Authorization");
-  r.head.set(Field::www_authenticate, "Bearer");
-  return r;
 }
 
 Response stored_answer(const store::IdempotencyRecord& record) {
@@ -90,31 +73,6 @@ Response in_flight_problem() {
                             "a request with this Idempotency-Key is still being answered", "Idempotency-Key");
   r.head.set(Field::retry_after, "1");
   return r;
-}
-
-Response json_answer(Status status, std::string body) {
-  Response r = make_json(status, std::move(body));
-  r.head.set(Field::cache_control, "no-store");
-  return r;
-}
-
-// The first value of `name` in the request's query string.
-Result<std::optional<std::string>> query_param(const Request& req, std::string_view name) {
-  const std::string_view target = req.target();
-  const auto q = target.find('?');
-  if (q == std::string_view::npos) return std::optional<std::string>{};
-  std::string_view query = target.substr(q + 1);
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    const auto eq = pair.find('=');
-    if (pair.substr(0, eq) != name) continue;
-    auto value = protocol::form_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
-    if (!value) return protocol::make_error("invalid", "is not well percent-encoded", std::string(name));
-    return std::optional<std::string>{std::move(*value)};
-  }
-  return std::optional<std::string>{};
 }
 
 }  // namespace
@@ -135,7 +93,7 @@ struct ChangeInput {
   std::optional<std::int64_t> amount;
 };
 
-// A planning step failed: a rule of ours (answered with problem()) or the acquirer.
+// A planning step failed: a rule of ours (answered with api_problem()) or the acquirer.
 struct PlanError {
   protocol::Error error;
   bool from_acquirer = false;
@@ -158,8 +116,6 @@ class PaymentApi {
   // The change `input` makes to `current`, asking the acquirer first when it must act.
   net::awaitable<std::variant<Planned, PlanError>> plan(const ChangeInput& input, const store::Payment& current,
                                                         std::string acquirer_key, std::int64_t now);
-  // The site whose sk_… key the request carries, or the 401 to answer.
-  std::variant<store::Site, Response> authenticate(const Request& req);
   // A stored answer for the key: its replay, or 422 when the key was used for another request.
   std::optional<Response> replay(const store::Site& site, const std::string& key, const std::string& fingerprint,
                                  const Context& ctx);
@@ -170,19 +126,6 @@ class PaymentApi {
   PaymentApiOptions options_;
   payments::InFlight in_flight_;
 };
-
-std::variant<store::Site, Response> PaymentApi::authenticate(const Request& req) {
-  const std::string_view header = req[Field::authorization];
-  constexpr std::string_view kBearer = "Bearer ";
-  if (header.empty()) return unauthenticated("send the site's secret key as Authorization: Bearer sk_…");
-  if (!header.starts_with(kBearer) || !protocol::is_secret_key(header.substr(kBearer.size()))) {
-    return unauthenticated("the Authorization header must be Bearer sk_…");
-  }
-  auto site = store_.find_site_by_secret_hash(auth::hash_secret_key(header.substr(kBearer.size())));
-  if (!site) return problem_from_error(site.error());
-  if (!*site) return unauthenticated("the secret key is not valid");
-  return std::move(**site);
-}
 
 std::optional<Response> PaymentApi::replay(const store::Site& site, const std::string& key,
                                            const std::string& fingerprint, const Context& ctx) {
@@ -198,16 +141,7 @@ std::optional<Response> PaymentApi::replay(const store::Site& site, const std::s
 }
 
 std::optional<Response> PaymentApi::check_post(const Request& req, std::string_view key) {
-  if (!req.body().empty() && !is_json_media_type(req[Field::content_type])) {
-    Response r = make_problem(Status::unsupported_media_type, "unsupported-media-type", "Unsupported media type",
-                              "send the body as application/json", "Content-Type");
-    r.head.set("Accept-Post", "application/json");
-    return r;
-  }
-  if (req.body().size() > payments::kMaxBody) {
-    return make_problem(Status::payload_too_large, "body-too-large", "Content too large",
-                        "a payments API body is at most 64 KiB", "body");
-  }
+  if (auto stop = check_json_body(req, payments::kMaxBody)) return stop;
   if (auto ok = payments::validate_idempotency_key(key); !ok) {
     return make_problem(Status::bad_request, "invalid-header", "Invalid header", ok.error().message, "Idempotency-Key");
   }
@@ -215,7 +149,7 @@ std::optional<Response> PaymentApi::check_post(const Request& req, std::string_v
 }
 
 net::awaitable<Response> PaymentApi::create(const Request& req, Context& ctx) {
-  auto who = authenticate(req);
+  auto who = authenticate_site(store_, req);
   if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
   const store::Site site = std::get<store::Site>(std::move(who));
   const std::string key(req["Idempotency-Key"]);
@@ -229,9 +163,9 @@ net::awaitable<Response> PaymentApi::create(const Request& req, Context& ctx) {
   auto parsed = payments::parse_create_request(req.body(), {.default_acquirer = default_acquirer(site),
                                                             .acquirers = options_.acquirers->names(),
                                                             .min_expires_in_s = options_.min_expires_in_s});
-  if (!parsed) co_return problem(parsed.error());
+  if (!parsed) co_return api_problem(parsed.error());
   const acquirers::Acquirer* acquirer = options_.acquirers->find(parsed->acquirer);
-  if (!acquirer) co_return problem(protocol::make_error("invalid", "is not available", "acquirer"));
+  if (!acquirer) co_return api_problem(protocol::make_error("invalid", "is not available", "acquirer"));
 
   store::Payment payment = payments::new_payment(*parsed, site.id, now_ms());
   {
@@ -278,7 +212,7 @@ net::awaitable<Response> PaymentApi::create(const Request& req, Context& ctx) {
 }
 
 Response PaymentApi::get(const Request& req, Context& ctx) {
-  auto who = authenticate(req);
+  auto who = authenticate_site(store_, req);
   if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
   const auto& site = std::get<store::Site>(who);
   auto found = store_.find_payment(site.id, ctx.params["id"]);
@@ -288,17 +222,17 @@ Response PaymentApi::get(const Request& req, Context& ctx) {
 }
 
 Response PaymentApi::list(const Request& req, Context&) {
-  auto who = authenticate(req);
+  auto who = authenticate_site(store_, req);
   if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
   const auto& site = std::get<store::Site>(who);
   auto order_id = query_param(req, "order_id");
-  if (!order_id) return problem(order_id.error());
+  if (!order_id) return api_problem(order_id.error());
   if (!*order_id || (*order_id)->empty()) {
-    return problem(protocol::make_error("invalid", "is required", "order_id"));
+    return api_problem(protocol::make_error("invalid", "is required", "order_id"));
   }
   std::size_t limit = kDefaultListLimit;
   auto limit_text = query_param(req, "limit");
-  if (!limit_text) return problem(limit_text.error());
+  if (!limit_text) return api_problem(limit_text.error());
   if (*limit_text) {
     const std::string& t = **limit_text;
     std::size_t n = 0;
@@ -308,7 +242,7 @@ Response PaymentApi::list(const Request& req, Context&) {
       n = n * 10 + static_cast<std::size_t>(c - '0');
     }
     if (!ok || n < 1 || n > kMaxListLimit) {
-      return problem(protocol::make_error("invalid", "must be from 1 to 100", "limit"));
+      return api_problem(protocol::make_error("invalid", "must be from 1 to 100", "limit"));
     }
     limit = n;
   }
@@ -377,7 +311,7 @@ net::awaitable<std::variant<Planned, PlanError>> PaymentApi::plan(const ChangeIn
 }
 
 net::awaitable<Response> PaymentApi::change(const Request& req, Context& ctx, Action action) {
-  auto who = authenticate(req);
+  auto who = authenticate_site(store_, req);
   if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
   const store::Site site = std::get<store::Site>(std::move(who));
   const std::string key(req["Idempotency-Key"]);
@@ -389,10 +323,10 @@ net::awaitable<Response> PaymentApi::change(const Request& req, Context& ctx, Ac
 
   ChangeInput input{.action = action, .amount = std::nullopt};
   if (action == Action::cancel) {
-    if (auto parsed = payments::parse_cancel_request(req.body()); !parsed) co_return problem(parsed.error());
+    if (auto parsed = payments::parse_cancel_request(req.body()); !parsed) co_return api_problem(parsed.error());
   } else {
     auto parsed = payments::parse_capture_request(req.body());
-    if (!parsed) co_return problem(parsed.error());
+    if (!parsed) co_return api_problem(parsed.error());
     input.amount = parsed->amount;
   }
 
@@ -405,7 +339,7 @@ net::awaitable<Response> PaymentApi::change(const Request& req, Context& ctx, Ac
     const std::int64_t now = now_ms();
     auto step = co_await plan(input, current, site.id + ':' + key, now);
     if (auto* failed = std::get_if<PlanError>(&step)) {
-      if (!failed->from_acquirer) co_return problem(failed->error);
+      if (!failed->from_acquirer) co_return api_problem(failed->error);
       log::warn("acquirer refused a change")
           .str("rid", ctx.request_id)
           .str("payment", id)

@@ -53,11 +53,38 @@ std::size_t Sweeper::sweep_once() {
   return expired;
 }
 
+std::int64_t Sweeper::prune_once() {
+  const std::int64_t before = clock_() - options_.idempotency_retention_ms;
+  std::int64_t total = 0;
+  // Bounded writes, so that payments written meanwhile wait for one batch at most; a bounded
+  // number of them per prune, so that stop() is never kept waiting long.
+  for (int round = 0; round < 100; ++round) {
+    auto deleted = store::wait_for<std::int64_t>([&](store::Done<std::int64_t> done) {
+      store_.prune_idempotency(before, options_.prune_batch, std::move(done));
+    });
+    if (!deleted) {
+      log::error("cannot prune idempotency keys").str("error", deleted.error().message).emit();
+      break;
+    }
+    total += *deleted;
+    if (static_cast<std::size_t>(*deleted) < options_.prune_batch) break;
+    std::lock_guard lock(mutex_);
+    if (stopping_) break;
+  }
+  if (total > 0) log::info("idempotency keys pruned").num("keys", total).emit();
+  return total;
+}
+
 void Sweeper::loop() {
   std::unique_lock lock(mutex_);
+  auto next_prune = std::chrono::steady_clock::now();
   while (!stopping_) {
     lock.unlock();
     sweep_once();
+    if (std::chrono::steady_clock::now() >= next_prune) {
+      prune_once();
+      next_prune = std::chrono::steady_clock::now() + options_.prune_interval;
+    }
     lock.lock();
     wake_.wait_for(lock, options_.interval, [this] { return stopping_; });
   }

@@ -1,7 +1,9 @@
 #pragma once
 // Expires payments whose deadline has passed: a small thread that looks every interval for
 // pending (or held) payments past expires_at and moves each to `expired`, with its
-// payment.expired webhook event in the same write. The clock is injected for tests.
+// payment.expired webhook event in the same write. Every prune interval it also deletes the
+// payments API's idempotency keys older than their retention, in bounded batches. The clock is
+// injected for tests.
 
 #include <chrono>
 #include <condition_variable>
@@ -17,6 +19,9 @@ namespace vitrina::payments {
 struct SweeperOptions {
   std::chrono::milliseconds interval{1000};
   std::size_t batch = 100;  // payments expired per look
+  std::int64_t idempotency_retention_ms = 48LL * 60 * 60 * 1000;
+  std::chrono::milliseconds prune_interval{60'000};
+  std::size_t prune_batch = 5000;  // keys deleted per write; a prune writes until none is left
 };
 
 class Sweeper {
@@ -33,6 +38,8 @@ class Sweeper {
   void stop();
   /// One look, on the caller's thread: how many payments it expired.
   std::size_t sweep_once();
+  /// Deletes the idempotency keys past their retention, on the caller's thread: how many.
+  std::int64_t prune_once();
 
  private:
   void loop();

@@ -183,6 +183,27 @@ CREATE TABLE acquirer_events (
   PRIMARY KEY (acquirer, event_id)
 ) STRICT;
 )sql"},
+    // Webhook endpoints managed through the API: an optional Ed25519 key pair per endpoint
+    // (v1a; the whsk_ key signs, its whpk_ public key is what the shop verifies with), the key
+    // before the last rotation (signing until previous_secret_expires_at, like previous_secret),
+    // a description and an update time. An endpoint signs v1 when `secret` is set and v1a when
+    // `signing_key` is. Each attempt records when the next one was scheduled, and a site's
+    // messages are listed newest first.
+    Migration{6, R"sql(
+ALTER TABLE webhook_endpoints ADD COLUMN signing_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE webhook_endpoints ADD COLUMN public_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE webhook_endpoints ADD COLUMN previous_signing_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE webhook_endpoints ADD COLUMN description TEXT NOT NULL DEFAULT ''
+  CONSTRAINT description CHECK (length(description) <= 256);
+ALTER TABLE webhook_endpoints ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
+UPDATE webhook_endpoints SET updated_at = created_at;
+ALTER TABLE webhook_attempts ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX webhook_messages_by_site ON webhook_messages (site_id, created_at);
+)sql"},
+    // Payments-API idempotency keys are pruned oldest first once past their retention.
+    Migration{7, R"sql(
+CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

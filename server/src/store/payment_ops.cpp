@@ -32,6 +32,10 @@ const std::string kPaymentsByOrder =
 const std::string kDueToExpire = kSelectPayments +
                                  "WHERE status IN ('pending', 'waiting_for_capture') AND expires_at <= ? "
                                  "ORDER BY expires_at LIMIT ?";
+// The oldest keys first, a bounded number per write (the index on created_at finds them).
+constexpr const char* kPruneIdempotency =
+    "DELETE FROM idempotency_keys WHERE rowid IN "
+    "(SELECT rowid FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ?)";
 constexpr const char* kIdempotencyByKey =
     "SELECT site_id, key, request_hash, status_code, response_body, created_at FROM idempotency_keys "
     "WHERE site_id = ? AND key = ?";
@@ -196,6 +200,34 @@ class UpdatePayment final : public WriteOp {
   Done<Payment> done_;
 };
 
+class PruneIdempotency final : public WriteOp {
+ public:
+  PruneIdempotency(std::int64_t before, std::size_t limit, Done<std::int64_t> done)
+      : before_(before), limit_(limit), done_(std::move(done)) {}
+
+  Result<void> apply(sqlite::Connection& db) override {
+    auto r = run_cached(db, kPruneIdempotency, [&](sqlite::Statement& s) {
+      s.bind(1, before_);
+      s.bind(2, static_cast<std::int64_t>(limit_));
+    });
+    if (!r) return r;
+    deleted_ = db.changes();
+    return {};
+  }
+
+  void complete(Result<void> outcome) override {
+    if (!done_) return;
+    if (!outcome) return done_(std::move(outcome).error());
+    done_(deleted_);
+  }
+
+ private:
+  std::int64_t before_;
+  std::size_t limit_;
+  std::int64_t deleted_ = 0;
+  Done<std::int64_t> done_;
+};
+
 template <class Bind>
 Result<std::vector<Payment>> select_payments(ReadConnection& conn, const std::string& sql, Bind&& bind) {
   auto stmt = conn.db.cached(sql);
@@ -219,6 +251,10 @@ std::unique_ptr<WriteOp> make_create_payment(Payment payment, IdempotencyRecord 
 
 std::unique_ptr<WriteOp> make_update_payment(PaymentUpdate update, Done<Payment> done) {
   return std::make_unique<UpdatePayment>(std::move(update), std::move(done));
+}
+
+std::unique_ptr<WriteOp> make_prune_idempotency(std::int64_t before, std::size_t limit, Done<std::int64_t> done) {
+  return std::make_unique<PruneIdempotency>(before, limit, std::move(done));
 }
 
 namespace payment_reads {

@@ -17,6 +17,9 @@ namespace vitrina::store {
 
 std::unique_ptr<WriteOp> make_create_payment(Payment payment, IdempotencyRecord idempotency, Done<Payment> done);
 std::unique_ptr<WriteOp> make_update_payment(PaymentUpdate update, Done<Payment> done);
+/// Deletes at most `limit` idempotency keys created before `before` (unix ms), oldest first;
+/// answers how many went.
+std::unique_ptr<WriteOp> make_prune_idempotency(std::int64_t before, std::size_t limit, Done<std::int64_t> done);
 
 namespace payment_reads {
 

@@ -58,6 +58,11 @@ class SqliteStore final : public Store {
                           Done<void> done) override {
     writer_->submit(make_update_site_secret(std::move(site_id), std::move(secret_hash), updated_at, std::move(done)));
   }
+  void update_site_settings(std::string site_id, std::string settings_json, std::int64_t updated_at,
+                            Done<void> done) override {
+    writer_->submit(
+        make_update_site_settings(std::move(site_id), std::move(settings_json), updated_at, std::move(done)));
+  }
   void insert_operator(Operator op, Done<Operator> done) override {
     writer_->submit(make_insert_operator(std::move(op), std::move(done)));
   }
@@ -75,10 +80,16 @@ class SqliteStore final : public Store {
                                 Done<void> done) override {
     writer_->submit(make_disable_webhook_endpoint(std::move(endpoint_id), std::move(reason), now, std::move(done)));
   }
-  void rotate_webhook_secret(std::string endpoint_id, std::string secret, std::int64_t previous_expires_at,
-                             Done<void> done) override {
-    writer_->submit(
-        make_rotate_webhook_secret(std::move(endpoint_id), std::move(secret), previous_expires_at, std::move(done)));
+  void rotate_webhook_keys(std::string endpoint_id, std::string site_id, EndpointKeys keys,
+                           std::int64_t previous_expires_at, std::int64_t now, Done<WebhookEndpoint> done) override {
+    writer_->submit(make_rotate_webhook_keys(std::move(endpoint_id), std::move(site_id), std::move(keys),
+                                             previous_expires_at, now, std::move(done)));
+  }
+  void update_webhook_endpoint(WebhookEndpointChange change, Done<WebhookEndpoint> done) override {
+    writer_->submit(make_update_webhook_endpoint(std::move(change), std::move(done)));
+  }
+  void delete_webhook_endpoint(std::string endpoint_id, std::string site_id, Done<void> done) override {
+    writer_->submit(make_delete_webhook_endpoint(std::move(endpoint_id), std::move(site_id), std::move(done)));
   }
   void enqueue_event(NewWebhookEvent event, Done<EnqueuedEvent> done) override {
     writer_->submit(make_enqueue_event(std::move(event), std::move(done)));
@@ -86,8 +97,8 @@ class SqliteStore final : public Store {
   void record_attempt(AttemptRecord record, Done<void> done) override {
     writer_->submit(make_record_attempt(std::move(record), std::move(done)));
   }
-  void resend(std::string message_id, std::int64_t now, Done<std::int64_t> done) override {
-    writer_->submit(make_resend(std::move(message_id), now, std::move(done)));
+  void resend(ResendRequest request, Done<std::int64_t> done) override {
+    writer_->submit(make_resend(std::move(request), std::move(done)));
   }
 
   void create_payment(Payment payment, IdempotencyRecord idempotency, Done<Payment> done) override {
@@ -95,6 +106,9 @@ class SqliteStore final : public Store {
   }
   void update_payment(PaymentUpdate update, Done<Payment> done) override {
     writer_->submit(make_update_payment(std::move(update), std::move(done)));
+  }
+  void prune_idempotency(std::int64_t before, std::size_t limit, Done<std::int64_t> done) override {
+    writer_->submit(make_prune_idempotency(before, limit, std::move(done)));
   }
   void apply_acquirer_event(AcquirerEventRecord record, std::optional<PaymentUpdate> update, Done<void> done) override {
     writer_->submit(make_apply_acquirer_event(std::move(record), std::move(update), std::move(done)));
@@ -132,6 +146,10 @@ class SqliteStore final : public Store {
   Result<std::optional<WebhookMessage>> find_webhook_message(std::string_view id) override {
     auto lease = reads_->acquire();
     return webhook_reads::message_by_id(*lease.operator->(), id);
+  }
+  Result<std::vector<WebhookMessage>> list_webhook_messages(std::string_view site_id, std::size_t limit) override {
+    auto lease = reads_->acquire();
+    return webhook_reads::messages_of_site(*lease.operator->(), site_id, limit);
   }
   Result<std::vector<DueDelivery>> due_deliveries(std::int64_t now, std::size_t limit) override {
     auto lease = reads_->acquire();

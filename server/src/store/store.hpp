@@ -74,6 +74,10 @@ class Store {
   virtual void insert_site(Site site, Done<Site> done) = 0;
   virtual void update_site_secret(std::string site_id, std::string secret_hash, std::int64_t updated_at,
                                   Done<void> done) = 0;
+  /// Replaces the site's settings (a JSON object). "not_found" (field "site_id") when there is
+  /// no such site.
+  virtual void update_site_settings(std::string site_id, std::string settings_json, std::int64_t updated_at,
+                                    Done<void> done) = 0;
   virtual void insert_operator(Operator op, Done<Operator> done) = 0;
   /// Also removes the operator's sessions that expired by `session.created_at`, so the table
   /// does not grow with every sign-in. "not_found" (field "operator_id") for an unknown operator.
@@ -87,10 +91,16 @@ class Store {
   /// Marks the endpoint disabled with `reason` and its pending deliveries "disabled".
   virtual void disable_webhook_endpoint(std::string endpoint_id, std::string reason, std::int64_t now,
                                         Done<void> done) = 0;
-  /// The current secret becomes the previous one (signing until `previous_expires_at`), and
-  /// `secret` the current one.
-  virtual void rotate_webhook_secret(std::string endpoint_id, std::string secret, std::int64_t previous_expires_at,
-                                     Done<void> done) = 0;
+  /// The current keys become the previous ones (signing until `previous_expires_at`) and `keys`
+  /// the current ones, for the schemes the endpoint signs with. A non-empty `site_id` limits
+  /// the change to that site's endpoint. Answers the endpoint as it now is.
+  virtual void rotate_webhook_keys(std::string endpoint_id, std::string site_id, EndpointKeys keys,
+                                   std::int64_t previous_expires_at, std::int64_t now, Done<WebhookEndpoint> done) = 0;
+  /// Applies `change` (disabling also stops the endpoint's pending deliveries, like a 410).
+  /// Answers the endpoint as it now is.
+  virtual void update_webhook_endpoint(WebhookEndpointChange change, Done<WebhookEndpoint> done) = 0;
+  /// Deletes the site's endpoint with its deliveries and their attempts.
+  virtual void delete_webhook_endpoint(std::string endpoint_id, std::string site_id, Done<void> done) = 0;
   /// One write: the message plus a pending delivery per matching enabled endpoint. Inside
   /// another write op use enqueue_event_in (write_ops: webhook_ops.hpp) instead, so the event
   /// commits with the change that caused it.
@@ -98,10 +108,11 @@ class Store {
   /// Appends the attempt to the log and updates its delivery in one write (and disables the
   /// endpoint when the record says so).
   virtual void record_attempt(AttemptRecord record, Done<void> done) = 0;
-  /// Puts every delivery of the message to an enabled endpoint back to pending, due at `now`,
+  /// Puts the message's deliveries (ResendRequest says which) back to pending, due at `now`,
   /// with the retry schedule restarted; the message (id and body) is unchanged. Answers how
-  /// many deliveries were re-queued.
-  virtual void resend(std::string message_id, std::int64_t now, Done<std::int64_t> done) = 0;
+  /// many deliveries were re-queued. "conflict" (field "endpoint_id") when the one endpoint
+  /// named is disabled.
+  virtual void resend(ResendRequest request, Done<std::int64_t> done) = 0;
 
   // Payments (payment_records.hpp).
   /// Inserts the idempotency record and the payment in one write. "conflict" with field
@@ -115,6 +126,10 @@ class Store {
   /// (field "event_id") when the acquirer's event was already recorded: nothing is written then.
   virtual void apply_acquirer_event(AcquirerEventRecord record, std::optional<PaymentUpdate> update,
                                     Done<void> done) = 0;
+
+  /// Deletes at most `limit` payments-API idempotency keys created before `before` (unix ms),
+  /// oldest first, and answers how many it deleted. A key deleted this way can be used again.
+  virtual void prune_idempotency(std::int64_t before, std::size_t limit, Done<std::int64_t> done) = 0;
 
   // Reads.
   virtual Result<std::optional<Site>> find_site_by_id(std::string_view id) = 0;
@@ -132,6 +147,8 @@ class Store {
   virtual Result<std::vector<WebhookEndpoint>> list_webhook_endpoints(std::string_view site_id) = 0;
   virtual Result<std::optional<WebhookEndpoint>> find_webhook_endpoint(std::string_view id) = 0;
   virtual Result<std::optional<WebhookMessage>> find_webhook_message(std::string_view id) = 0;
+  /// The site's messages, newest first, at most `limit`.
+  virtual Result<std::vector<WebhookMessage>> list_webhook_messages(std::string_view site_id, std::size_t limit) = 0;
   /// Pending deliveries to enabled endpoints due at `now` (unix ms) or earlier, oldest first.
   virtual Result<std::vector<DueDelivery>> due_deliveries(std::int64_t now, std::size_t limit) = 0;
   virtual Result<std::vector<WebhookDelivery>> list_deliveries(std::string_view message_id) = 0;

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "store/codec.hpp"
+#include "store/webhook_reads.hpp"
 
 namespace vitrina::store {
 
@@ -12,15 +13,29 @@ namespace {
 
 constexpr const char* kInsertEndpoint =
     "INSERT INTO webhook_endpoints (id, site_id, url, event_types, secret, previous_secret, "
-    "previous_secret_expires_at, disabled, disabled_reason, created_at) "
-    "VALUES (?, ?, ?, ?, ?, '', 0, 0, '', ?)";
+    "previous_secret_expires_at, disabled, disabled_reason, created_at, signing_key, public_key, "
+    "previous_signing_key, description, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, '', 0, 0, '', ?, ?, ?, '', ?, ?)";
 constexpr const char* kDisableEndpoint = "UPDATE webhook_endpoints SET disabled = 1, disabled_reason = ? WHERE id = ?";
 constexpr const char* kDisableDeliveries =
     "UPDATE webhook_deliveries SET status = 'disabled', updated_at = ? "
     "WHERE endpoint_id = ? AND status = 'pending'";
-constexpr const char* kRotateSecret =
-    "UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_expires_at = ?, "
-    "secret = ? WHERE id = ?";
+// The right-hand sides see the row as it was, so the old keys become the previous ones, and a
+// scheme the endpoint does not sign with stays empty.
+constexpr const char* kRotateKeys =
+    "UPDATE webhook_endpoints SET previous_secret = secret, previous_signing_key = signing_key, "
+    "previous_secret_expires_at = ?1, "
+    "secret = CASE WHEN secret = '' THEN '' ELSE ?2 END, "
+    "signing_key = CASE WHEN signing_key = '' THEN '' ELSE ?3 END, "
+    "public_key = CASE WHEN signing_key = '' THEN '' ELSE ?4 END, "
+    "updated_at = ?5 WHERE id = ?6 AND (?7 = '' OR site_id = ?7)";
+constexpr const char* kUpdateEndpoint =
+    "UPDATE webhook_endpoints SET url = CASE WHEN ?1 THEN ?2 ELSE url END, "
+    "event_types = CASE WHEN ?3 THEN ?4 ELSE event_types END, "
+    "description = CASE WHEN ?5 THEN ?6 ELSE description END, "
+    "updated_at = ?7 WHERE id = ?8 AND site_id = ?9";
+constexpr const char* kEnableEndpoint = "UPDATE webhook_endpoints SET disabled = 0, disabled_reason = '' WHERE id = ?";
+constexpr const char* kDeleteEndpoint = "DELETE FROM webhook_endpoints WHERE id = ? AND site_id = ?";
 constexpr const char* kEnabledEndpointsOfSite =
     "SELECT id, event_types FROM webhook_endpoints WHERE site_id = ? AND disabled = 0 "
     "ORDER BY created_at, id";
@@ -35,13 +50,19 @@ constexpr const char* kUpdateDelivery =
     "last_status_code = ?, last_error = ?, updated_at = ? WHERE message_id = ? AND endpoint_id = ?";
 constexpr const char* kInsertAttempt =
     "INSERT INTO webhook_attempts (message_id, endpoint_id, attempted_at, status_code, error, "
-    "duration_ms, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    "duration_ms, response_snippet, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 // A resend starts the retry schedule again; deliveries to disabled endpoints stay as they are.
 constexpr const char* kResend =
     "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, "
     "updated_at = ? WHERE message_id = ? AND endpoint_id IN "
     "(SELECT id FROM webhook_endpoints WHERE disabled = 0)";
-constexpr const char* kMessageExists = "SELECT 1 FROM webhook_messages WHERE id = ?";
+// A resend to one endpoint makes its delivery if the message never had one.
+constexpr const char* kResendTo =
+    "INSERT INTO webhook_deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at) "
+    "VALUES (?1, ?2, 'pending', 0, ?3, ?3) ON CONFLICT (message_id, endpoint_id) DO UPDATE SET "
+    "status = 'pending', attempts = 0, next_attempt_at = ?3, updated_at = ?3";
+constexpr const char* kMessageSite = "SELECT site_id FROM webhook_messages WHERE id = ?";
+constexpr const char* kEndpointState = "SELECT site_id, disabled FROM webhook_endpoints WHERE id = ?";
 
 template <class Bind>
 Result<void> run_cached(sqlite::Connection& db, const char* sql, Bind&& bind) {
@@ -89,6 +110,10 @@ class InsertEndpoint final : public WriteOp {
       s.bind(4, events_);
       s.bind(5, endpoint_.secret);
       s.bind(6, endpoint_.created_at);
+      s.bind(7, endpoint_.signing_key);
+      s.bind(8, endpoint_.public_key);
+      s.bind(9, endpoint_.description);
+      s.bind(10, endpoint_.updated_at);
     });
     if (!r && r.error().code == "not_found") {
       return protocol::make_error("not_found", "no site with id " + endpoint_.site_id, "site_id");
@@ -139,19 +164,125 @@ class DisableEndpoint final : public WriteOp {
   Done<void> done_;
 };
 
-class RotateSecret final : public WriteOp {
+// Answers the endpoint as the write left it (read on the writer's connection, inside the
+// transaction), or "not_found" when it is not there.
+Result<WebhookEndpoint> endpoint_after(sqlite::Connection& db, const std::string& id) {
+  thread_local simdjson::dom::parser parser;  // the writer thread's own
+  auto found = webhook_reads::endpoint_by_id(db, parser, id);
+  if (!found) return std::move(found).error();
+  if (!*found) return no_endpoint(id);
+  return std::move(**found);
+}
+
+// A write op answering with the endpoint it changed.
+class EndpointWrite : public WriteOp {
  public:
-  RotateSecret(std::string id, std::string secret, std::int64_t previous_expires_at, Done<void> done)
-      : id_(std::move(id)),
-        secret_(std::move(secret)),
+  explicit EndpointWrite(Done<WebhookEndpoint> done) : done_(std::move(done)) {}
+  void complete(Result<void> outcome) override {
+    if (!done_) return;
+    if (!outcome) return done_(std::move(outcome).error());
+    done_(std::move(result_));
+  }
+
+ protected:
+  WebhookEndpoint result_;
+
+ private:
+  Done<WebhookEndpoint> done_;
+};
+
+class RotateKeys final : public EndpointWrite {
+ public:
+  RotateKeys(std::string id, std::string site_id, EndpointKeys keys, std::int64_t previous_expires_at, std::int64_t now,
+             Done<WebhookEndpoint> done)
+      : EndpointWrite(std::move(done)),
+        id_(std::move(id)),
+        site_id_(std::move(site_id)),
+        keys_(std::move(keys)),
         previous_expires_at_(previous_expires_at),
-        done_(std::move(done)) {}
+        now_(now) {}
 
   Result<void> apply(sqlite::Connection& db) override {
-    auto r = run_cached(db, kRotateSecret, [&](sqlite::Statement& s) {
+    auto r = run_cached(db, kRotateKeys, [&](sqlite::Statement& s) {
       s.bind(1, previous_expires_at_);
-      s.bind(2, secret_);
-      s.bind(3, id_);
+      s.bind(2, keys_.secret);
+      s.bind(3, keys_.signing_key);
+      s.bind(4, keys_.public_key);
+      s.bind(5, now_);
+      s.bind(6, id_);
+      s.bind(7, site_id_);
+    });
+    if (!r) return r;
+    if (db.changes() == 0) return no_endpoint(id_);
+    auto endpoint = endpoint_after(db, id_);
+    if (!endpoint) return std::move(endpoint).error();
+    result_ = std::move(*endpoint);
+    return {};
+  }
+
+ private:
+  std::string id_;
+  std::string site_id_;
+  EndpointKeys keys_;
+  std::int64_t previous_expires_at_;
+  std::int64_t now_;
+};
+
+class UpdateEndpoint final : public EndpointWrite {
+ public:
+  UpdateEndpoint(WebhookEndpointChange change, Done<WebhookEndpoint> done)
+      : EndpointWrite(std::move(done)),
+        change_(std::move(change)),
+        events_(change_.event_types ? origins_to_json(*change_.event_types) : std::string()) {}
+
+  Result<void> apply(sqlite::Connection& db) override {
+    const auto& c = change_;
+    auto r = run_cached(db, kUpdateEndpoint, [&](sqlite::Statement& s) {
+      s.bind(1, std::int64_t{c.url.has_value()});
+      s.bind(2, c.url.value_or(""));
+      s.bind(3, std::int64_t{c.event_types.has_value()});
+      s.bind(4, events_);
+      s.bind(5, std::int64_t{c.description.has_value()});
+      s.bind(6, c.description.value_or(""));
+      s.bind(7, c.now);
+      s.bind(8, c.endpoint_id);
+      s.bind(9, c.site_id);
+    });
+    if (!r) return r;
+    if (db.changes() == 0) return no_endpoint(c.endpoint_id);
+    auto before = endpoint_after(db, c.endpoint_id);
+    if (!before) return std::move(before).error();
+    if (c.enabled && *c.enabled && before->disabled) {
+      auto enabled = run_cached(db, kEnableEndpoint, [&](sqlite::Statement& s) { s.bind(1, c.endpoint_id); });
+      if (!enabled) return enabled;
+    } else if (c.enabled && !*c.enabled && !before->disabled) {
+      // Kept only when it was enabled: an endpoint a 410 disabled keeps that reason.
+      if (auto off = disable_endpoint_in(db, c.endpoint_id, c.disable_reason, c.now); !off) return off;
+    } else {
+      result_ = std::move(*before);
+      return {};
+    }
+    auto after = endpoint_after(db, c.endpoint_id);
+    if (!after) return std::move(after).error();
+    result_ = std::move(*after);
+    return {};
+  }
+
+ private:
+  WebhookEndpointChange change_;
+  std::string events_;
+};
+
+class DeleteEndpoint final : public WriteOp {
+ public:
+  DeleteEndpoint(std::string id, std::string site_id, Done<void> done)
+      : id_(std::move(id)), site_id_(std::move(site_id)), done_(std::move(done)) {}
+
+  Result<void> apply(sqlite::Connection& db) override {
+    // Its deliveries and their attempts go with it (ON DELETE CASCADE).
+    auto r = run_cached(db, kDeleteEndpoint, [&](sqlite::Statement& s) {
+      s.bind(1, id_);
+      s.bind(2, site_id_);
     });
     if (!r) return r;
     if (db.changes() == 0) return no_endpoint(id_);
@@ -163,8 +294,7 @@ class RotateSecret final : public WriteOp {
 
  private:
   std::string id_;
-  std::string secret_;
-  std::int64_t previous_expires_at_;
+  std::string site_id_;
   Done<void> done_;
 };
 
@@ -217,6 +347,7 @@ class RecordAttempt final : public WriteOp {
       s.bind(5, a.error);
       s.bind(6, a.duration_ms);
       s.bind(7, a.response_snippet);
+      s.bind(8, record_.new_status == delivery_status::kPending ? record_.next_attempt_at : std::int64_t{0});
     });
     if (!logged) return logged;
     if (!record_.disable_endpoint) return {};
@@ -231,30 +362,60 @@ class RecordAttempt final : public WriteOp {
   Done<void> done_;
 };
 
+// Runs `sql` bound to `id` and lets `read` see its row; true when there was one.
+template <class Read>
+Result<bool> find_row(sqlite::Connection& db, const char* sql, const std::string& id, Read&& read) {
+  auto stmt = db.cached(sql);
+  if (!stmt) return std::move(stmt).error();
+  sqlite::ScopedStatement scoped(**stmt);
+  scoped->bind(1, id);
+  auto row = scoped->step();
+  if (!row) return std::move(row).error();
+  if (*row) read(*scoped);
+  return *row;
+}
+
 class Resend final : public WriteOp {
  public:
-  Resend(std::string message_id, std::int64_t now, Done<std::int64_t> done)
-      : message_id_(std::move(message_id)), now_(now), done_(std::move(done)) {}
+  Resend(ResendRequest request, Done<std::int64_t> done) : request_(std::move(request)), done_(std::move(done)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
-    auto stmt = db.cached(kMessageExists);
-    if (!stmt) return std::move(stmt).error();
-    {
-      sqlite::ScopedStatement scoped(**stmt);
-      scoped->bind(1, message_id_);
-      auto row = scoped->step();
-      if (!row) return std::move(row).error();
-      if (!*row) {
-        return protocol::make_error("not_found", "no webhook message with id " + message_id_, "message_id");
-      }
+    const auto& q = request_;
+    std::string site;
+    auto message = find_row(db, kMessageSite, q.message_id,
+                            [&](const sqlite::Statement& s) { site = std::string(s.column_text(0)); });
+    if (!message) return std::move(message).error();
+    if (!*message || (!q.site_id.empty() && site != q.site_id)) {
+      return protocol::make_error("not_found", "no webhook message with id " + q.message_id, "message_id");
     }
-    auto r = run_cached(db, kResend, [&](sqlite::Statement& s) {
-      s.bind(1, now_);
-      s.bind(2, now_);
-      s.bind(3, message_id_);
+    if (q.endpoint_id.empty()) {
+      auto r = run_cached(db, kResend, [&](sqlite::Statement& s) {
+        s.bind(1, q.now);
+        s.bind(2, q.now);
+        s.bind(3, q.message_id);
+      });
+      if (!r) return r;
+      requeued_ = db.changes();
+      return {};
+    }
+    std::string endpoint_site;
+    bool disabled = false;
+    auto endpoint = find_row(db, kEndpointState, q.endpoint_id, [&](const sqlite::Statement& s) {
+      endpoint_site = std::string(s.column_text(0));
+      disabled = s.column_int(1) != 0;
+    });
+    if (!endpoint) return std::move(endpoint).error();
+    if (!*endpoint || endpoint_site != site) return no_endpoint(q.endpoint_id);
+    if (disabled) {
+      return protocol::make_error("conflict", "the endpoint is disabled; enable it before resending", "endpoint_id");
+    }
+    auto r = run_cached(db, kResendTo, [&](sqlite::Statement& s) {
+      s.bind(1, q.message_id);
+      s.bind(2, q.endpoint_id);
+      s.bind(3, q.now);
     });
     if (!r) return r;
-    requeued_ = db.changes();
+    requeued_ = 1;
     return {};
   }
   void complete(Result<void> outcome) override {
@@ -264,8 +425,7 @@ class Resend final : public WriteOp {
   }
 
  private:
-  std::string message_id_;
-  std::int64_t now_;
+  ResendRequest request_;
   std::int64_t requeued_ = 0;
   Done<std::int64_t> done_;
 };
@@ -330,10 +490,17 @@ std::unique_ptr<WriteOp> make_disable_webhook_endpoint(std::string endpoint_id, 
                                                        Done<void> done) {
   return std::make_unique<DisableEndpoint>(std::move(endpoint_id), std::move(reason), now, std::move(done));
 }
-std::unique_ptr<WriteOp> make_rotate_webhook_secret(std::string endpoint_id, std::string secret,
-                                                    std::int64_t previous_expires_at, Done<void> done) {
-  return std::make_unique<RotateSecret>(std::move(endpoint_id), std::move(secret), previous_expires_at,
-                                        std::move(done));
+std::unique_ptr<WriteOp> make_rotate_webhook_keys(std::string endpoint_id, std::string site_id, EndpointKeys keys,
+                                                  std::int64_t previous_expires_at, std::int64_t now,
+                                                  Done<WebhookEndpoint> done) {
+  return std::make_unique<RotateKeys>(std::move(endpoint_id), std::move(site_id), std::move(keys), previous_expires_at,
+                                      now, std::move(done));
+}
+std::unique_ptr<WriteOp> make_update_webhook_endpoint(WebhookEndpointChange change, Done<WebhookEndpoint> done) {
+  return std::make_unique<UpdateEndpoint>(std::move(change), std::move(done));
+}
+std::unique_ptr<WriteOp> make_delete_webhook_endpoint(std::string endpoint_id, std::string site_id, Done<void> done) {
+  return std::make_unique<DeleteEndpoint>(std::move(endpoint_id), std::move(site_id), std::move(done));
 }
 std::unique_ptr<WriteOp> make_enqueue_event(NewWebhookEvent event, Done<EnqueuedEvent> done) {
   return std::make_unique<EnqueueEvent>(std::move(event), std::move(done));
@@ -341,8 +508,8 @@ std::unique_ptr<WriteOp> make_enqueue_event(NewWebhookEvent event, Done<Enqueued
 std::unique_ptr<WriteOp> make_record_attempt(AttemptRecord record, Done<void> done) {
   return std::make_unique<RecordAttempt>(std::move(record), std::move(done));
 }
-std::unique_ptr<WriteOp> make_resend(std::string message_id, std::int64_t now, Done<std::int64_t> done) {
-  return std::make_unique<Resend>(std::move(message_id), now, std::move(done));
+std::unique_ptr<WriteOp> make_resend(ResendRequest request, Done<std::int64_t> done) {
+  return std::make_unique<Resend>(std::move(request), std::move(done));
 }
 
 }  // namespace vitrina::store

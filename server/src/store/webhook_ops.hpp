@@ -21,10 +21,13 @@ Result<EnqueuedEvent> enqueue_event_in(sqlite::Connection& db, const NewWebhookE
 std::unique_ptr<WriteOp> make_insert_webhook_endpoint(WebhookEndpoint endpoint, Done<WebhookEndpoint> done);
 std::unique_ptr<WriteOp> make_disable_webhook_endpoint(std::string endpoint_id, std::string reason, std::int64_t now,
                                                        Done<void> done);
-std::unique_ptr<WriteOp> make_rotate_webhook_secret(std::string endpoint_id, std::string secret,
-                                                    std::int64_t previous_expires_at, Done<void> done);
+std::unique_ptr<WriteOp> make_rotate_webhook_keys(std::string endpoint_id, std::string site_id, EndpointKeys keys,
+                                                  std::int64_t previous_expires_at, std::int64_t now,
+                                                  Done<WebhookEndpoint> done);
+std::unique_ptr<WriteOp> make_update_webhook_endpoint(WebhookEndpointChange change, Done<WebhookEndpoint> done);
+std::unique_ptr<WriteOp> make_delete_webhook_endpoint(std::string endpoint_id, std::string site_id, Done<void> done);
 std::unique_ptr<WriteOp> make_enqueue_event(NewWebhookEvent event, Done<EnqueuedEvent> done);
 std::unique_ptr<WriteOp> make_record_attempt(AttemptRecord record, Done<void> done);
-std::unique_ptr<WriteOp> make_resend(std::string message_id, std::int64_t now, Done<std::int64_t> done);
+std::unique_ptr<WriteOp> make_resend(ResendRequest request, Done<std::int64_t> done);
 
 }  // namespace vitrina::store

@@ -11,7 +11,9 @@ namespace {
 
 constexpr std::string_view kEndpointColumns =
     "e.id, e.site_id, e.url, e.event_types, e.secret, e.previous_secret, "
-    "e.previous_secret_expires_at, e.disabled, e.disabled_reason, e.created_at";
+    "e.previous_secret_expires_at, e.disabled, e.disabled_reason, e.created_at, e.signing_key, e.public_key, "
+    "e.previous_signing_key, e.description, e.updated_at";
+constexpr int kEndpointColumnCount = 15;
 constexpr std::string_view kDeliveryColumns =
     "d.message_id, d.endpoint_id, d.status, d.attempts, d.next_attempt_at, d.last_status_code, "
     "d.last_error, d.updated_at";
@@ -21,6 +23,10 @@ const std::string kEndpointsOfSite = kSelectEndpoints + "WHERE e.site_id = ? ORD
 const std::string kEndpointById = kSelectEndpoints + "WHERE e.id = ?";
 constexpr const char* kMessageById =
     "SELECT id, site_id, event_type, payload, created_at FROM webhook_messages WHERE id = ?";
+// The index on (site_id, created_at) serves this newest-first listing.
+constexpr const char* kMessagesOfSite =
+    "SELECT id, site_id, event_type, payload, created_at FROM webhook_messages WHERE site_id = ? "
+    "ORDER BY created_at DESC, id DESC LIMIT ?";
 // The partial index on pending deliveries keeps this cheap however long the history grows.
 const std::string kDue = "SELECT " + std::string(kDeliveryColumns) + ", " + std::string(kEndpointColumns) +
                          ", m.event_type, m.payload FROM webhook_deliveries d "
@@ -32,7 +38,7 @@ const std::string kDeliveriesOf = "SELECT " + std::string(kDeliveryColumns) +
                                   " FROM webhook_deliveries d WHERE d.message_id = ? ORDER BY d.endpoint_id";
 constexpr const char* kAttemptsOf =
     "SELECT id, message_id, endpoint_id, attempted_at, status_code, error, duration_ms, "
-    "response_snippet FROM webhook_attempts WHERE message_id = ? ORDER BY id";
+    "response_snippet, next_attempt_at FROM webhook_attempts WHERE message_id = ? ORDER BY id";
 
 Result<WebhookEndpoint> read_endpoint(const sqlite::Statement& row, int first, simdjson::dom::parser& parser) {
   WebhookEndpoint e;
@@ -48,7 +54,22 @@ Result<WebhookEndpoint> read_endpoint(const sqlite::Statement& row, int first, s
   e.disabled = row.column_int(first + 7) != 0;
   e.disabled_reason = row.column_text(first + 8);
   e.created_at = row.column_int(first + 9);
+  e.signing_key = row.column_text(first + 10);
+  e.public_key = row.column_text(first + 11);
+  e.previous_signing_key = row.column_text(first + 12);
+  e.description = row.column_text(first + 13);
+  e.updated_at = row.column_int(first + 14);
   return e;
+}
+
+Result<WebhookMessage> read_message(const sqlite::Statement& row) {
+  WebhookMessage m;
+  m.id = row.column_text(0);
+  m.site_id = row.column_text(1);
+  m.event_type = row.column_text(2);
+  m.payload = row.column_text(3);
+  m.created_at = row.column_int(4);
+  return m;
 }
 
 WebhookDelivery read_delivery(const sqlite::Statement& row) {
@@ -90,12 +111,17 @@ Result<std::vector<WebhookEndpoint>> endpoints_of_site(ReadConnection& conn, std
 }
 
 Result<std::optional<WebhookEndpoint>> endpoint_by_id(ReadConnection& conn, std::string_view id) {
-  auto stmt = conn.db.cached(kEndpointById);
+  return endpoint_by_id(conn.db, conn.parser, id);
+}
+
+Result<std::optional<WebhookEndpoint>> endpoint_by_id(sqlite::Connection& db, simdjson::dom::parser& parser,
+                                                      std::string_view id) {
+  auto stmt = db.cached(kEndpointById);
   if (!stmt) return std::move(stmt).error();
   sqlite::ScopedStatement scoped(**stmt);
   scoped->bind(1, id);
   auto found =
-      collect<WebhookEndpoint>(*scoped, [&](const sqlite::Statement& s) { return read_endpoint(s, 0, conn.parser); });
+      collect<WebhookEndpoint>(*scoped, [&](const sqlite::Statement& s) { return read_endpoint(s, 0, parser); });
   if (!found) return std::move(found).error();
   if (found->empty()) return std::optional<WebhookEndpoint>{};
   return std::optional<WebhookEndpoint>{std::move(found->front())};
@@ -106,16 +132,20 @@ Result<std::optional<WebhookMessage>> message_by_id(ReadConnection& conn, std::s
   if (!stmt) return std::move(stmt).error();
   sqlite::ScopedStatement scoped(**stmt);
   scoped->bind(1, id);
-  auto row = scoped->step();
-  if (!row) return std::move(row).error();
-  if (!*row) return std::optional<WebhookMessage>{};
-  WebhookMessage m;
-  m.id = scoped->column_text(0);
-  m.site_id = scoped->column_text(1);
-  m.event_type = scoped->column_text(2);
-  m.payload = scoped->column_text(3);
-  m.created_at = scoped->column_int(4);
-  return std::optional<WebhookMessage>{std::move(m)};
+  auto found = collect<WebhookMessage>(*scoped, read_message);
+  if (!found) return std::move(found).error();
+  if (found->empty()) return std::optional<WebhookMessage>{};
+  return std::optional<WebhookMessage>{std::move(found->front())};
+}
+
+Result<std::vector<WebhookMessage>> messages_of_site(ReadConnection& conn, std::string_view site_id,
+                                                     std::size_t limit) {
+  auto stmt = conn.db.cached(kMessagesOfSite);
+  if (!stmt) return std::move(stmt).error();
+  sqlite::ScopedStatement scoped(**stmt);
+  scoped->bind(1, site_id);
+  scoped->bind(2, static_cast<std::int64_t>(limit));
+  return collect<WebhookMessage>(*scoped, read_message);
 }
 
 Result<std::vector<DueDelivery>> due(ReadConnection& conn, std::int64_t now, std::size_t limit) {
@@ -130,8 +160,8 @@ Result<std::vector<DueDelivery>> due(ReadConnection& conn, std::int64_t now, std
     auto endpoint = read_endpoint(s, 8, conn.parser);
     if (!endpoint) return std::move(endpoint).error();
     d.endpoint = std::move(*endpoint);
-    d.event_type = s.column_text(18);
-    d.payload = s.column_text(19);
+    d.event_type = s.column_text(8 + kEndpointColumnCount);
+    d.payload = s.column_text(9 + kEndpointColumnCount);
     return d;
   });
 }
@@ -160,6 +190,7 @@ Result<std::vector<WebhookAttempt>> attempts_of(ReadConnection& conn, std::strin
     a.error = s.column_text(5);
     a.duration_ms = s.column_int(6);
     a.response_snippet = s.column_text(7);
+    a.next_attempt_at = s.column_int(8);
     return Result<WebhookAttempt>(std::move(a));
   });
 }

@@ -12,6 +12,7 @@ constexpr const char* kInsertSite =
     "INSERT INTO sites (id, name, public_key, secret_hash, allowed_origins, settings, "
     "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kUpdateSiteSecret = "UPDATE sites SET secret_hash = ?, updated_at = ? WHERE id = ?";
+constexpr const char* kUpdateSiteSettings = "UPDATE sites SET settings = ?, updated_at = ? WHERE id = ?";
 constexpr const char* kInsertOperator =
     "INSERT INTO operators (id, site_id, email, name, password_hash, role, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -61,17 +62,15 @@ class InsertSite final : public WriteOp {
   Done<Site> done_;
 };
 
-class UpdateSiteSecret final : public WriteOp {
+// One column of a site's row (the secret key's hash, the settings) and its updated_at.
+class UpdateSiteColumn final : public WriteOp {
  public:
-  UpdateSiteSecret(std::string site_id, std::string secret_hash, std::int64_t updated_at, Done<void> done)
-      : site_id_(std::move(site_id)),
-        secret_hash_(std::move(secret_hash)),
-        updated_at_(updated_at),
-        done_(std::move(done)) {}
+  UpdateSiteColumn(const char* sql, std::string site_id, std::string value, std::int64_t updated_at, Done<void> done)
+      : sql_(sql), site_id_(std::move(site_id)), value_(std::move(value)), updated_at_(updated_at), done_(std::move(done)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
-    auto r = run_cached(db, kUpdateSiteSecret, [&](sqlite::Statement& s) {
-      s.bind(1, secret_hash_);
+    auto r = run_cached(db, sql_, [&](sqlite::Statement& s) {
+      s.bind(1, value_);
       s.bind(2, updated_at_);
       s.bind(3, site_id_);
     });
@@ -87,8 +86,9 @@ class UpdateSiteSecret final : public WriteOp {
   }
 
  private:
+  const char* sql_;
   std::string site_id_;
-  std::string secret_hash_;
+  std::string value_;
   std::int64_t updated_at_;
   Done<void> done_;
 };
@@ -191,7 +191,14 @@ std::unique_ptr<WriteOp> make_insert_site(Site site, Done<Site> done) {
 
 std::unique_ptr<WriteOp> make_update_site_secret(std::string site_id, std::string secret_hash, std::int64_t updated_at,
                                                  Done<void> done) {
-  return std::make_unique<UpdateSiteSecret>(std::move(site_id), std::move(secret_hash), updated_at, std::move(done));
+  return std::make_unique<UpdateSiteColumn>(kUpdateSiteSecret, std::move(site_id), std::move(secret_hash), updated_at,
+                                            std::move(done));
+}
+
+std::unique_ptr<WriteOp> make_update_site_settings(std::string site_id, std::string settings_json,
+                                                   std::int64_t updated_at, Done<void> done) {
+  return std::make_unique<UpdateSiteColumn>(kUpdateSiteSettings, std::move(site_id), std::move(settings_json),
+                                            updated_at, std::move(done));
 }
 
 std::unique_ptr<WriteOp> make_insert_operator(Operator op, Done<Operator> done) {

@@ -14,6 +14,8 @@ namespace vitrina::store {
 std::unique_ptr<WriteOp> make_insert_site(Site site, Done<Site> done);
 std::unique_ptr<WriteOp> make_update_site_secret(std::string site_id, std::string secret_hash, std::int64_t updated_at,
                                                  Done<void> done);
+std::unique_ptr<WriteOp> make_update_site_settings(std::string site_id, std::string settings_json,
+                                                   std::int64_t updated_at, Done<void> done);
 std::unique_ptr<WriteOp> make_insert_operator(Operator op, Done<Operator> done);
 std::unique_ptr<WriteOp> make_insert_session(Session session, Done<Session> done);
 std::unique_ptr<WriteOp> make_delete_session(std::string token_hash, Done<void> done);

@@ -1,5 +1,7 @@
 #include "webhooks/target.hpp"
 
+#include <simdjson.h>
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <sys/socket.h>
@@ -173,6 +175,13 @@ protocol::Result<TargetUrl> validate_endpoint_url(std::string_view url, bool all
     return make_error("invalid", "the URL points to localhost", "url");
   }
   return parsed;
+}
+
+bool site_allows_private_targets(const store::Site& site) {
+  thread_local simdjson::dom::parser parser;
+  bool allowed = false;
+  auto doc = parser.parse(site.settings_json);
+  return !doc.error() && !doc["allow_private_webhook_targets"].get(allowed) && allowed;
 }
 
 protocol::Result<std::string> resolve_checked(const std::string& host, bool allow_private) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "store/store.hpp"
 #include "vitrina/protocol/result.hpp"
 
 namespace vitrina::webhooks {
@@ -31,6 +32,10 @@ protocol::Result<TargetUrl> parse_target_url(std::string_view url);
 /// (plain http is for local development and tests), and an IP-literal host must be public
 /// unless allow_private. Names are resolved only when sending (they may change).
 protocol::Result<TargetUrl> validate_endpoint_url(std::string_view url, bool allow_private);
+
+/// True when the site's settings lift the SSRF rule for its own endpoints
+/// (`allow_private_webhook_targets`, set by the server's administrator).
+bool site_allows_private_targets(const store::Site& site);
 
 enum class AddressKind { public_address, loopback, private_address, link_local, multicast, unspecified, reserved };
 

@@ -1,10 +1,11 @@
 #include "webhooks/worker.hpp"
 
+#include <algorithm>
 #include <random>
 
 #include "log/log.hpp"
 #include "vitrina/webhook/webhook.hpp"
-#include "webhooks/event.hpp"
+#include "webhooks/endpoints.hpp"
 #include "webhooks/sender.hpp"
 #include "webhooks/target.hpp"
 
@@ -15,6 +16,10 @@ using protocol::Result;
 namespace {
 
 std::string key_of(const store::WebhookDelivery& d) { return d.message_id + " " + d.endpoint_id; }
+
+// Deliveries sent but not yet recorded, per slot, at most: enough for several group commits'
+// worth of answers to be recorded while sending goes on.
+constexpr std::size_t kMaxInFlightPerSlot = 16;
 
 }  // namespace
 
@@ -49,6 +54,7 @@ void Worker::stop() {
     stopping_ = true;
     // Not started yet: nothing will ever be sent; the deliveries stay pending in the store.
     for (const auto& due : queue_) in_flight_.erase(key_of(due.delivery));
+    sending_ -= queue_.size();
     queue_.clear();
   }
   wake_poller_.notify_all();
@@ -82,13 +88,17 @@ void Worker::poll_loop() {
   std::unique_lock lock(mutex_);
   for (;;) {
     if (stopping_) return;
-    const std::size_t free = options_.concurrency > in_flight_.size() ? options_.concurrency - in_flight_.size() : 0;
+    const std::size_t slots = options_.concurrency > sending_ ? options_.concurrency - sending_ : 0;
+    const std::size_t cap = kMaxInFlightPerSlot * options_.concurrency;
+    const std::size_t free = std::min(slots, cap > in_flight_.size() ? cap - in_flight_.size() : 0);
     if (free > 0) {
       querying_ = true;
       finished_during_query_.clear();
+      const std::size_t skip = in_flight_.size();
       lock.unlock();
-      // Ask for more than the free slots: some of the due ones may already be in flight.
-      auto due = store_.due_deliveries(clock_(), free + options_.concurrency);
+      // Ask for more than the free slots: every delivery in flight is still pending in the
+      // store until its outcome commits, so each may come back and be skipped.
+      auto due = store_.due_deliveries(clock_(), free + skip);
       lock.lock();
       querying_ = false;
       if (!due) {
@@ -104,6 +114,7 @@ void Worker::poll_loop() {
           }
           if (!in_flight_.insert(key).second) continue;
           queue_.push_back(std::move(d));
+          ++sending_;
           ++taken;
         }
         if (taken > 0) work_ready_.notify_all();
@@ -127,6 +138,15 @@ void Worker::send_loop() {
   }
 }
 
+void Worker::sent() {
+  {
+    std::lock_guard lock(mutex_);
+    --sending_;
+    poke_ = true;  // a slot is free
+  }
+  wake_poller_.notify_one();
+}
+
 void Worker::finished(const std::string& key) {
   {
     std::lock_guard lock(mutex_);
@@ -139,6 +159,15 @@ void Worker::finished(const std::string& key) {
   wake_poller_.notify_one();
 }
 
+protocol::Result<std::string> Worker::resolve_target(const TargetUrl& url, const std::string& site_id) {
+  auto address = resolve_checked(url.host, options_.allow_private_targets);
+  if (address || options_.allow_private_targets) return address;
+  // Refused (or not resolved): the site's own settings may allow private targets.
+  auto site = store_.find_site_by_id(site_id);
+  if (!site || !*site || !site_allows_private_targets(**site)) return address;
+  return resolve_checked(url.host, true);
+}
+
 void Worker::attempt(const store::DueDelivery& due) {
   const auto& endpoint = due.endpoint;
   const std::int64_t started = clock_();
@@ -147,7 +176,7 @@ void Worker::attempt(const store::DueDelivery& due) {
   auto url = parse_target_url(endpoint.url);
   if (!url) {
     answer.error = "bad endpoint URL: " + url.error().message;
-  } else if (auto address = resolve_checked(url->host, options_.allow_private_targets); !address) {
+  } else if (auto address = resolve_target(*url, endpoint.site_id); !address) {
     answer.error = address.error().message;  // refused by the SSRF guard: no connection made
   } else {
     const auto keys = signing_keys(endpoint, started);
@@ -198,9 +227,13 @@ void Worker::attempt(const store::DueDelivery& due) {
                               .disable_endpoint = decision.disable_endpoint,
                               .disable_reason = decision.disable_reason};
   const std::string key = key_of(due.delivery);
+  sent();
   // Runs on the store's writer thread: only bookkeeping here.
   store_.record_attempt(std::move(record), [this, key](Result<void> recorded) {
-    if (!recorded) {
+    if (!recorded && recorded.error().code == "not_found") {
+      // The endpoint was deleted while the attempt ran; its deliveries went with it.
+      log::info("webhook attempt for a deleted endpoint").str("key", key).emit();
+    } else if (!recorded) {
       log::error("cannot record a webhook attempt").str("key", key).str("error", recorded.error().message).emit();
     }
     finished(key);

@@ -18,6 +18,7 @@
 
 #include "store/store.hpp"
 #include "webhooks/schedule.hpp"
+#include "webhooks/target.hpp"
 
 namespace vitrina::webhooks {
 
@@ -58,6 +59,10 @@ class Worker {
   void poll_loop();
   void send_loop();
   void attempt(const store::DueDelivery& due);
+  // The address to connect to for `url`, checked by the SSRF guard with the server's rule, or
+  // the site's own when the server's refuses.
+  protocol::Result<std::string> resolve_target(const TargetUrl& url, const std::string& site_id);
+  void sent();
   void finished(const std::string& key);
 
   store::Store& store_;
@@ -71,6 +76,11 @@ class Worker {
   std::condition_variable idle_;  // in_flight_ shrank
   std::deque<store::DueDelivery> queue_;
   std::set<std::string> in_flight_;  // "message_id endpoint_id", queued or sending or recording
+  // Of those, the ones queued or being sent: each holds one of the `concurrency` slots. The slot
+  // is free again once the answer is in; recording the outcome waits for a group commit (an
+  // fsync), which must not hold up the next send. Recording ones still count against
+  // kMaxInFlightPerSlot * concurrency, so a slow store still slows sending down.
+  std::size_t sending_ = 0;
   // Deliveries whose attempt was recorded while the poller's query ran: the query may have read
   // them before that commit, so its answer about them is stale and they are skipped this round.
   bool querying_ = false;
