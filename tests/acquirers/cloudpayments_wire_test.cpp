@@ -80,7 +80,7 @@ TEST(CloudPaymentsNotification, ParsesAJsonPayWithNumbersAsWritten) {
 TEST(CloudPaymentsNotification, MapsKindsOntoTheStateMachine) {
   using K = protocol::PaymentEventKind;
   const std::string base = "TransactionId=7&Amount=10&Currency=RUB&InvoiceId=pay_1";
-  EXPECT_EQ(payment_event(*parse_notification(Kind::confirm, base))->kind, K::captured);
+  EXPECT_EQ(payment_event(*parse_notification(Kind::confirm, base))->kind, K::succeeded);
   EXPECT_EQ(payment_event(*parse_notification(Kind::cancel, base))->kind, K::canceled);
   EXPECT_FALSE(payment_event(*parse_notification(Kind::fail, base + "&Reason=InsufficientFunds&ReasonCode=5051")));
   EXPECT_FALSE(payment_event(*parse_notification(Kind::check, base + "&Status=Completed")));

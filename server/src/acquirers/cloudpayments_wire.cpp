@@ -233,7 +233,8 @@ std::optional<protocol::PaymentEvent> payment_event(const Notification& n) {
       if (n.status == "Authorized") return protocol::PaymentEvent::authorized(amount);
       return protocol::PaymentEvent::succeeded(amount);
     case Kind::confirm:
-      return protocol::PaymentEvent::captured(amount);
+      // A capture; as "succeeded" it also holds when it overtakes the Pay it confirms.
+      return protocol::PaymentEvent::succeeded(amount);
     case Kind::cancel:
       return protocol::PaymentEvent::canceled();
     case Kind::check:

@@ -64,8 +64,9 @@ std::string event_key(const Notification& n);
 
 /// What a notification means for the payment, or nothing when it brings no news:
 /// Pay Completed -> succeeded(amount); Pay Authorized -> authorized(amount); Confirm ->
-/// captured(amount); Cancel -> canceled. Check, Fail and Refund do not move the payment (a
-/// Fail is one declined attempt: the payer may try again on the same link).
+/// succeeded(amount) (a capture, which also holds when it overtakes the Pay); Cancel ->
+/// canceled. Check, Fail and Refund do not move the payment (a Fail is one declined attempt:
+/// the payer may try again on the same link).
 std::optional<protocol::PaymentEvent> payment_event(const Notification& n);
 
 /// Answer codes for notifications ({"code": N}).
