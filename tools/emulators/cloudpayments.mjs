@@ -107,8 +107,14 @@ function notificationFields(kind, t, extra = {}) {
   return { ...base, ...extra };
 }
 
+// JSON notifications carry amounts and ids as numbers, form ones everything as text.
+const NUMERIC = ['TransactionId', 'PaymentTransactionId', 'Amount', 'PaymentAmount', 'TestMode'];
+
 function encode(fields, format) {
-  if (format === 'json') return { body: JSON.stringify(fields), type: 'application/json' };
+  if (format === 'json') {
+    const typed = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, NUMERIC.includes(k) ? Number(v) : v]));
+    return { body: JSON.stringify(typed), type: 'application/json' };
+  }
   return { body: new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString(),
     type: 'application/x-www-form-urlencoded' };
 }
