@@ -52,6 +52,8 @@ const idempotency = new Map();
 let port = 0;
 
 const now = () => Math.floor(Date.now() / 1000);
+// Stripe's documented minimum charge amounts (minor units) for some settlement currencies.
+const MINIMUM_AMOUNT = { usd: 50, eur: 50, gbp: 30, cad: 50, aud: 50, chf: 50, jpy: 50 };
 const error = (status, type, message, param, code) => ({
   status,
   body: { error: { type, message, ...(param ? { param } : {}), ...(code ? { code } : {}) } },
@@ -164,6 +166,12 @@ post('/v1/checkout/sessions', (ctx, f) => {
   const quantity = Number(item.quantity ?? 1);
   if (!Number.isSafeInteger(unit) || unit < 1) {
     return error(400, 'invalid_request_error', 'Invalid integer', 'line_items[0][price_data][unit_amount]');
+  }
+  const minimum = MINIMUM_AMOUNT[price.currency];
+  if (minimum && unit * quantity < minimum) {
+    return error(400, 'invalid_request_error',
+      `The Checkout Session's total amount due must add up to at least ${minimum} ${price.currency} in minor units.`,
+      undefined, 'amount_too_small');
   }
   if (!price.product_data?.name) {
     return error(400, 'invalid_request_error', 'Missing required param', 'line_items[0][price_data][product_data][name]');
