@@ -255,6 +255,9 @@ TEST(WebhookMigration, EndpointsWrittenBeforeItSignWithTheirSecret) {
   // Back to the schema before migration 6 (undoing the later ones too), with an endpoint
   // written then.
   testing::raw_exec(path,
+                    "DROP INDEX payments_to_reconcile;"  // migration 10
+                    "DROP INDEX payments_by_acquirer_ref;"
+                    "ALTER TABLE payments DROP COLUMN acquirer_ref;"
                     "DROP INDEX idempotency_keys_by_age;"  // migration 7
                     "DROP INDEX webhook_messages_by_site;"
                     "ALTER TABLE webhook_attempts DROP COLUMN next_attempt_at;"

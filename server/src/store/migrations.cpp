@@ -204,6 +204,14 @@ CREATE INDEX webhook_messages_by_site ON webhook_messages (site_id, created_at);
     Migration{7, R"sql(
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 )sql"},
+    // The acquirer's own reference of a payment (its payment, order or session id): callbacks
+    // that name only that find the payment by it, and the reconciliation worker looks for
+    // payments still pending long after their last change.
+    Migration{10, R"sql(
+ALTER TABLE payments ADD COLUMN acquirer_ref TEXT NOT NULL DEFAULT '';
+CREATE INDEX payments_by_acquirer_ref ON payments (acquirer, acquirer_ref) WHERE acquirer_ref <> '';
+CREATE INDEX payments_to_reconcile ON payments (updated_at) WHERE status = 'pending';
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(
@@ -247,6 +255,8 @@ Result<void> apply_pending(sqlite::Connection& db, const std::string& path) {
 }  // namespace
 
 std::int64_t latest_schema_version() noexcept { return kMigrations.back().version; }
+
+std::size_t migration_count() noexcept { return kMigrations.size(); }
 
 Result<std::int64_t> current_schema_version(sqlite::Connection& db) {
   auto stmt = db.prepare("SELECT coalesce(max(version), 0) FROM schema_migrations");
