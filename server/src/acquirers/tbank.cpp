@@ -81,7 +81,10 @@ Result<Created> TBank::create(const store::Payment& payment, std::string_view pu
   auto body = tbank::init_request(payment, options);
   if (!body) return std::move(body).error();
   auto answer = call("Init", *body);
-  if (!answer) return std::move(answer).error();
+  if (!answer) {
+    if (answer.error().code == "unavailable") cancel_orphans(*s, payment.id);
+    return std::move(answer).error();
+  }
   if (answer->payment_url.empty() || answer->payment_id.empty()) {
     return unavailable_error("T-Bank Init answered without PaymentURL or PaymentId");
   }
@@ -89,6 +92,17 @@ Result<Created> TBank::create(const store::Payment& payment, std::string_view pu
     return refused_error("T-Bank registered another amount than the payment's", "amount");
   }
   return Created{.confirmation_url = std::move(answer->payment_url), .acquirer_ref = std::move(answer->payment_id)};
+}
+
+void TBank::cancel_orphans(const Site& s, const std::string& order_id) const {
+  const tbank::Fields check{{"TerminalKey", s.terminal_key}, {"OrderId", order_id}};
+  auto order = call("CheckOrder", tbank::signed_request(check, s.password));
+  if (!order) return;
+  for (const auto& p : order->payments) {
+    if (p.status != "NEW" && p.status != "FORM_SHOWED") continue;
+    const tbank::Fields fields{{"TerminalKey", s.terminal_key}, {"PaymentId", p.payment_id}};
+    (void)call("Cancel", tbank::signed_request(fields, s.password));
+  }
 }
 
 Result<void> TBank::capture(const store::Payment& payment, std::int64_t amount, std::string_view) const {

@@ -5,10 +5,11 @@
 // notifications come to /v1/callbacks/tbank/<site_id>, are checked by their Token with the
 // site's password, and are answered with exactly "OK".
 //
-// Init is not idempotent at T-Bank, so it is sent once: a timeout or a 5xx is reported to the
-// shop as "unavailable", and the shop's retry makes a new payment; the orphan at T-Bank never
-// had its URL given to anyone and lapses at RedirectDueDate. GetState, Confirm and Cancel name
-// T-Bank's PaymentId.
+// Init is not idempotent at T-Bank, so it is never sent twice for one payment: a timeout or a
+// 5xx is reported to the shop as "unavailable" (the shop's retry makes a new payment, with a new
+// OrderId), and whatever T-Bank may have registered under the old OrderId is looked up with
+// CheckOrder and canceled, so that nobody can pay it. GetState, Confirm and Cancel name T-Bank's
+// PaymentId.
 
 #include <map>
 #include <memory>
@@ -58,6 +59,9 @@ class TBank final : public Acquirer {
   // Sends `body` to `method` ("Init", "GetState", …) and reads T-Bank's answer: a transport
   // failure or a 5xx is "unavailable", Success=false is "refused" with T-Bank's ErrorCode.
   Result<tbank::Answer> call(std::string_view method, const std::string& body) const;
+  // After an Init that got no answer: cancels the payments T-Bank holds under `order_id` that
+  // nobody has paid yet (best effort; a payment not yet visible lapses at RedirectDueDate).
+  void cancel_orphans(const Site& site, const std::string& order_id) const;
 
   HttpClient client_;
   std::map<std::string, Site, std::less<>> sites_;

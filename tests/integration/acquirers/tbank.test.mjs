@@ -201,6 +201,10 @@ test('a timeout on Init is "unavailable", sent once (Init is not idempotent at T
   assert.equal(r.status, 502, r.text);
   assert.equal(r.json.type, 'urn:vitrina:problem:acquirer-unavailable');
   assert.equal((await emulator.log()).requests.filter((r) => r.path === '/v2/Init').length, before + 1);
+  // The payment T-Bank registered meanwhile was looked up and canceled: nobody can pay it.
+  const orphan = (await emulator.control('/payments', undefined, 'GET')).at(-1);
+  assert.equal(orphan.status, 'CANCELED');
+  assert.ok((await emulator.log()).requests.some((r) => r.path === '/v2/CheckOrder'));
 });
 
 test('T-Bank\'s refusal reaches the shop with its ErrorCode', async () => {

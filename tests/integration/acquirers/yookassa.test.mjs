@@ -187,6 +187,22 @@ test('a payment that YooKassa holds for another amount is refused and left pendi
   assert.equal(receiver.messages.filter((m) => m.data?.id === p.id).length, 0);
 });
 
+test('a lost notification: the reconciliation worker re-reads the payment and applies it once', async () => {
+  await mode('reverse');  // the notification is held as if lost on the way
+  let p;
+  try {
+    p = await created(true);
+    await pay(p.confirmation.url, GOOD);
+  } finally {
+    await mode('normal');
+  }
+  assert.equal(await status(p.id), 'pending');
+  assert.deepEqual(await typesFor(receiver, p.id, 1, 10000), ['payment.succeeded']);
+  // The notification arriving late changes nothing more.
+  await emulator.control('/flush');
+  assert.deepEqual(await typesFor(receiver, p.id, 1), ['payment.succeeded']);
+});
+
 test('slow answers within the time limit still create the payment', async () => {
   await emulator.control('/faults', { path: '/v3/payments', method: 'POST', kind: 'slow', delay_ms: 600 });
   const r = await create(true);
