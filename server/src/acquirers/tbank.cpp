@@ -18,13 +18,8 @@ Result<std::shared_ptr<const Acquirer>> TBank::from_config(const ConnectorConfig
   if (auto known = config.only_keys({"base_url"}, {"terminal_key", "password", "taxation", "tax"}); !known) {
     return std::move(known).error();
   }
-  auto base = parse_base_url(config.optional("base_url", kTBankDefaultBaseUrl));
-  if (!base) {
-    return protocol::make_error("invalid", config.key_name("base_url") + " " + base.error().message,
-                                config.key_name("base_url"));
-  }
-  auto http = config.http_options();
-  if (!http) return std::move(http).error();
+  auto client = config.client(kTBankDefaultBaseUrl);
+  if (!client) return std::move(client).error();
   std::map<std::string, Site, std::less<>> sites;
   for (const auto& [site_id, keys] : config.section.sites) {
     Site s;
@@ -38,7 +33,7 @@ Result<std::shared_ptr<const Acquirer>> TBank::from_config(const ConnectorConfig
     s.tax = config.site_optional(site_id, "tax", "none");
     sites.emplace(site_id, std::move(s));
   }
-  return std::shared_ptr<const Acquirer>(std::make_shared<TBank>(HttpClient(*base, *http), std::move(sites)));
+  return std::shared_ptr<const Acquirer>(std::make_shared<TBank>(std::move(*client), std::move(sites)));
 }
 
 const TBank::Site* TBank::site(std::string_view site_id) const {

@@ -36,18 +36,13 @@ Result<std::shared_ptr<const Acquirer>> YooKassa::from_config(const ConnectorCon
       !known) {
     return std::move(known).error();
   }
-  auto base = parse_base_url(config.optional("base_url", kYooKassaDefaultBaseUrl));
-  if (!base) {
-    return protocol::make_error("invalid", config.key_name("base_url") + " " + base.error().message,
-                                config.key_name("base_url"));
-  }
+  auto client = config.client(kYooKassaDefaultBaseUrl);
+  if (!client) return std::move(client).error();
   auto allowed = IpAllowList::parse(config.optional("allowed_ips", yookassa::kDefaultAllowedIps));
   if (!allowed) {
     return protocol::make_error("invalid", config.key_name("allowed_ips") + ": " + allowed.error().message,
                                 config.key_name("allowed_ips"));
   }
-  auto http = config.http_options();
-  if (!http) return std::move(http).error();
   std::map<std::string, Site, std::less<>> sites;
   for (const auto& [site_id, keys] : config.section.sites) {
     Site s;
@@ -76,7 +71,7 @@ Result<std::shared_ptr<const Acquirer>> YooKassa::from_config(const ConnectorCon
     sites.emplace(site_id, std::move(s));
   }
   return std::shared_ptr<const Acquirer>(
-      std::make_shared<YooKassa>(HttpClient(*base, *http), std::move(*allowed), std::move(sites)));
+      std::make_shared<YooKassa>(std::move(*client), std::move(*allowed), std::move(sites)));
 }
 
 const YooKassa::Site* YooKassa::site(std::string_view site_id) const {

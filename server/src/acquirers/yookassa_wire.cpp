@@ -1,10 +1,10 @@
 #include "acquirers/yookassa_wire.hpp"
 
 #include "acquirers/hmac_sha256.hpp"
+#include "acquirers/receipt.hpp"
 #include "vitrina/protocol/amount.hpp"
 #include "vitrina/protocol/json.hpp"
 #include "vitrina/protocol/json_reader.hpp"
-#include "vitrina/protocol/utf8.hpp"
 
 namespace vitrina::acquirers::yookassa {
 
@@ -14,12 +14,6 @@ using protocol::JsonValue;
 
 constexpr std::size_t kMaxDescription = 128;  // characters, payments and receipt items alike
 constexpr protocol::JsonReadLimits kAnswerLimits{.max_bytes = 1024 * 1024, .max_depth = 16, .max_values = 65536};
-
-std::string clip(std::string_view text, std::size_t max) {
-  std::size_t i = 0;
-  for (std::size_t n = 0; i < text.size() && n < max; ++n) i += protocol::utf8_sequence_length(text, i);
-  return std::string(text.substr(0, std::min(i, text.size())));
-}
 
 std::string text_of(const JsonValue* v) {
   if (v == nullptr) return {};
@@ -45,33 +39,19 @@ void write_amount(protocol::JsonWriter& w, std::int64_t amount, std::string_view
 
 protocol::Result<void> write_receipt(protocol::JsonWriter& w, const store::Payment& payment,
                                      const ReceiptOptions& options) {
-  auto items = protocol::parse_json(payment.items_json);
-  auto customer = protocol::parse_json(payment.customer_json);
-  if (!items || !items->is_array() || !customer) {
-    return protocol::make_error("invalid", "the payment's items or customer cannot be read", "items");
-  }
-  if (items->items.empty()) {
-    return protocol::make_error("invalid", "a YooKassa receipt (54-FZ) needs the payment's items", "items");
-  }
-  const std::string email = text_of(customer->find("email"));
-  const std::string phone = text_of(customer->find("phone"));
-  if (email.empty() && phone.empty()) {
-    return protocol::make_error("invalid", "a YooKassa receipt (54-FZ) needs the customer's email or phone",
-                                "customer");
-  }
+  auto source = receipt_source(payment, "YooKassa");
+  if (!source) return std::move(source).error();
   w.key("receipt").begin_object().key("customer").begin_object();
-  if (!email.empty()) w.key("email").value(email);
+  if (!source->email.empty()) w.key("email").value(source->email);
   // YooKassa takes the phone as digits in international format, without "+".
-  if (!phone.empty()) w.key("phone").value(phone.starts_with('+') ? phone.substr(1) : phone);
+  if (!source->phone.empty()) {
+    w.key("phone").value(source->phone.starts_with('+') ? source->phone.substr(1) : source->phone);
+  }
   w.end_object().key("items").begin_array();
-  std::int64_t total = 0;
-  for (const auto& item : items->items) {
-    const auto quantity = item.find("quantity") ? item.find("quantity")->as_int64().value_or(0) : 0;
-    const auto price = item.find("amount") ? item.find("amount")->as_int64().value_or(0) : 0;
-    total += quantity * price;
-    w.begin_object().key("description").value(clip(text_of(item.find("name")), kMaxDescription));
-    w.key("quantity").value(quantity).key("amount");
-    write_amount(w, price, payment.currency);
+  for (const auto& item : source->items) {
+    w.begin_object().key("description").value(clip_utf8(item.name, kMaxDescription));
+    w.key("quantity").value(item.quantity).key("amount");
+    write_amount(w, item.price, payment.currency);
     w.key("vat_code")
         .value(options.vat_code)
         .key("payment_subject")
@@ -83,12 +63,6 @@ protocol::Result<void> write_receipt(protocol::JsonWriter& w, const store::Payme
   w.end_array();
   if (options.tax_system_code) w.key("tax_system_code").value(*options.tax_system_code);
   w.end_object();
-  if (total != payment.amount) {
-    return protocol::make_error(
-        "invalid",
-        "the items add up to " + std::to_string(total) + ", not the payment's amount: a receipt must match it",
-        "items");
-  }
   return {};
 }
 
@@ -106,13 +80,13 @@ protocol::Result<std::string> create_request(const store::Payment& payment, std:
   w.key("capture").value(payment.capture);
   w.key("confirmation").begin_object().key("type").value("redirect").key("return_url").value(return_url).end_object();
   const std::string description = payment.description.empty() ? payment.order_id : payment.description;
-  if (!description.empty()) w.key("description").value(clip(description, kMaxDescription));
+  if (!description.empty()) w.key("description").value(clip_utf8(description, kMaxDescription));
   w.key("metadata")
       .begin_object()
       .key(kPaymentIdKey)
       .value(payment.id)
       .key("vitrina_order_id")
-      .value(clip(payment.order_id, 128))
+      .value(clip_utf8(payment.order_id, 128))
       .end_object();
   if (receipt.enabled) {
     if (auto r = write_receipt(w, payment, receipt); !r) return std::move(r).error();
