@@ -153,8 +153,11 @@ test('a notification from an address off the allow-list is refused and changes n
   } finally {
     await mode('normal');
   }
+  const reads = async () => (await emulator.log()).requests.filter((r) => r.method === 'GET' && r.path.endsWith(ykId(p))).length;
+  const readsBefore = await reads();
   const claim = await emulator.control('/notify', { payment: ykId(p), event: 'payment.succeeded', from: '127.0.0.2' });
   assert.equal(claim.status, 401, JSON.stringify(claim));
+  assert.equal(await reads(), readsBefore, 'refused before anything is read back');
   await sleep(300);
   assert.equal(await status(p.id), 'pending');
   assert.equal(receiver.messages.filter((m) => m.data?.id === p.id).length, 0);
