@@ -161,3 +161,27 @@ export async function typesFor(receiver, paymentId, expected, ms = 10000) {
   await sleep(400);  // long enough for an unexpected extra one to arrive
   return of().map((m) => m.type);
 }
+
+/// The emulator `name` (with `emulatorArgs`), a receiver and the server configured by
+/// `settings(siteId, emulatorBase)` ({key: value} for --set), with the reconciliation worker
+/// re-reading payments pending for 3 s every 200 ms, and the helpers every scenario uses.
+export async function startStack(name, emulatorArgs, settings) {
+  const emulator = await startEmulator(name, emulatorArgs);
+  await emulator.control('/config', { retries: 3, retry_delay_ms: 100 });
+  const receiver = await startReceiver();
+  const server = await startServer(receiver, (site) => Object.entries({
+    ...settings(site, emulator.base),
+    'payments.reconcile_after_ms': 3000,
+    'payments.reconcile_interval_ms': 200,
+  }).flatMap(([k, v]) => ['--set', `${k}=${v}`]));
+  return {
+    emulator, receiver, server,
+    status: async (id) => (await server.api('GET', `/v1/payments/${id}`)).json.status,
+    mode: (m) => emulator.control('/callbacks', { mode: m }),
+    stop: async () => {
+      await server.stop();
+      await receiver.close();
+      emulator.stop();
+    },
+  };
+}

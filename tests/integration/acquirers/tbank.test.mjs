@@ -6,36 +6,26 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { pay, sleep, startEmulator, startReceiver, startServer, typesFor, waitFor } from './support.mjs';
+import { pay, sleep, startStack, typesFor } from './support.mjs';
 
 const TERMINAL = 'VitrinaTestTerminal';
 const PASSWORD = 'tbank-test-password';
 const GOOD = '4300000000000777';
 const DECLINED = '4000000000000002';
 
-let emulator;
-let receiver;
-let server;
+let emulator, receiver, server, status, mode, stop;
 
 before(async () => {
-  emulator = await startEmulator('tbank', ['--terminal-key', TERMINAL, '--password', PASSWORD]);
-  await emulator.control('/config', { retries: 3, retry_delay_ms: 100 });
-  receiver = await startReceiver();
-  server = await startServer(receiver, (site) => [
-    '--set', `acquirers.tbank.base_url=${emulator.base}/v2`,
-    '--set', 'acquirers.tbank.read_timeout_ms=1500',
-    '--set', `acquirers.tbank.sites.${site}.terminal_key=${TERMINAL}`,
-    '--set', `acquirers.tbank.sites.${site}.password=${PASSWORD}`,
-    // Re-read payments pending for 3 s, looking every 200 ms.
-    '--set', 'payments.reconcile_after_ms=3000', '--set', 'payments.reconcile_interval_ms=200',
-  ]);
+  ({ emulator, receiver, server, status, mode, stop } = await startStack('tbank',
+    ['--terminal-key', TERMINAL, '--password', PASSWORD], (site, base) => ({
+      'acquirers.tbank.base_url': `${base}/v2`,
+      'acquirers.tbank.read_timeout_ms': 1500,
+      [`acquirers.tbank.sites.${site}.terminal_key`]: TERMINAL,
+      [`acquirers.tbank.sites.${site}.password`]: PASSWORD,
+    })));
 });
 
-after(async () => {
-  await server?.stop();
-  await receiver?.close();
-  emulator?.stop();
-});
+after(() => stop?.());
 
 let orders = 0;
 async function create(capture = true, key = `key-${++orders}`) {
@@ -50,9 +40,6 @@ async function created(capture = true) {
   assert.match(r.json.confirmation.url, /\/new\/\d+$/);
   return r.json;
 }
-const status = async (id) => (await server.api('GET', `/v1/payments/${id}`)).json.status;
-const deliveriesFor = async (kind) => (await emulator.log()).deliveries.filter((d) => d.kind === kind);
-const mode = (m) => emulator.control('/callbacks', { mode: m });
 
 test('one-stage success: AUTHORIZED then CONFIRMED, one payment.succeeded, both answered OK', async () => {
   const p = await created(true);
@@ -227,5 +214,4 @@ test('every message the shop got verified, none twice', async () => {
   assert.deepEqual(receiver.refused, []);
   const ids = receiver.messages.map((m) => m.id);
   assert.equal(new Set(ids).size, ids.length);
-  assert.ok(await waitFor(() => true));
 });

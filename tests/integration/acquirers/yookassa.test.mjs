@@ -6,39 +6,30 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { pay, sleep, startEmulator, startReceiver, startServer, typesFor } from './support.mjs';
+import { pay, sleep, startStack, typesFor } from './support.mjs';
 
 const SHOP = '100500';
 const SECRET = 'test_yookassa_secret';
 const GOOD = '5555555555554477';
 const DECLINED = '5555555555554444';
 
-let emulator;
-let receiver;
-let server;
+let emulator, receiver, server, status, mode, stop;
 
 before(async () => {
-  emulator = await startEmulator('yookassa', ['--shop-id', SHOP, '--secret-key', SECRET]);
-  await emulator.control('/config', { retries: 3, retry_delay_ms: 100 });
-  receiver = await startReceiver();
-  server = await startServer(receiver, (site) => [
-    '--set', `acquirers.yookassa.base_url=${emulator.base}/v3`,
-    '--set', 'acquirers.yookassa.allowed_ips=127.0.0.1',
-    '--set', 'acquirers.yookassa.read_timeout_ms=1500',
-    '--set', `acquirers.yookassa.sites.${site}.shop_id=${SHOP}`,
-    '--set', `acquirers.yookassa.sites.${site}.secret_key=${SECRET}`,
-    '--set', `acquirers.yookassa.sites.${site}.receipt=true`,
-    '--set', 'payments.reconcile_after_ms=3000', '--set', 'payments.reconcile_interval_ms=200',
-  ]);
+  ({ emulator, receiver, server, status, mode, stop } = await startStack('yookassa',
+    ['--shop-id', SHOP, '--secret-key', SECRET], (site, base) => ({
+      'acquirers.yookassa.base_url': `${base}/v3`,
+      'acquirers.yookassa.allowed_ips': '127.0.0.1',
+      'acquirers.yookassa.read_timeout_ms': 1500,
+      [`acquirers.yookassa.sites.${site}.shop_id`]: SHOP,
+      [`acquirers.yookassa.sites.${site}.secret_key`]: SECRET,
+      [`acquirers.yookassa.sites.${site}.receipt`]: true,
+    })));
   // YooKassa's notification URL is set once in its dashboard, not per payment.
   await emulator.control('/config', { notify_url: `${server.base}/v1/callbacks/yookassa/${server.site.id}` });
 });
 
-after(async () => {
-  await server?.stop();
-  await receiver?.close();
-  emulator?.stop();
-});
+after(() => stop?.());
 
 let orders = 0;
 function body(capture) {
@@ -58,8 +49,6 @@ async function created(capture = true) {
 }
 const ykId = (p) => p.confirmation.url.split('/').pop();
 const ykPayments = () => emulator.control('/payments', undefined, 'GET');
-const status = async (id) => (await server.api('GET', `/v1/payments/${id}`)).json.status;
-const mode = (m) => emulator.control('/callbacks', { mode: m });
 const posts = async (p) => (await emulator.log()).requests.filter((r) => r.method === 'POST' && r.path === p);
 
 test('success: the payment at YooKassa carries the amount, the receipt and our id; one payment.succeeded', async () => {
