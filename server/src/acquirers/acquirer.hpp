@@ -49,6 +49,9 @@ struct AcquirerEvent {
   /// (amount_agrees).
   std::optional<std::int64_t> amount;
   std::string currency;
+  /// True for a hold that a one-stage payment passes through on its way to success (T-Bank's
+  /// AUTHORIZED before its CONFIRMED): news only for a two-stage payment (is_news_for).
+  bool step_of_one_stage = false;
 };
 
 /// What the acquirer says when a payment is created.
@@ -141,6 +144,12 @@ class Acquirer {
 /// amount, or, for a capture of a two-stage payment, the amount the event takes. Errors
 /// "refused" naming the field ("amount" or "currency").
 Result<void> amount_agrees(const store::Payment& payment, const AcquirerEvent& event);
+
+/// False for an event that says nothing new about this payment: a step_of_one_stage event for a
+/// one-stage payment.
+inline bool is_news_for(const store::Payment& payment, const AcquirerEvent& event) {
+  return !(event.step_of_one_stage && payment.capture);
+}
 
 /// The acquirer said no: "refused", with the acquirer's own error code (kept in Error::field,
 /// which has no input field to name here) when it gave one.

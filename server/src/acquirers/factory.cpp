@@ -2,11 +2,16 @@
 // table (`[acquirers.<name>]`); the sandbox is built in and always present.
 
 #include "acquirers/connector_config.hpp"
+#include "acquirers/tbank.hpp"
+#include "acquirers/yookassa.hpp"
 
 namespace vitrina::acquirers {
 
 const std::map<std::string, ConnectorFactory, std::less<>>& connector_factories() {
-  static const std::map<std::string, ConnectorFactory, std::less<>> factories{};
+  static const std::map<std::string, ConnectorFactory, std::less<>> factories{
+      {std::string(kTBankName), &TBank::from_config},
+      {std::string(kYooKassaName), &YooKassa::from_config},
+  };
   return factories;
 }
 
