@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "acquirers/connector_config.hpp"
 #include "acquirers/sandbox.hpp"
 #include "auth/keys.hpp"
 #include "http/blocking_pool.hpp"
@@ -24,6 +25,7 @@
 #include "http/webhook_routes.hpp"
 #include "http/widget_routes.hpp"
 #include "log/log.hpp"
+#include "payments/reconciler.hpp"
 #include "payments/sweeper.hpp"
 #include "webhooks/worker.hpp"
 
@@ -118,6 +120,13 @@ int serve(const config::Config& config) {
   auto sandbox = std::make_shared<const acquirers::Sandbox>(*sandbox_keys);
   auto acquirer_registry = std::make_shared<acquirers::Registry>();
   acquirer_registry->add(sandbox);
+  // Real acquirers: only those with a table in the configuration, each with its credentials.
+  if (auto added = acquirers::add_configured_connectors(*acquirer_registry, config.acquirers); !added) {
+    log::error("cannot configure acquirers").str("error", added.error().message).emit();
+    log::flush();
+    return 1;
+  }
+  for (const auto& name : acquirer_registry->names()) log::info("acquirer ready").str("acquirer", name).emit();
   // Commands of connectors that wait on the network: eight at a time, at most 256 waiting.
   http::BlockingPool acquirer_pool(8, 256);
   // Payments API; its redirect URLs need the bound address, set below once it is known.
@@ -130,8 +139,8 @@ int serve(const config::Config& config) {
   http::add_webhook_routes(*router, *store,
                            {.allow_private_targets = config.webhooks.allow_private_targets,
                             .on_event = [&webhook_worker] { webhook_worker.notify(); }});
-  auto callbacks = std::make_shared<http::CallbackProcessor>(*store, acquirer_registry,
-                                                             [&webhook_worker] { webhook_worker.notify(); });
+  auto callbacks = std::make_shared<http::CallbackProcessor>(
+      *store, acquirer_registry, [&webhook_worker] { webhook_worker.notify(); }, &acquirer_pool);
   http::add_callback_routes(*router, callbacks);
   http::add_sandbox_routes(*router, *store, sandbox, callbacks);
   // Proof-of-work challenges for the widgets are signed with a key made at first start and kept
@@ -147,10 +156,16 @@ int serve(const config::Config& config) {
                            .on_event = [&webhook_worker] { webhook_worker.notify(); },
                            .now_ms = {}});
   http::add_callback_request_routes(*router, *store, {.on_event = [&webhook_worker] { webhook_worker.notify(); }});
-  payments::Sweeper payment_sweeper(*store, {.interval = std::chrono::milliseconds(config.payments.sweep_interval_ms),
-                                              .idempotency_retention_ms =
-                                                  std::int64_t{config.payments.idempotency_retention_h} * 3600 * 1000},
-                                    webhooks::system_now_ms, [&webhook_worker] { webhook_worker.notify(); });
+  payments::Sweeper payment_sweeper(
+      *store,
+      {.interval = std::chrono::milliseconds(config.payments.sweep_interval_ms),
+       .idempotency_retention_ms = std::int64_t{config.payments.idempotency_retention_h} * 3600 * 1000},
+      webhooks::system_now_ms, [&webhook_worker] { webhook_worker.notify(); });
+  payments::Reconciler reconciler(*store, acquirer_registry,
+                                  {.interval = std::chrono::milliseconds(config.payments.reconcile_interval_ms),
+                                   .after = std::chrono::milliseconds(config.payments.reconcile_after_ms),
+                                   .batch = 100},
+                                  webhooks::system_now_ms, [&webhook_worker] { webhook_worker.notify(); });
 
   std::string widget_dir = config.widget_dir;
   if (widget_dir.empty()) widget_dir = default_widget_dir();
@@ -193,6 +208,7 @@ int serve(const config::Config& config) {
       .emit();
   http::set_public_url(*payment_api, config.public_url.empty() ? "http://" + address : config.public_url);
   payment_sweeper.start();
+  reconciler.start();
   server.start();
 
   net::signal_set signals(net::make_strand(ioc), SIGINT, SIGTERM);
@@ -217,6 +233,7 @@ int serve(const config::Config& config) {
   ioc.run();
   for (auto& t : threads) t.join();
 
+  reconciler.stop();
   payment_sweeper.stop();
   webhook_worker.stop();
   store->flush();

@@ -67,6 +67,31 @@ TEST_F(ConfigFile, SyntaxErrorNamesLine) {
   EXPECT_NE(c.error().message.find(":2:"), std::string::npos) << c.error().message;
 }
 
+TEST_F(ConfigFile, AcquirerTablesKeepTheirKeysAndSites) {
+  auto c = load({.config_file = write("[acquirers]\nread_timeout_ms = 2000\n"
+                                      "[acquirers.yookassa]\nbase_url = \"https://api.yookassa.ru/v3\"\n"
+                                      "allowed_ips = [\"185.71.76.0/27\", \"77.75.156.11\"]\n"
+                                      "[acquirers.yookassa.sites.site_a]\nshop_id = 123\nsecret_key = \"s\"\n"),
+                 .flags = {{"acquirers.tbank.sites.site_b.password", "p"}}});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->acquirers.read_timeout_ms, 2000u);
+  const auto& yk = c->acquirers.sections.at("yookassa");
+  EXPECT_EQ(yk.settings.at("base_url"), "https://api.yookassa.ru/v3");
+  EXPECT_EQ(yk.settings.at("allowed_ips"), "185.71.76.0/27,77.75.156.11");
+  EXPECT_EQ(yk.sites.at("site_a").at("shop_id"), "123");
+  EXPECT_EQ(c->acquirers.sections.at("tbank").sites.at("site_b").at("password"), "p");
+}
+
+TEST_F(ConfigFile, MalformedAcquirerKeysAreRefusedWithoutTheirValue) {
+  auto nested = load({.config_file = write("[acquirers.yookassa.deep.er]\nsecret = \"hidden\"\n")});
+  ASSERT_FALSE(nested);
+  EXPECT_EQ(nested.error().field, "acquirers.yookassa.deep.er.secret");
+  EXPECT_EQ(nested.error().message.find("hidden"), std::string::npos);
+  auto typed = load({.config_file = write("[acquirers.yookassa.sites.site_a]\nsecret_key = 1.5\n")});
+  ASSERT_FALSE(typed);
+  EXPECT_EQ(typed.error().field, "acquirers.yookassa.sites.site_a.secret_key");
+}
+
 TEST(Config, MissingFileIsRefused) {
   auto c = load({.config_file = "/nonexistent/vitrina.toml"});
   ASSERT_FALSE(c);

@@ -34,7 +34,8 @@ class ScriptedAcquirer final : public acquirers::Acquirer {
                                     std::string_view key) const override {
     record("create " + payment.id, key);
     if (auto e = scripted()) return *e;
-    return acquirers::Created{.confirmation_url = "https://pay.example/" + payment.id};
+    return acquirers::Created{.confirmation_url = "https://pay.example/" + payment.id,
+                              .acquirer_ref = "ref_" + payment.id};
   }
   Result<void> capture(const store::Payment&, std::int64_t amount, std::string_view key) const override {
     record("capture " + std::to_string(amount), key);
@@ -52,11 +53,11 @@ class ScriptedAcquirer final : public acquirers::Acquirer {
     if (auto e = scripted()) return *e;
     return acquirers::RefundAnswer{.status = refund_status, .failure_reason = "insufficient_funds"};
   }
-  Result<std::optional<protocol::PaymentStatus>> fetch_status(const store::Payment&) const override {
-    return std::optional<protocol::PaymentStatus>{};
+  Result<std::optional<acquirers::AcquirerEvent>> fetch_status(const store::Payment&) const override {
+    return std::optional<acquirers::AcquirerEvent>{};
   }
   Result<std::vector<acquirers::AcquirerEvent>> verify_callback(const acquirers::RawHeaders&, std::string_view,
-                                                                std::int64_t) const override {
+                                                                const acquirers::CallbackRequest&) const override {
     return protocol::make_error("unauthenticated", "not used here");
   }
 

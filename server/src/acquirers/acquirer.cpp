@@ -1,5 +1,10 @@
 #include "acquirers/acquirer.hpp"
 
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+
 namespace vitrina::acquirers {
 
 namespace {
@@ -21,6 +26,36 @@ std::string_view header_value(const RawHeaders& headers, std::string_view name) 
     if (same_name(key, name)) return value;
   }
   return {};
+}
+
+Result<void> amount_agrees(const store::Payment& payment, const AcquirerEvent& event) {
+  if (!event.currency.empty() && event.currency != payment.currency) {
+    return protocol::make_error(
+        "refused", "the acquirer reports currency " + event.currency + ", the payment is in " + payment.currency,
+        "currency");
+  }
+  if (!event.amount || *event.amount == payment.amount) return {};
+  // A two-stage payment may be captured in part: the acquirer then reports the amount taken.
+  const auto kind = event.event.kind;
+  const bool taking = kind == protocol::PaymentEventKind::captured || kind == protocol::PaymentEventKind::succeeded;
+  if (!payment.capture && taking && *event.amount > 0 && *event.amount <= payment.amount &&
+      (!event.event.amount || *event.event.amount == *event.amount)) {
+    return {};
+  }
+  return protocol::make_error("refused",
+                              "the acquirer reports amount " + std::to_string(*event.amount) + ", the payment is for " +
+                                  std::to_string(payment.amount),
+                              "amount");
+}
+
+std::string bounded_key(std::string_view key, std::size_t max_length) {
+  if (key.size() <= max_length) return std::string(key);
+  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  std::string hex(digest.size() * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+  hex.resize(std::min(digest.size() * 2, max_length));
+  return hex;
 }
 
 void Registry::add(std::shared_ptr<const Acquirer> acquirer) {

@@ -118,7 +118,7 @@ SandboxResult result_for(CardOutcome outcome, const store::Payment& payment) {
 }
 
 Result<Created> Sandbox::create(const store::Payment& payment, std::string_view public_url, std::string_view) const {
-  return Created{.confirmation_url = std::string(public_url) + "/sandbox/pay/" + payment.id};
+  return Created{.confirmation_url = std::string(public_url) + "/sandbox/pay/" + payment.id, .acquirer_ref = {}};
 }
 
 Result<RefundAnswer> Sandbox::refund(const store::Payment&, std::int64_t amount, std::string_view) const {
@@ -201,7 +201,10 @@ Result<std::vector<AcquirerEvent>> Sandbox::verify_callback(const RawHeaders& he
   events.push_back(AcquirerEvent{.event_id = std::string(id),
                                  .site_id = std::string(site_id),
                                  .payment_id = std::string(payment_id),
-                                 .event = std::move(*event)});
+                                 .event = std::move(*event),
+                                 .acquirer_ref = {},
+                                 .amount = std::nullopt,
+                                 .currency = {}});
   return events;
 }
 

@@ -82,11 +82,16 @@ class Sandbox final : public Acquirer {
   /// (1.13, 250.13 …), which fail with reason "refund_declined" (docs/acquirers.md).
   Result<RefundAnswer> refund(const store::Payment& payment, std::int64_t amount,
                               std::string_view idempotency_key) const override;
-  Result<std::optional<protocol::PaymentStatus>> fetch_status(const store::Payment&) const override {
-    return std::optional<protocol::PaymentStatus>{};
+  Result<std::optional<AcquirerEvent>> fetch_status(const store::Payment&) const override {
+    return std::optional<AcquirerEvent>{};
   }
   [[nodiscard]] Result<std::vector<AcquirerEvent>> verify_callback(const RawHeaders& headers, std::string_view body,
-                                                                   std::int64_t now_s) const override;
+                                                                   const CallbackRequest& request) const override {
+    return verify_callback(headers, body, request.now_s);
+  }
+  /// As above, at time `now_s` (Unix seconds).
+  [[nodiscard]] Result<std::vector<AcquirerEvent>> verify_callback(const RawHeaders& headers, std::string_view body,
+                                                                   std::int64_t now_s) const;
 
   /// The acquirer side: `result` as a signed callback at time `now_s`.
   SignedCallback sign(const SandboxResult& result, std::int64_t now_s) const;

@@ -106,10 +106,93 @@ Result<Value> from_toml(const Entry& e, const toml::node& node, std::string_view
   }
 }
 
+bool is_name(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Acquirer keys are the connector's to check; here they only need a name and a text value.
+// Values are never echoed in messages: they may be secrets.
+Result<std::string> acquirer_value(const toml::node& node, const std::string& key, const std::string& origin) {
+  if (auto s = node.value_exact<std::string>()) return *s;
+  if (auto n = node.value_exact<std::int64_t>()) return std::to_string(*n);
+  if (auto b = node.value_exact<bool>()) return std::string(*b ? "true" : "false");
+  if (const auto* array = node.as_array()) {
+    std::string joined;
+    for (const auto& item : *array) {
+      auto text = item.value_exact<std::string>();
+      if (!text) return make_error("invalid", key + ": expected an array of strings (" + origin + ")", key);
+      if (!joined.empty()) joined += ',';
+      joined += *text;
+    }
+    return joined;
+  }
+  return make_error("invalid",
+                    key + ": expected a string, an integer, a boolean or an array of strings (" + origin + ")", key);
+}
+
+Result<void> set_acquirer_key(Config& config, const std::vector<std::string>& parts, std::string value,
+                              const std::string& key, const std::string& origin) {
+  // acquirers.<name>.<key> or acquirers.<name>.sites.<site_id>.<key>
+  for (const auto& part : parts) {
+    if (!is_name(part)) return make_error("invalid", "malformed key \"" + key + "\" (" + origin + ")", key);
+  }
+  if (parts.size() == 3 && parts[2] != "sites") {
+    config.acquirers.sections[parts[1]].settings[parts[2]] = std::move(value);
+    return {};
+  }
+  if (parts.size() == 5 && parts[2] == "sites") {
+    config.acquirers.sections[parts[1]].sites[parts[3]][parts[4]] = std::move(value);
+    return {};
+  }
+  return make_error("invalid",
+                    "unknown key \"" + key + "\" (" + origin +
+                        "); acquirer keys are acquirers.NAME.KEY or acquirers.NAME.sites.SITE_ID.KEY",
+                    key);
+}
+
+std::vector<std::string> split_key(std::string_view key) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (;;) {
+    const auto dot = key.find('.', start);
+    parts.emplace_back(key.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+    if (dot == std::string_view::npos) return parts;
+    start = dot + 1;
+  }
+}
+
+Result<void> apply_acquirer_table(Config& config, const toml::table& table, const std::string& prefix,
+                                  const std::string& origin) {
+  for (auto&& [k, node] : table) {
+    const std::string key = prefix + "." + std::string(k.str());
+    if (const auto* sub = node.as_table()) {
+      auto r = apply_acquirer_table(config, *sub, key, origin);
+      if (!r) return r;
+      continue;
+    }
+    auto value = acquirer_value(node, key, origin);
+    if (!value) return std::move(value).error();
+    auto r = set_acquirer_key(config, split_key(key), std::move(*value), key, origin);
+    if (!r) return r;
+  }
+  return {};
+}
+
 Result<void> apply_table(Config& config, const toml::table& table, const std::string& prefix,
                          const std::string& origin) {
   for (auto&& [k, node] : table) {
     const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (const auto* sub = node.as_table(); sub != nullptr && prefix == "acquirers") {
+      auto r = apply_acquirer_table(config, *sub, key, origin);
+      if (!r) return r;
+      continue;
+    }
     if (const auto* sub = node.as_table()) {
       auto r = apply_table(config, *sub, key, origin);
       if (!r) return r;
@@ -192,6 +275,11 @@ Result<Config> load(const Sources& sources, Config defaults) {
   }
   for (const auto& [key, text] : sources.flags) {
     const Entry* e = detail::find_by_key(key);
+    if (e == nullptr && key.starts_with("acquirers.")) {
+      auto r = set_acquirer_key(config, split_key(key), text, key, "command line");
+      if (!r) return std::move(r).error();
+      continue;
+    }
     if (e == nullptr) return make_error("invalid", "unknown key \"" + key + "\" (command line)", key);
     auto v = from_text(*e, text, "command line");
     if (!v) return std::move(v).error();

@@ -5,6 +5,7 @@
 // where the value came from.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,9 +42,28 @@ struct WebhookSettings {
 };
 
 struct PaymentSettings {
-  std::uint32_t min_expires_in_s = 60;     // the smallest expires_in a payment may ask for
-  std::uint32_t sweep_interval_ms = 1000;  // how often pending payments past expires_at are expired
+  std::uint32_t min_expires_in_s = 60;         // the smallest expires_in a payment may ask for
+  std::uint32_t sweep_interval_ms = 1000;      // how often pending payments past expires_at are expired
   std::uint32_t idempotency_retention_h = 48;  // how long an Idempotency-Key is kept (at least 24)
+  // Reconciliation: a payment still pending this long after its last change is re-read from
+  // its acquirer, looking every interval.
+  std::uint32_t reconcile_after_ms = 10 * 60 * 1000;
+  std::uint32_t reconcile_interval_ms = 60 * 1000;
+};
+
+/// One acquirer's table, `[acquirers.<name>]`: its own keys as text (the connector checks them
+/// at start and names the key it refuses), and each site's credentials from
+/// `[acquirers.<name>.sites.<site_id>]`. Arrays of strings arrive joined with ",".
+struct AcquirerSection {
+  std::map<std::string, std::string> settings;
+  std::map<std::string, std::map<std::string, std::string>> sites;
+};
+
+struct AcquirerSettings {
+  std::uint32_t connect_timeout_ms = 5000;          // outgoing calls to acquirers: connecting
+  std::uint32_t read_timeout_ms = 30000;            // outgoing calls to acquirers: each read
+  std::string ca_file;                              // PEM trust anchors; empty: the system's CA store
+  std::map<std::string, AcquirerSection> sections;  // by acquirer name; configured ones only
 };
 
 /// Parses "5000,300000,…" (positive milliseconds, non-decreasing is not required).
@@ -65,6 +85,7 @@ struct Config {
   ConsoleSettings console;
   WebhookSettings webhooks;
   PaymentSettings payments;
+  AcquirerSettings acquirers;
   // The server's address as payers' browsers reach it, for payment redirect URLs
   // ("https://pay.example.com"); empty: "http://" + the bound listen address.
   std::string public_url;

@@ -108,10 +108,33 @@ std::vector<Entry> build() {
                  c.payments.sweep_interval_ms = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
                }});
   s.push_back({"payments.idempotency_retention_h", "VITRINA_PAYMENTS_IDEMPOTENCY_RETENTION_H",
-               "hours an Idempotency-Key and its answer are kept before the key may be used again",
-               Kind::integer, 24, 8760, [](Config& c, const Value& v) {
+               "hours an Idempotency-Key and its answer are kept before the key may be used again", Kind::integer, 24,
+               8760, [](Config& c, const Value& v) {
                  c.payments.idempotency_retention_h = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
                }});
+  s.push_back({"payments.reconcile_after_ms", "VITRINA_PAYMENTS_RECONCILE_AFTER_MS",
+               "a payment pending this long after its last change is re-read from its acquirer", Kind::integer, 100,
+               30LL * 24 * 60 * 60 * 1000, [](Config& c, const Value& v) {
+                 c.payments.reconcile_after_ms = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
+               }});
+  s.push_back({"payments.reconcile_interval_ms", "VITRINA_PAYMENTS_RECONCILE_INTERVAL_MS",
+               "how often the reconciliation worker looks for payments to re-read", Kind::integer, 10, 3600000,
+               [](Config& c, const Value& v) {
+                 c.payments.reconcile_interval_ms = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
+               }});
+  s.push_back({"acquirers.connect_timeout_ms", "VITRINA_ACQUIRERS_CONNECT_TIMEOUT_MS",
+               "time limit for connecting to an acquirer's API", Kind::integer, 10, 120000,
+               [](Config& c, const Value& v) {
+                 c.acquirers.connect_timeout_ms = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
+               }});
+  s.push_back({"acquirers.read_timeout_ms", "VITRINA_ACQUIRERS_READ_TIMEOUT_MS",
+               "time limit for each read of an acquirer's answer", Kind::integer, 10, 300000,
+               [](Config& c, const Value& v) {
+                 c.acquirers.read_timeout_ms = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
+               }});
+  s.push_back({"acquirers.ca_file", "VITRINA_ACQUIRERS_CA_FILE",
+               "PEM file of CA certificates trusted for acquirer APIs (default: the system's store)", Kind::string, 0,
+               4096, [](Config& c, const Value& v) { c.acquirers.ca_file = std::get<std::string>(v); }});
   return s;
 }
 

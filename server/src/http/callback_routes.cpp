@@ -45,17 +45,41 @@ acquirers::RawHeaders raw_headers(const Request& req) {
 
 net::awaitable<Response> CallbackProcessor::handle(std::string acquirer, std::string site_id,
                                                    acquirers::RawHeaders headers, std::string body,
-                                                   std::string request_id) {
+                                                   std::string request_id, std::string peer_address) {
+  using acquirers::CallbackOutcome;
   const acquirers::Acquirer* connector = acquirers_->find(acquirer);
   if (connector == nullptr) {
     co_return make_problem(Status::not_found, "not-found", "Not found", "no such acquirer", "acquirer");
   }
+  // The connector's own answer for an outcome when it has one, else ours.
+  const auto answer = [connector](CallbackOutcome outcome, Response fallback) {
+    auto own = connector->answer_callback(outcome);
+    if (!own) return fallback;
+    Response r = make_response(static_cast<Status>(own->status), std::move(own->body), own->content_type);
+    r.head.set(Field::cache_control, "no-store");
+    return r;
+  };
   if (body.size() > kMaxCallbackBody) {
-    co_return make_problem(Status::payload_too_large, "body-too-large", "Content too large",
-                           "a callback body is at most 64 KiB", "body");
+    co_return answer(CallbackOutcome::invalid,
+                     make_problem(Status::payload_too_large, "body-too-large", "Content too large",
+                                  "a callback body is at most 64 KiB", "body"));
   }
-  const std::int64_t now_s = now_ms() / 1000;
-  auto events = connector->verify_callback(headers, body, now_s);
+  const acquirers::CallbackRequest request{
+      .site_id = site_id, .peer_address = std::move(peer_address), .now_s = now_ms() / 1000};
+  using Verified = protocol::Result<std::vector<acquirers::AcquirerEvent>>;
+  auto verify = [connector, &headers, &body, &request]() -> Verified {
+    return connector->verify_callback(headers, body, request);
+  };
+  std::optional<Verified> verified;
+  if (connector->blocking() && pool_ != nullptr) {
+    // A confirming read may wait on the acquirer's API: never on an I/O thread.
+    auto ran = co_await pool_->run(std::move(verify));
+    if (!ran) co_return answer(CallbackOutcome::unavailable, retry_later("too many callbacks are waiting"));
+    verified.emplace(std::move(*ran));
+  } else {
+    verified.emplace(verify());
+  }
+  auto& events = *verified;
   if (!events) {
     // Never log the body or the signature: only why it was refused.
     log::warn("acquirer callback refused")
@@ -63,35 +87,66 @@ net::awaitable<Response> CallbackProcessor::handle(std::string acquirer, std::st
         .str("acquirer", acquirer)
         .str("error", events.error().message)
         .emit();
-    if (events.error().code == "unauthenticated") {
-      co_return make_problem(Status::unauthorized, "unauthenticated", "Unauthenticated", events.error().message,
-                             events.error().field);
+    const auto& e = events.error();
+    if (e.code == "unauthenticated") {
+      co_return answer(CallbackOutcome::unauthenticated,
+                       make_problem(Status::unauthorized, "unauthenticated", "Unauthenticated", e.message, e.field));
     }
-    co_return make_problem(Status::bad_request, "malformed", "Malformed callback", events.error().message,
-                           events.error().field);
+    if (e.code == "unavailable") co_return answer(CallbackOutcome::unavailable, retry_later(e.message));
+    co_return answer(CallbackOutcome::invalid,
+                     make_problem(Status::bad_request, "malformed", "Malformed callback", e.message, e.field));
   }
+  bool all_duplicates = !events->empty();
   for (const auto& event : *events) {
     if (event.site_id != site_id) {
-      co_return make_problem(Status::bad_request, "invalid", "Invalid callback",
-                             "the event belongs to another site than the URL names", "site_id");
+      co_return answer(CallbackOutcome::invalid,
+                       make_problem(Status::bad_request, "invalid", "Invalid callback",
+                                    "the event belongs to another site than the URL names", "site_id"));
     }
-    if (auto stop = co_await apply(event, acquirer, request_id)) co_return std::move(*stop);
+    auto applied = co_await apply(event, acquirer, request_id);
+    if (applied.outcome == CallbackOutcome::accepted) all_duplicates = false;
+    if (applied.problem) co_return answer(applied.outcome, std::move(*applied.problem));
   }
-  co_return received();
+  co_return answer(all_duplicates ? CallbackOutcome::duplicate : CallbackOutcome::accepted, received());
 }
 
-net::awaitable<std::optional<Response>> CallbackProcessor::apply(const acquirers::AcquirerEvent& event,
-                                                                 const std::string& acquirer,
-                                                                 const std::string& request_id) {
+net::awaitable<CallbackProcessor::Applied> CallbackProcessor::apply(const acquirers::AcquirerEvent& event,
+                                                                    const std::string& acquirer,
+                                                                    const std::string& request_id) {
+  using acquirers::CallbackOutcome;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    auto found = store_.find_payment(event.site_id, event.payment_id);
-    if (!found) co_return retry_later("the store cannot be read");
+    // Connectors name the payment by our id, or by the acquirer's own reference of it.
+    auto found = event.payment_id.empty()
+                     ? store_.find_payment_by_acquirer_ref(event.site_id, acquirer, event.acquirer_ref)
+                     : store_.find_payment(event.site_id, event.payment_id);
+    if (!found) co_return Applied{CallbackOutcome::unavailable, retry_later("the store cannot be read")};
     if (!*found || (*found)->acquirer != acquirer) {
-      co_return make_problem(Status::not_found, "not-found", "Not found", "no such payment", "payment_id");
+      co_return Applied{CallbackOutcome::invalid,
+                        make_problem(Status::not_found, "not-found", "Not found", "no such payment", "payment_id")};
+    }
+    const store::Payment& payment = **found;
+    // An event that names both our payment and the acquirer's must name the same one.
+    if (!event.acquirer_ref.empty() && !payment.acquirer_ref.empty() && event.acquirer_ref != payment.acquirer_ref) {
+      co_return Applied{CallbackOutcome::invalid,
+                        make_problem(Status::not_found, "not-found", "Not found",
+                                     "the acquirer's payment is not this payment's", "payment_id")};
+    }
+    if (auto agrees = acquirers::amount_agrees(payment, event); !agrees) {
+      // Money that does not match the payment is never applied: nothing is written, not even
+      // the event id, and the payment is left for a person and for reconciliation.
+      log::error("acquirer event disagrees with the payment")
+          .str("rid", request_id)
+          .str("acquirer", acquirer)
+          .str("payment", payment.id)
+          .str("error", agrees.error().message)
+          .emit();
+      co_return Applied{CallbackOutcome::refused,
+                        make_problem(Status::unprocessable_entity, "amount-mismatch", "Amount mismatch",
+                                     agrees.error().message, agrees.error().field)};
     }
     const std::int64_t now = now_ms();
     std::optional<store::PaymentUpdate> update;
-    auto planned = payments::plan_change(**found, event.event, now);
+    auto planned = payments::plan_change(payment, event.event, now);
     if (planned) {
       update = std::move(planned->update);
     } else {
@@ -99,7 +154,7 @@ net::awaitable<std::optional<Response>> CallbackProcessor::apply(const acquirers
       // leave the payment for reconciliation.
       log::warn("acquirer event refused by the state machine")
           .str("rid", request_id)
-          .str("payment", event.payment_id)
+          .str("payment", payment.id)
           .str("event", protocol::to_string(event.event.kind))
           .str("error", planned.error().message)
           .emit();
@@ -108,7 +163,7 @@ net::awaitable<std::optional<Response>> CallbackProcessor::apply(const acquirers
     store::AcquirerEventRecord record{.acquirer = acquirer,
                                       .event_id = event.event_id,
                                       .site_id = event.site_id,
-                                      .payment_id = event.payment_id,
+                                      .payment_id = payment.id,
                                       .received_at = now};
     // Named local, not a temporary inside co_await: GCC 12 destroys such init-captures twice.
     auto write = [this, &record, &update](store::Done<void> done) {
@@ -117,28 +172,29 @@ net::awaitable<std::optional<Response>> CallbackProcessor::apply(const acquirers
     auto stored = co_await await_write<void>(std::move(write));
     if (!stored) {
       if (stored.error().code == "duplicate") {
-        log::info("duplicate acquirer event").str("rid", request_id).str("payment", event.payment_id).emit();
-        co_return std::nullopt;
+        log::info("duplicate acquirer event").str("rid", request_id).str("payment", payment.id).emit();
+        co_return Applied{CallbackOutcome::duplicate, std::nullopt};
       }
       if (stored.error().code == "stale") continue;
       log::error("cannot store acquirer event").str("rid", request_id).str("error", stored.error().message).emit();
-      co_return retry_later("the event could not be stored");
+      co_return Applied{CallbackOutcome::unavailable, retry_later("the event could not be stored")};
     }
     if (has_event && on_event_) on_event_();
     log::info("acquirer event applied")
         .str("rid", request_id)
         .str("acquirer", acquirer)
-        .str("payment", event.payment_id)
+        .str("payment", payment.id)
         .str("event", protocol::to_string(event.event.kind))
         .emit();
-    co_return std::nullopt;
+    co_return Applied{CallbackOutcome::accepted, std::nullopt};
   }
-  co_return retry_later("the payment kept changing");
+  co_return Applied{CallbackOutcome::unavailable, retry_later("the payment kept changing")};
 }
 
 void add_callback_routes(Router& router, std::shared_ptr<CallbackProcessor> processor) {
   router.add_async("POST", "/v1/callbacks/{acquirer}/{site}", [processor](const Request& req, Context& ctx) {
-    return processor->handle(ctx.params["acquirer"], ctx.params["site"], raw_headers(req), req.body(), ctx.request_id);
+    return processor->handle(ctx.params["acquirer"], ctx.params["site"], raw_headers(req), req.body(), ctx.request_id,
+                             ctx.remote_address);
   });
 }
 

@@ -15,6 +15,7 @@
 #include "payments/idempotency.hpp"
 #include "payments/payment.hpp"
 #include "payments/refund.hpp"
+#include "vitrina/protocol/json.hpp"
 
 namespace vitrina::http {
 
@@ -34,21 +35,44 @@ std::int64_t now_ms() {
       .count();
 }
 
+// An acquirer's failure or refusal as a problem naming the acquirer and, when it gave one, its
+// own error code (Error::field of "refused" and "unavailable" errors).
+Response acquirer_problem_of(Status status, std::string_view type, std::string_view title, const protocol::Error& e,
+                             std::string_view acquirer) {
+  protocol::JsonWriter w;
+  w.begin_object()
+      .key("type")
+      .value("urn:vitrina:problem:" + std::string(type))
+      .key("title")
+      .value(title)
+      .key("status")
+      .value(static_cast<int>(status))
+      .key("detail")
+      .value(std::string(acquirer) + ": " + e.message)
+      .key("field")
+      .value("acquirer")
+      .key("acquirer")
+      .value(acquirer);
+  if (!e.field.empty()) w.key("acquirer_code").value(e.field);
+  w.end_object();
+  Response r = make_response(status, std::move(w).str(), "application/problem+json");
+  r.head.set(Field::cache_control, "no-store");
+  return r;
+}
+
 // The acquirer failed or said no: nothing was written, and the key stays free for a retry.
 Response acquirer_problem(const protocol::Error& e, std::string_view acquirer) {
   if (e.code == "unavailable") {
-    Response r = make_problem(Status::bad_gateway, "acquirer-unavailable", "Acquirer unavailable",
-                              std::string(acquirer) + ": " + e.message);
+    Response r = acquirer_problem_of(Status::bad_gateway, "acquirer-unavailable", "Acquirer unavailable", e, acquirer);
     r.head.set(Field::retry_after, "5");
     return r;
   }
   if (e.code == "refused") {
-    return make_problem(Status::unprocessable_entity, "acquirer-refused", "Refused by the acquirer",
-                        std::string(acquirer) + ": " + e.message, e.field);
+    return acquirer_problem_of(Status::unprocessable_entity, "acquirer-refused", "Refused by the acquirer", e,
+                               acquirer);
   }
   if (e.code == "invalid") return api_problem(e);
-  return make_problem(Status::bad_gateway, "acquirer-error", "Acquirer error",
-                      std::string(acquirer) + ": " + e.message);
+  return acquirer_problem_of(Status::bad_gateway, "acquirer-error", "Acquirer error", e, acquirer);
 }
 
 // Site settings may name the acquirer used when a request names none.
@@ -106,6 +130,7 @@ class PaymentApi {
   net::awaitable<Response> create(const Request& req, Context& ctx);
   Response get(const Request& req, Context& ctx);
   Response list(const Request& req, Context& ctx);
+  Response list_refunds(const Request& req, Context& ctx);
   net::awaitable<Response> change(const Request& req, Context& ctx, Action action);
   void set_public_url(std::string url) { options_.public_url = std::move(url); }
 
@@ -166,6 +191,11 @@ net::awaitable<Response> PaymentApi::create(const Request& req, Context& ctx) {
   if (!parsed) co_return api_problem(parsed.error());
   const acquirers::Acquirer* acquirer = options_.acquirers->find(parsed->acquirer);
   if (!acquirer) co_return api_problem(protocol::make_error("invalid", "is not available", "acquirer"));
+  if (!acquirer->serves(site.id)) {
+    co_return api_problem(protocol::make_error(
+        "invalid", "\"" + parsed->acquirer + "\" has no credentials for this site in the server's configuration",
+        "acquirer"));
+  }
 
   store::Payment payment = payments::new_payment(*parsed, site.id, now_ms());
   {
@@ -182,6 +212,7 @@ net::awaitable<Response> PaymentApi::create(const Request& req, Context& ctx) {
       co_return acquirer_problem(created.error(), parsed->acquirer);
     }
     payment.confirmation_url = std::move(created->confirmation_url);
+    payment.acquirer_ref = std::move(created->acquirer_ref);
   }
   const std::int64_t now = payment.created_at;
   std::string body = payments::payment_json(payment);
@@ -219,6 +250,18 @@ Response PaymentApi::get(const Request& req, Context& ctx) {
   if (!found) return problem_from_error(found.error());
   if (!*found) return make_problem(Status::not_found, "not-found", "Not found", "no such payment");
   return json_answer(Status::ok, payments::payment_json(**found));
+}
+
+Response PaymentApi::list_refunds(const Request& req, Context& ctx) {
+  auto who = authenticate_site(store_, req);
+  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
+  const auto& site = std::get<store::Site>(who);
+  auto found = store_.find_payment(site.id, ctx.params["id"]);
+  if (!found) return problem_from_error(found.error());
+  if (!*found) return make_problem(Status::not_found, "not-found", "Not found", "no such payment");
+  auto refunds = store_.list_refunds(site.id, (*found)->id);
+  if (!refunds) return problem_from_error(refunds.error());
+  return json_answer(Status::ok, payments::refund_list_json(*refunds, **found));
 }
 
 Response PaymentApi::list(const Request& req, Context&) {
@@ -393,6 +436,8 @@ std::shared_ptr<PaymentApi> add_payment_routes(Router& router, store::Store& sto
                    [api](const Request& req, Context& ctx) { return api->change(req, ctx, Action::cancel); });
   router.add_async("POST", "/v1/payments/{id}/capture",
                    [api](const Request& req, Context& ctx) { return api->change(req, ctx, Action::capture); });
+  router.get("/v1/payments/{id}/refunds",
+             [api](const Request& req, Context& ctx) { return api->list_refunds(req, ctx); });
   router.add_async("POST", "/v1/payments/{id}/refunds",
                    [api](const Request& req, Context& ctx) { return api->change(req, ctx, Action::refund); });
   return api;

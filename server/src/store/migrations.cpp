@@ -204,6 +204,14 @@ CREATE INDEX webhook_messages_by_site ON webhook_messages (site_id, created_at);
     Migration{7, R"sql(
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 )sql"},
+    // The acquirer's own reference of a payment (its payment, order or session id): callbacks
+    // that name only that find the payment by it, and the reconciliation worker looks for
+    // payments still pending long after their last change.
+    Migration{8, R"sql(
+ALTER TABLE payments ADD COLUMN acquirer_ref TEXT NOT NULL DEFAULT '';
+CREATE INDEX payments_by_acquirer_ref ON payments (acquirer, acquirer_ref) WHERE acquirer_ref <> '';
+CREATE INDEX payments_to_reconcile ON payments (updated_at) WHERE status = 'pending';
+)sql"},
     // Callback requests and ratings. A proof-of-work challenge is redeemed in the same write as
     // the request it paid for (its id is the key, so a second use conflicts) and kept until it
     // expires. The per-number and per-address limits count requests through the two indexes.
@@ -267,7 +275,7 @@ std::int64_t now_ms() {
       .count();
 }
 
-Result<void> apply_pending(sqlite::Connection& db, const std::string& path) {
+Result<void> apply_pending(sqlite::Connection& db, const std::string& path, std::int64_t up_to) {
   if (auto r = db.exec(kCreateMigrationsTable); !r) return r;
   // Read the version inside the transaction: another process may have migrated meanwhile.
   auto current = current_schema_version(db);
@@ -279,6 +287,7 @@ Result<void> apply_pending(sqlite::Connection& db, const std::string& path) {
   }
   for (const auto& migration : kMigrations) {
     if (migration.version <= *current) continue;
+    if (migration.version > up_to) break;
     if (auto r = db.exec(migration.sql); !r) {
       auto error = std::move(r).error();
       error.message = "migration " + std::to_string(migration.version) + " failed on " + path + ": " + error.message;
@@ -297,6 +306,8 @@ Result<void> apply_pending(sqlite::Connection& db, const std::string& path) {
 
 std::int64_t latest_schema_version() noexcept { return kMigrations.back().version; }
 
+std::size_t migration_count() noexcept { return kMigrations.size(); }
+
 Result<std::int64_t> current_schema_version(sqlite::Connection& db) {
   auto stmt = db.prepare("SELECT coalesce(max(version), 0) FROM schema_migrations");
   if (!stmt) return std::move(stmt).error();
@@ -306,10 +317,14 @@ Result<std::int64_t> current_schema_version(sqlite::Connection& db) {
 }
 
 Result<void> apply_migrations(sqlite::Connection& db, const std::string& path) {
+  return apply_migrations(db, path, latest_schema_version());
+}
+
+Result<void> apply_migrations(sqlite::Connection& db, const std::string& path, std::int64_t up_to) {
   // IMMEDIATE takes the write lock up front, so two processes opening a fresh file at once
   // migrate one after the other instead of both trying.
   if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r;
-  auto applied = apply_pending(db, path);
+  auto applied = apply_pending(db, path, up_to);
   if (!applied) {
     (void)db.exec("ROLLBACK");
     return applied;

@@ -12,13 +12,13 @@ namespace {
 constexpr const char* kPaymentColumns =
     "id, site_id, status, amount, currency, order_id, description, return_url, customer, items, "
     "metadata, capture, acquirer, confirmation_url, authorized_amount, captured_amount, "
-    "refunded_amount, failure_reason, expires_at, created_at, updated_at, version";
+    "refunded_amount, failure_reason, expires_at, created_at, updated_at, version, acquirer_ref";
 const std::string kInsertPayment = "INSERT INTO payments (" + std::string(kPaymentColumns) +
-                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 // Compare-and-set on the version: a change computed from a stale read never lands.
 constexpr const char* kUpdatePayment =
     "UPDATE payments SET status = ?, authorized_amount = ?, captured_amount = ?, refunded_amount = ?, "
-    "failure_reason = ?, updated_at = ?, version = ? WHERE id = ? AND site_id = ? AND version = ?";
+    "failure_reason = ?, updated_at = ?, version = ?, acquirer_ref = ? WHERE id = ? AND site_id = ? AND version = ?";
 constexpr const char* kInsertIdempotency =
     "INSERT INTO idempotency_keys (site_id, key, request_hash, status_code, response_body, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?)";
@@ -29,9 +29,17 @@ const std::string kSelectPayments = "SELECT " + std::string(kPaymentColumns) + "
 const std::string kPaymentById = kSelectPayments + "WHERE site_id = ? AND id = ?";
 const std::string kPaymentsByOrder =
     kSelectPayments + "WHERE site_id = ? AND order_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?";
+const std::string kPaymentByAcquirerRef =
+    kSelectPayments + "WHERE site_id = ? AND acquirer = ? AND acquirer_ref = ? AND acquirer_ref <> '' LIMIT 1";
+const std::string kToReconcile = kSelectPayments +
+                                 "WHERE status = 'pending' AND updated_at <= ? AND acquirer <> 'sandbox' "
+                                 "ORDER BY updated_at LIMIT ?";
 const std::string kDueToExpire = kSelectPayments +
                                  "WHERE status IN ('pending', 'waiting_for_capture') AND expires_at <= ? "
                                  "ORDER BY expires_at LIMIT ?";
+constexpr const char* kRefundsOfPayment =
+    "SELECT id, payment_id, site_id, status, amount, failure_reason, created_at, updated_at FROM refunds "
+    "WHERE site_id = ? AND payment_id = ? ORDER BY created_at, rowid";
 // The oldest keys first, a bounded number per write (the index on created_at finds them).
 constexpr const char* kPruneIdempotency =
     "DELETE FROM idempotency_keys WHERE rowid IN "
@@ -73,6 +81,7 @@ Payment read_payment(const sqlite::Statement& row) {
   p.created_at = row.column_int(19);
   p.updated_at = row.column_int(20);
   p.version = row.column_int(21);
+  p.acquirer_ref = row.column_text(22);
   return p;
 }
 
@@ -124,6 +133,7 @@ class CreatePayment final : public WriteOp {
       s.bind(20, p.created_at);
       s.bind(21, p.updated_at);
       s.bind(22, p.version);
+      s.bind(23, p.acquirer_ref);
     });
     if (!r && r.error().code == "not_found") {
       return protocol::make_error("not_found", "no site with id " + p.site_id, "site_id");
@@ -160,9 +170,10 @@ class UpdatePayment final : public WriteOp {
       s.bind(5, p.failure_reason);
       s.bind(6, p.updated_at);
       s.bind(7, p.version);
-      s.bind(8, p.id);
-      s.bind(9, p.site_id);
-      s.bind(10, update_.expected_version);
+      s.bind(8, p.acquirer_ref);
+      s.bind(9, p.id);
+      s.bind(10, p.site_id);
+      s.bind(11, update_.expected_version);
     });
     if (!r) return r;
     if (db.changes() == 0) {
@@ -278,11 +289,54 @@ Result<std::vector<Payment>> by_order(ReadConnection& conn, std::string_view sit
   });
 }
 
+Result<std::optional<Payment>> by_acquirer_ref(ReadConnection& conn, std::string_view site_id,
+                                               std::string_view acquirer, std::string_view ref) {
+  auto found = select_payments(conn, kPaymentByAcquirerRef, [&](sqlite::Statement& s) {
+    s.bind(1, site_id);
+    s.bind(2, acquirer);
+    s.bind(3, ref);
+  });
+  if (!found) return std::move(found).error();
+  if (found->empty()) return std::optional<Payment>{};
+  return std::optional<Payment>{std::move(found->front())};
+}
+
+Result<std::vector<Payment>> to_reconcile(ReadConnection& conn, std::int64_t changed_before, std::size_t limit) {
+  return select_payments(conn, kToReconcile, [&](sqlite::Statement& s) {
+    s.bind(1, changed_before);
+    s.bind(2, static_cast<std::int64_t>(limit));
+  });
+}
+
 Result<std::vector<Payment>> due_to_expire(ReadConnection& conn, std::int64_t now, std::size_t limit) {
   return select_payments(conn, kDueToExpire, [&](sqlite::Statement& s) {
     s.bind(1, now);
     s.bind(2, static_cast<std::int64_t>(limit));
   });
+}
+
+Result<std::vector<Refund>> refunds_of(ReadConnection& conn, std::string_view site_id, std::string_view payment_id) {
+  auto stmt = conn.db.cached(kRefundsOfPayment);
+  if (!stmt) return std::move(stmt).error();
+  sqlite::ScopedStatement scoped(**stmt);
+  scoped->bind(1, site_id);
+  scoped->bind(2, payment_id);
+  std::vector<Refund> out;
+  for (;;) {
+    auto row = scoped->step();
+    if (!row) return std::move(row).error();
+    if (!*row) return out;
+    Refund r;
+    r.id = scoped->column_text(0);
+    r.payment_id = scoped->column_text(1);
+    r.site_id = scoped->column_text(2);
+    r.status = scoped->column_text(3);
+    r.amount = scoped->column_int(4);
+    r.failure_reason = scoped->column_text(5);
+    r.created_at = scoped->column_int(6);
+    r.updated_at = scoped->column_int(7);
+    out.push_back(std::move(r));
+  }
 }
 
 Result<std::optional<IdempotencyRecord>> idempotency(ReadConnection& conn, std::string_view site_id,

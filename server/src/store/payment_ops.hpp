@@ -26,6 +26,11 @@ namespace payment_reads {
 Result<std::optional<Payment>> by_id(ReadConnection& conn, std::string_view site_id, std::string_view id);
 Result<std::vector<Payment>> by_order(ReadConnection& conn, std::string_view site_id, std::string_view order_id,
                                       std::size_t limit);
+/// The payment's refunds, oldest first.
+Result<std::vector<Refund>> refunds_of(ReadConnection& conn, std::string_view site_id, std::string_view payment_id);
+Result<std::optional<Payment>> by_acquirer_ref(ReadConnection& conn, std::string_view site_id,
+                                               std::string_view acquirer, std::string_view ref);
+Result<std::vector<Payment>> to_reconcile(ReadConnection& conn, std::int64_t changed_before, std::size_t limit);
 Result<std::vector<Payment>> due_to_expire(ReadConnection& conn, std::int64_t now, std::size_t limit);
 Result<std::optional<IdempotencyRecord>> idempotency(ReadConnection& conn, std::string_view site_id,
                                                      std::string_view key);

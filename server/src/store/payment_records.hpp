@@ -25,6 +25,7 @@ struct Payment {
   bool capture = true;
   std::string acquirer = "sandbox";
   std::string confirmation_url;
+  std::string acquirer_ref;  // the acquirer's own id of the payment ("" when it has none)
   std::int64_t authorized_amount = 0;
   std::int64_t captured_amount = 0;
   std::int64_t refunded_amount = 0;

@@ -127,9 +127,22 @@ class SqliteStore final : public Store {
     auto lease = reads_->acquire();
     return payment_reads::by_order(*lease.operator->(), site_id, order_id, limit);
   }
+  Result<std::optional<Payment>> find_payment_by_acquirer_ref(std::string_view site_id, std::string_view acquirer,
+                                                              std::string_view ref) override {
+    auto lease = reads_->acquire();
+    return payment_reads::by_acquirer_ref(*lease.operator->(), site_id, acquirer, ref);
+  }
+  Result<std::vector<Payment>> payments_to_reconcile(std::int64_t changed_before, std::size_t limit) override {
+    auto lease = reads_->acquire();
+    return payment_reads::to_reconcile(*lease.operator->(), changed_before, limit);
+  }
   Result<std::vector<Payment>> payments_to_expire(std::int64_t now, std::size_t limit) override {
     auto lease = reads_->acquire();
     return payment_reads::due_to_expire(*lease.operator->(), now, limit);
+  }
+  Result<std::vector<Refund>> list_refunds(std::string_view site_id, std::string_view payment_id) override {
+    auto lease = reads_->acquire();
+    return payment_reads::refunds_of(*lease.operator->(), site_id, payment_id);
   }
   Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view site_id, std::string_view key) override {
     auto lease = reads_->acquire();

@@ -181,8 +181,17 @@ class Store {
   /// Newest first, at most `limit`.
   virtual Result<std::vector<Payment>> list_payments_by_order(std::string_view site_id, std::string_view order_id,
                                                               std::size_t limit) = 0;
+  /// The site's payment whose acquirer reference (Payment::acquirer_ref) is `ref`.
+  virtual Result<std::optional<Payment>> find_payment_by_acquirer_ref(std::string_view site_id,
+                                                                      std::string_view acquirer,
+                                                                      std::string_view ref) = 0;
+  /// Pending payments of acquirers other than the sandbox whose last change is
+  /// `changed_before` or earlier, least recently changed first.
+  virtual Result<std::vector<Payment>> payments_to_reconcile(std::int64_t changed_before, std::size_t limit) = 0;
   /// Pending or waiting_for_capture payments whose expires_at is `now` or earlier, oldest first.
   virtual Result<std::vector<Payment>> payments_to_expire(std::int64_t now, std::size_t limit) = 0;
+  /// The site's payment's refunds, oldest first (none for another site's payment).
+  virtual Result<std::vector<Refund>> list_refunds(std::string_view site_id, std::string_view payment_id) = 0;
   virtual Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view site_id, std::string_view key) = 0;
 
   /// Waits until every write submitted before this call has committed. Used at shutdown.

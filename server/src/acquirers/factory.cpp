@@ -1,0 +1,13 @@
+// The connectors this build knows. Each is built only when the server's configuration has its
+// table (`[acquirers.<name>]`); the sandbox is built in and always present.
+
+#include "acquirers/connector_config.hpp"
+
+namespace vitrina::acquirers {
+
+const std::map<std::string, ConnectorFactory, std::less<>>& connector_factories() {
+  static const std::map<std::string, ConnectorFactory, std::less<>> factories{};
+  return factories;
+}
+
+}  // namespace vitrina::acquirers
