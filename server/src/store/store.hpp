@@ -20,6 +20,7 @@
 
 #include "store/acquirer_records.hpp"
 #include "store/chat_records.hpp"
+#include "store/callback_records.hpp"
 #include "store/payment_records.hpp"
 #include "store/webhook_records.hpp"
 #include "vitrina/protocol/result.hpp"
@@ -156,6 +157,23 @@ class Store {
                                                                      std::int64_t after_seq, std::size_t limit,
                                                                      bool include_internal) = 0;
   virtual Result<std::vector<ChatConversation>> list_chat_conversations(const ChatQuery& query) = 0;
+  // Callback requests and ratings (callback_records.hpp).
+  /// Checks the limits, redeems the challenge, inserts the request and its event in one write.
+  /// Refused by a limit: `callback` empty, nothing written. "conflict" (field "pow.challenge")
+  /// when the challenge was redeemed before.
+  virtual void create_callback(NewCallback request, Done<CallbackCreated> done) = 0;
+  /// Compare-and-set on the version ("stale" otherwise), with the event in the same write.
+  virtual void update_callback(CallbackUpdate update, Done<Callback> done) = 0;
+  /// Checks the address limit, inserts the rating and its event in one write. "conflict"
+  /// (field "conversation_id") when the conversation already has a CSAT rating.
+  virtual void create_rating(NewRating request, Done<RatingCreated> done) = 0;
+  virtual Result<std::optional<Callback>> find_callback(std::string_view site_id, std::string_view id) = 0;
+  /// Newest first.
+  virtual Result<std::vector<Callback>> list_callbacks(const CallbackQuery& query) = 0;
+  /// Newest first, at most query.limit.
+  virtual Result<std::vector<Rating>> list_ratings(const RatingQuery& query) = 0;
+  /// What the live chat knows of the conversation a CSAT rating names.
+  virtual Result<RatedConversation> find_rated_conversation(std::string_view site_id, std::string_view id) = 0;
 
   // Reads.
   virtual Result<std::optional<Site>> find_site_by_id(std::string_view id) = 0;
