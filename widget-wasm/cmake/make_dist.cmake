@@ -1,12 +1,14 @@
 # Assembles the widget's dist directory (cmake -P, see ../CMakeLists.txt):
-#   widget.<hash>.js / .wasm / .css  the glue, the module and the stylesheet under content-hashed
-#                                    names (first 10 hex digits of SHA-256), served as immutable;
+#   widget.<hash>.js / .wasm / .css  the glue, the module and the panel's stylesheet under
+#                                    content-hashed names (first 10 hex digits of SHA-256), served
+#                                    as immutable;
+#   launcher.<hash>.css              the launcher's stylesheet, the one file fetched up front;
 #   vitrina.js                       the loader, with those names baked in;
 #   X.gz, X.br                       precompressed siblings of every file (gzip -9 -n, brotli -q 11).
 # Only files whose content changed are written, so an unchanged build leaves every mtime (and
 # so every ETag a server derives from them) alone. Hashed files of earlier builds are removed.
 cmake_minimum_required(VERSION 3.25)
-foreach(var GLUE WASM CSS LOADER OUT GZIP BROTLI)
+foreach(var GLUE WASM CSS LAUNCHER_CSS LOADER OUT GZIP BROTLI)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "make_dist.cmake: -D${var}=... is required")
   endif()
@@ -16,11 +18,11 @@ file(MAKE_DIRECTORY ${OUT})
 set(written "")  # files (re)written in this run, whose compressed siblings must be redone
 set(current "")  # every file that belongs in dist now
 
-# Copies `src` to OUT/widget.<hash>.<ext> and sets `out_var` to that name.
-function(place_hashed src ext out_var)
+# Copies `src` to OUT/<prefix>.<hash>.<ext> and sets `out_var` to that name.
+function(place_hashed src prefix ext out_var)
   file(SHA256 ${src} hash)
   string(SUBSTRING ${hash} 0 10 short)
-  set(name widget.${short}.${ext})
+  set(name ${prefix}.${short}.${ext})
   # The name is the content: if it exists and is whole, it is already right.
   if(NOT EXISTS ${OUT}/${name})
     file(COPY_FILE ${src} ${OUT}/${name}.tmp)
@@ -31,14 +33,16 @@ function(place_hashed src ext out_var)
   set(${out_var} ${name} PARENT_SCOPE)
 endfunction()
 
-place_hashed(${GLUE} js glue_name)
-place_hashed(${WASM} wasm wasm_name)
-place_hashed(${CSS} css css_name)
+place_hashed(${GLUE} widget js glue_name)
+place_hashed(${WASM} widget wasm wasm_name)
+place_hashed(${CSS} widget css css_name)
+place_hashed(${LAUNCHER_CSS} launcher css launcher_css_name)
 
 file(READ ${LOADER} loader)
 string(REPLACE "@VITRINA_GLUE@" ${glue_name} loader "${loader}")
 string(REPLACE "@VITRINA_WASM@" ${wasm_name} loader "${loader}")
 string(REPLACE "@VITRINA_CSS@" ${css_name} loader "${loader}")
+string(REPLACE "@VITRINA_LAUNCHER_CSS@" ${launcher_css_name} loader "${loader}")
 set(old_loader "")
 if(EXISTS ${OUT}/vitrina.js)
   file(READ ${OUT}/vitrina.js old_loader)
@@ -49,7 +53,7 @@ if(NOT old_loader STREQUAL loader)
   list(APPEND written vitrina.js)
 endif()
 
-foreach(name vitrina.js ${glue_name} ${wasm_name} ${css_name})
+foreach(name vitrina.js ${glue_name} ${wasm_name} ${css_name} ${launcher_css_name})
   list(APPEND current ${name} ${name}.gz ${name}.br)
   list(FIND written ${name} changed)
   if(changed EQUAL -1 AND EXISTS ${OUT}/${name}.gz AND EXISTS ${OUT}/${name}.br)

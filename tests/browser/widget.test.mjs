@@ -1,0 +1,355 @@
+// Browser test: the widget as a shop's visitor gets it, in headless Chromium, from the real
+// server: on the demo shop and on a hostile page (CSS that resets everything, hides buttons and
+// sets huge fonts) under a strict CSP. The launcher, lazy loading, isolation, the JS API,
+// storage, and the chat panel; phone and desktop screenshots go to docs/images/.
+//
+// Environment (set by tests/browser/CMakeLists.txt): VITRINA_SERVER (the server binary),
+// VITRINA_WIDGET_DIR (widget/dist of the build tree), VITRINA_SOURCE_DIR (the repository).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (run through ctest)`);
+  return value;
+};
+
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch {
+  throw new Error('playwright-core is not installed: run `npm ci` at the repository root');
+}
+
+const SERVER = env('VITRINA_SERVER');
+const WIDGET_DIR = env('VITRINA_WIDGET_DIR');
+const SOURCE_DIR = env('VITRINA_SOURCE_DIR');
+const PAGES = path.join(SOURCE_DIR, 'tests/browser/pages');
+const LAUNCHER = 'vitrina-widget button.vitrina-launcher';  // CSS locators pierce open shadow roots
+const PANEL = 'vitrina-widget .vitrina-panel';
+const COMPOSER = 'vitrina-widget .vitrina-compose textarea';
+
+let tmp;
+let server;
+let serverLog = '';
+let baseUrl;
+let browser;
+let chatServer = false;  // whether this server build speaks the visitor WebSocket yet
+
+function startServer(args) {
+  server = spawn(SERVER, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not log "listening" in 15 s')), 15000);
+    server.on('error', (e) => { clearTimeout(timer); reject(e); });
+    server.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited early (code ${code}, signal ${signal})`));
+    });
+    createInterface({ input: server.stderr }).on('line', (line) => {
+      serverLog += line + '\n';
+      let entry;
+      try { entry = JSON.parse(line); } catch { return; }
+      if (entry.msg === 'listening' && typeof entry.address === 'string') {
+        clearTimeout(timer);
+        resolve(entry.address);
+      }
+    });
+  });
+}
+
+function stopServer() {
+  if (!server || server.exitCode !== null || server.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => server.kill('SIGKILL'), 5000);
+    server.once('exit', () => { clearTimeout(kill); resolve(); });
+    server.kill('SIGTERM');
+  });
+}
+process.on('exit', () => { if (server && server.exitCode === null) server.kill('SIGKILL'); });
+
+// Writes pages/hostile.html into the site dir as `name`, with the key and extra tag attributes.
+async function hostilePage(site, key, name, attrs = '') {
+  const html = await readFile(path.join(PAGES, 'hostile.html'), 'utf8');
+  await writeFile(path.join(site, name), html.replace('{{VITRINA_SITE}}', key).replace('{{VITRINA_ATTRS}}', attrs));
+}
+
+before(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), 'vitrina-browser-'));
+  const data = path.join(tmp, 'data');
+  const site = path.join(tmp, 'site');
+
+  const created = await run(SERVER, ['site', 'create', '--data', data, '--name', 'Demo',
+    '--origin', 'http://127.0.0.1', '--json'], { timeout: 20000 });
+  const { public_key: key } = JSON.parse(created.stdout);
+  assert.match(key, /^pk_[0-9A-Za-z]{24}$/, 'site create --json gives a public_key');
+
+  await run(path.join(SOURCE_DIR, 'examples/demo-shop/render'), [key, site], { timeout: 20000 });
+  const index = await readFile(path.join(site, 'index.html'), 'utf8');
+  assert.ok(index.includes(`data-site="${key}"`), 'render put the key in the script tag');
+  await writeFile(path.join(site, 'ru.html'), index.replace('data-site=', 'data-lang="ru" data-site='));
+  await writeFile(path.join(site, 'blank.html'), index.replace(/<script [^>]*vitrina\.js[^>]*><\/script>/, ''));
+  for (const f of ['hostile.css', 'hostile-early.js']) await copyFile(path.join(PAGES, f), path.join(site, f));
+  await hostilePage(site, key, 'hostile.html');
+  await hostilePage(site, key, 'left.html', 'data-position="left" data-color="#b3261e" data-lang="ru"');
+  await hostilePage(site, key, 'greeting.html',
+    'data-greeting="Need help choosing a tea?" data-greeting-after="1" data-greeting-pages="*/greeting.html"');
+  await copyFile(path.join(site, 'greeting.html'), path.join(site, 'greeting-elsewhere.html'));
+
+  const address = await startServer(['--listen', '127.0.0.1:0', '--data', data,
+    '--set', `static.site_dir=${site}`, '--set', `static.widget_dir=${WIDGET_DIR}`]);
+  baseUrl = `http://${address}`;
+  chatServer = (await fetch(`${baseUrl}/v1/visitor/ws?site=${key}`)).status !== 404;
+
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    timeout: 30000,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic'],
+  });
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await stopServer();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+// Opens `pagePath` in a fresh context, recording console complaints and the widget's requests.
+async function open(pagePath, { viewport = { width: 1100, height: 720 }, context: given } = {}) {
+  const context = given || await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  const complaints = [];
+  const requests = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error' && m.type() !== 'warning') return;
+    // Until the chat server is part of this build, its socket is refused; nothing else may be.
+    if (!chatServer && /visitor\/ws/.test(m.text())) return;
+    complaints.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => complaints.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => complaints.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  page.on('response', (r) => { if (r.status() >= 400) complaints.push(`HTTP ${r.status()}: ${r.url()}`); });
+  await page.goto(baseUrl + pagePath, { waitUntil: 'load', timeout: 15000 });
+  return { context, page, complaints, requests };
+}
+
+function withServerLog(message) {
+  return `${message}\n--- server log ---\n${serverLog}`;
+}
+
+const storageOf = async (page, context) => ({
+  local: await page.evaluate(() => localStorage.length),
+  session: await page.evaluate(() => sessionStorage.length),
+  cookies: (await context.cookies()).length + (await page.evaluate(() => document.cookie.length)),
+});
+
+test('the demo shop shows the launcher, quietly, without storage or the module', { timeout: 60000 }, async () => {
+  const { context, page, complaints, requests } = await open('/');
+  try {
+    const launcher = page.locator(LAUNCHER);
+    await launcher.waitFor({ state: 'visible' }).catch((e) => {
+      throw new Error(withServerLog(`${e.message}\nconsole: ${complaints.join('\n')}`));
+    });
+    assert.equal(await launcher.getAttribute('aria-label'), 'Open chat');
+    assert.equal(await launcher.getAttribute('aria-expanded'), 'false');
+
+    const shape = await page.evaluate(() => {
+      const hosts = document.querySelectorAll('vitrina-widget');
+      const root = hosts[0]?.shadowRoot;
+      const button = root?.querySelector('button');
+      const box = button?.getBoundingClientRect();
+      return {
+        hosts: hosts.length,
+        hostParent: hosts[0]?.parentElement?.tagName,
+        mode: root?.mode,
+        styledOutside: [...document.querySelectorAll('style, link[rel=stylesheet]')].map((n) => n.href || 'style'),
+        radius: button && getComputedStyle(button).borderRadius,
+        position: button && getComputedStyle(button).position,
+        bottomRight: box && innerWidth - box.right < 40 && innerHeight - box.bottom < 40,
+        tooltip: root?.querySelector('.vitrina-launcher-tooltip')?.textContent,
+      };
+    });
+    assert.equal(shape.hosts, 1, 'one host element');
+    assert.equal(shape.hostParent, 'BODY');
+    assert.equal(shape.mode, 'open');
+    assert.deepEqual(shape.styledOutside, [`${baseUrl}/shop.css`], 'no stylesheet added to the page');
+    assert.equal(shape.position, 'fixed');
+    assert.equal(shape.radius, '50%');
+    assert.ok(shape.bottomRight, 'the launcher sits in the bottom-right corner');
+    assert.equal(shape.tooltip, 'Questions? Chat with us');
+
+    await page.waitForTimeout(500);  // anything lazy would have started by now
+    const widgetFiles = requests.filter((p) => p.startsWith('/v1/'));
+    assert.deepEqual(widgetFiles.map((p) => p.replace(/\.[0-9a-f]{10}\./, '.HASH.')),
+      ['/v1/vitrina.js', '/v1/launcher.HASH.css'], 'only the loader and the launcher stylesheet before a click');
+    assert.deepEqual(await storageOf(page, context), { local: 0, session: 0, cookies: 0 });
+    assert.deepEqual(complaints, [], 'no console errors or warnings, failed requests or HTTP errors');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the hostile page cannot hide or restyle the launcher or the panel', { timeout: 60000 }, async () => {
+  const { context, page, complaints, requests } = await open('/hostile.html');
+  try {
+    const launcher = page.locator(LAUNCHER);
+    await launcher.waitFor({ state: 'visible' });
+    const look = await launcher.evaluate((b) => {
+      const s = getComputedStyle(b);
+      const r = b.getBoundingClientRect();
+      return { display: s.display, width: r.width, height: r.height, position: s.position };
+    });
+    assert.deepEqual(look, { display: 'flex', width: 56, height: 56, position: 'fixed' });
+    // The page's button rule hid its own submit button, and only that.
+    assert.equal(await page.locator('form button').isVisible(), false);
+
+    await launcher.click();
+    const panel = page.locator(PANEL);
+    await panel.waitFor({ state: 'visible' });
+    assert.equal(await launcher.getAttribute('aria-expanded'), 'true');
+    assert.ok(requests.some((p) => /\/v1\/widget\.[0-9a-f]{10}\.wasm$/.test(p)), 'the module is fetched on the click');
+    const panelLook = await panel.evaluate((p) => {
+      const s = getComputedStyle(p);
+      const title = p.querySelector('.vitrina-title');
+      return { font: parseFloat(getComputedStyle(title).fontSize), width: p.getBoundingClientRect().width,
+        color: s.color, role: p.getAttribute('role') };
+    });
+    assert.equal(panelLook.font, 16, 'the page\'s huge fonts do not reach the panel');
+    assert.equal(panelLook.width, 370);
+    assert.equal(panelLook.role, 'dialog');
+    assert.notEqual(panelLook.color, 'rgb(0, 255, 0)');
+    // Keyboard: the composer has focus, Esc closes and gives focus back to the launcher.
+    assert.equal(await page.evaluate(() =>
+      document.querySelector('vitrina-widget').shadowRoot.activeElement?.tagName), 'TEXTAREA');
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'hidden' });
+    assert.equal(await page.evaluate(() =>
+      document.querySelector('vitrina-widget').shadowRoot.activeElement?.className), 'vitrina-launcher');
+    // The widget's styles did not leak: the page's own heading keeps the page's font size.
+    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('h1')).fontSize), '48px');
+    // The early snippet's handler ran when the chat opened.
+    assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-vitrina-opened')), 'yes');
+    assert.deepEqual(complaints, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('data-position, data-color and data-lang', { timeout: 60000 }, async () => {
+  const { context, page, complaints } = await open('/left.html');
+  try {
+    const launcher = page.locator(LAUNCHER);
+    await launcher.waitFor({ state: 'visible' });
+    assert.equal(await launcher.getAttribute('aria-label'), 'Открыть чат');
+    const look = await launcher.evaluate((b) => ({
+      left: b.getBoundingClientRect().left, background: getComputedStyle(b).backgroundColor }));
+    assert.ok(look.left < 40, 'bottom-left');
+    assert.equal(look.background, 'rgb(179, 38, 30)');
+    await launcher.click();
+    await page.locator(PANEL).waitFor({ state: 'visible' });
+    assert.equal(await page.locator(COMPOSER).getAttribute('placeholder'), 'Напишите сообщение…');
+    assert.deepEqual(complaints, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the JS API: open, close and events from the page', { timeout: 60000 }, async () => {
+  const { context, page, complaints } = await open('/');
+  try {
+    await page.locator(LAUNCHER).waitFor({ state: 'visible' });
+    await page.evaluate(() => {
+      window.seen = [];
+      window.Vitrina('on', 'open', () => window.seen.push('open'));
+      window.Vitrina('on', 'close', () => window.seen.push('close'));
+      window.Vitrina('open');
+    });
+    await page.locator(PANEL).waitFor({ state: 'visible' });
+    await page.evaluate(() => window.Vitrina('close'));
+    await page.locator(PANEL).waitFor({ state: 'hidden' });
+    assert.deepEqual(await page.evaluate(() => window.seen), ['open', 'close']);
+    // Bad arguments are refused with a warning, not thrown into the page.
+    const warned = page.waitForEvent('console', (m) => m.type() === 'warning');
+    await page.evaluate(() => window.Vitrina('identify', { user_id: 'has spaces', expires_at: 1, hash: 'x' }));
+    assert.match((await warned).text(), /user_id/);
+    assert.deepEqual(complaints.filter((c) => !/user_id/.test(c)), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a proactive greeting on the pages the site chose', { timeout: 60000 }, async () => {
+  const { context, page, complaints } = await open('/greeting.html');
+  try {
+    const greeting = page.locator('vitrina-widget .vitrina-greeting-text');
+    await greeting.waitFor({ state: 'visible', timeout: 10000 });
+    assert.equal(await greeting.textContent(), 'Need help choosing a tea?');
+    assert.deepEqual(await storageOf(page, context), { local: 0, session: 0, cookies: 0 },
+      'a greeting is not an interaction');
+    await greeting.click();
+    await page.locator(PANEL).waitFor({ state: 'visible' });
+    assert.equal(await page.locator('vitrina-widget .vitrina-greeting').count(), 0);
+    assert.deepEqual(complaints, []);
+  } finally {
+    await context.close();
+  }
+  const elsewhere = await open('/greeting-elsewhere.html');
+  try {
+    await elsewhere.page.waitForTimeout(2500);
+    assert.equal(await elsewhere.page.locator('vitrina-widget .vitrina-greeting').count(), 0);
+  } finally {
+    await elsewhere.context.close();
+  }
+});
+
+test('the widget defines no global but window.Vitrina', { timeout: 60000 }, async () => {
+  const globals = (page) => page.evaluate(() => Object.getOwnPropertyNames(window));
+  const blank = await open('/blank.html');
+  const before = new Set(await globals(blank.page));
+  await blank.context.close();
+
+  const { context, page } = await open('/');
+  try {
+    await page.locator(LAUNCHER).click();
+    await page.locator(PANEL).waitFor({ state: 'visible' });
+    const added = (await globals(page)).filter((name) => !before.has(name));
+    assert.deepEqual(added, ['Vitrina']);
+    assert.equal(await page.evaluate(() => typeof window.Vitrina), 'function');
+  } finally {
+    await context.close();
+  }
+});
+
+test('phone and desktop screenshots', { timeout: 60000 }, async () => {
+  const shots = [
+    ['widget-desktop.png', { width: 1100, height: 720 }],
+    ['widget-phone.png', { width: 390, height: 760 }],
+  ];
+  for (const [file, viewport] of shots) {
+    const { context, page } = await open('/', { viewport });
+    try {
+      await page.locator(LAUNCHER).click();
+      await page.locator(PANEL).waitFor({ state: 'visible' });
+      const box = await page.locator(PANEL).boundingBox();
+      if (viewport.width < 480) {
+        assert.deepEqual([box.x, box.y, box.width, box.height], [0, 0, viewport.width, viewport.height],
+          'full screen on a phone');
+        const inputFont = await page.locator(COMPOSER).evaluate((t) => parseFloat(getComputedStyle(t).fontSize));
+        assert.ok(inputFont >= 16, 'inputs at 16px or more, so a phone does not zoom on focus');
+      }
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(SOURCE_DIR, 'docs/images', file) });
+    } finally {
+      await context.close();
+    }
+  }
+});
