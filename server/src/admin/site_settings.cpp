@@ -3,10 +3,12 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 
 #include "admin/sites.hpp"
 #include "vitrina/protocol/json.hpp"
+#include "vitrina/protocol/phone.hpp"
 
 namespace vitrina::admin {
 
@@ -26,6 +28,52 @@ bool is_name(std::string_view v) {
          std::all_of(v.begin(), v.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
+std::string_view trim(std::string_view v) {
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  return v;
+}
+
+bool is_path_pattern(std::string_view v) {
+  return !v.empty() && v.size() <= 200 && v.front() == '/' &&
+         std::all_of(v.begin(), v.end(), [](char c) { return c > ' ' && c < 127 && c != '"' && c != '\\'; });
+}
+
+bool is_choice(std::string_view choices, std::string_view v) {
+  while (!choices.empty()) {
+    const auto bar = choices.find('|');
+    if (choices.substr(0, bar) == v) return true;
+    if (bar == std::string_view::npos) break;
+    choices.remove_prefix(bar + 1);
+  }
+  return false;
+}
+
+// A comma-separated list as a JSON array of unique strings, each checked by `valid`.
+protocol::Result<std::string> list_json(const SiteSetting& setting, std::string_view text, bool (*valid)(std::string_view),
+                                        std::string_view what) {
+  std::vector<std::string_view> items;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    const std::string_view item = trim(text.substr(0, comma));
+    if (!valid(item)) {
+      return make_error("invalid", "has \"" + std::string(item) + "\", which is not " + std::string(what),
+                        std::string(setting.key));
+    }
+    if (std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  if (items.size() > kMaxSettingItems) {
+    return make_error("invalid", "has more than " + std::to_string(kMaxSettingItems) + " items", std::string(setting.key));
+  }
+  protocol::JsonWriter w;
+  w.begin_array();
+  for (auto item : items) w.value(item);
+  w.end_array();
+  return std::move(w).str();
+}
+
 // The value as stored JSON, or "invalid" naming the key.
 protocol::Result<std::string> to_json(const SiteSetting& setting, std::string_view text) {
   protocol::JsonWriter w;
@@ -39,6 +87,25 @@ protocol::Result<std::string> to_json(const SiteSetting& setting, std::string_vi
       }
       w.value(text);
       return std::move(w).str();
+    case SiteSetting::Kind::integer: {
+      std::int64_t n = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+      if (text.empty() || ec != std::errc() || end != text.data() + text.size() || n < setting.min || n > setting.max) {
+        return make_error("invalid", "must be a whole number from " + std::to_string(setting.min) + " to " +
+                                         std::to_string(setting.max), std::string(setting.key));
+      }
+      return std::to_string(n);
+    }
+    case SiteSetting::Kind::choice:
+      if (!is_choice(setting.choices, text)) {
+        return make_error("invalid", "must be one of " + std::string(setting.choices), std::string(setting.key));
+      }
+      w.value(text);
+      return std::move(w).str();
+    case SiteSetting::Kind::phone_prefixes:
+      return list_json(setting, text, &protocol::is_phone_prefix, "+ and 1 to 15 digits");
+    case SiteSetting::Kind::path_patterns:
+      return list_json(setting, text, &is_path_pattern, "a path starting with /");
   }
   return make_error("invalid", "has an unknown kind", std::string(setting.key));
 }
@@ -50,8 +117,27 @@ const std::vector<SiteSetting>& site_settings() {
       {"allow_private_webhook_targets", SiteSetting::Kind::boolean,
        "deliver this site's webhooks to private, loopback and link-local addresses and over plain http "
        "(for a shop backend on the same host or network); off by default"},
+      {"callback_ip_limit", SiteSetting::Kind::integer,
+       "callback requests one address may make per callback_limit_window_s (default 10)", 1, 10000},
+      {"callback_limit_window_s", SiteSetting::Kind::integer,
+       "the window, in seconds, of the callback limits (default 3600)", 60, 604800},
+      {"callback_phone_limit", SiteSetting::Kind::integer,
+       "callback requests for one number per callback_limit_window_s (default 10)", 1, 1000},
+      {"callback_pow_difficulty", SiteSetting::Kind::integer,
+       "leading zero bits the widget's proof of work must find per callback request (default 16)", 0, 24},
+      {"callback_slot_minutes", SiteSetting::Kind::integer,
+       "length of the call-back slots offered outside business hours (default 30)", 15, 240},
+      {"callback_window_s", SiteSetting::Kind::integer,
+       "during business hours, the promise: we call you within this many seconds (default 60)", 10, 86400},
       {"default_acquirer", SiteSetting::Kind::name,
        "the acquirer a payment uses when the request names none (default: sandbox)"},
+      {"rating_ip_limit", SiteSetting::Kind::integer, "ratings one address may send per hour (default 20)", 1, 10000},
+      {"rating_page_kind", SiteSetting::Kind::choice,
+       "the page rating widget: page (1 to 5 stars) or nps (0 to 10); default nps", 0, 0, "page|nps"},
+      {"rating_pages", SiteSetting::Kind::path_patterns,
+       "pages that show the page rating widget: paths, * matching anything (\"/,/delivery*\"); none by default"},
+      {"refused_phone_prefixes", SiteSetting::Kind::phone_prefixes,
+       "callback requests for numbers starting with these are refused (\"+7800,+7900555\")"},
   };
   return kSettings;
 }

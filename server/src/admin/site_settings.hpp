@@ -14,11 +14,21 @@
 namespace vitrina::admin {
 
 struct SiteSetting {
-  enum class Kind { boolean, name };  // name: 1 to 32 characters of [a-z0-9_]
+  // name: 1 to 32 characters of [a-z0-9_]; integer: min to max; choice: one of `choices`
+  // ("a|b"); phone_prefixes: comma-separated `+` and digits (`+7800,+7900555`), stored as an
+  // array; path_patterns: comma-separated paths starting with `/`, `*` matching any run of
+  // characters (`/,/delivery*`), stored as an array.
+  enum class Kind { boolean, name, integer, choice, phone_prefixes, path_patterns };
   std::string_view key;
   Kind kind;
   std::string_view help;
+  std::int64_t min = 0;
+  std::int64_t max = 0;
+  std::string_view choices = {};
 };
+
+/// At most this many items in a list setting.
+inline constexpr std::size_t kMaxSettingItems = 100;
 
 /// Every key a site's settings may hold, sorted by key.
 const std::vector<SiteSetting>& site_settings();

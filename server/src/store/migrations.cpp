@@ -204,6 +204,55 @@ CREATE INDEX webhook_messages_by_site ON webhook_messages (site_id, created_at);
     Migration{7, R"sql(
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 )sql"},
+    // Callback requests and ratings. A proof-of-work challenge is redeemed in the same write as
+    // the request it paid for (its id is the key, so a second use conflicts) and kept until it
+    // expires. The per-number and per-address limits count requests through the two indexes.
+    // A conversation gets one CSAT rating.
+    Migration{11, R"sql(
+CREATE TABLE callbacks (
+  id            TEXT PRIMARY KEY,
+  site_id       TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  phone         TEXT NOT NULL,
+  name          TEXT NOT NULL DEFAULT '',
+  status        TEXT NOT NULL
+    CONSTRAINT status CHECK (status IN ('new', 'calling', 'done', 'missed', 'scheduled')),
+  page_url      TEXT NOT NULL DEFAULT '',
+  ip            TEXT NOT NULL DEFAULT '',
+  call_by       INTEGER NOT NULL DEFAULT 0,
+  scheduled_for INTEGER NOT NULL DEFAULT 0,
+  operator_id   TEXT NOT NULL DEFAULT '',
+  note          TEXT NOT NULL DEFAULT '',
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  version       INTEGER NOT NULL DEFAULT 1
+) STRICT;
+CREATE INDEX callbacks_by_site ON callbacks (site_id, created_at);
+CREATE INDEX callbacks_by_phone ON callbacks (site_id, phone, created_at);
+CREATE INDEX callbacks_by_ip ON callbacks (site_id, ip, created_at);
+
+CREATE TABLE pow_redemptions (
+  id         TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX pow_redemptions_by_expiry ON pow_redemptions (expires_at);
+
+CREATE TABLE ratings (
+  id              TEXT PRIMARY KEY,
+  site_id         TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  kind            TEXT NOT NULL CONSTRAINT kind CHECK (kind IN ('csat', 'page', 'nps')),
+  score           INTEGER NOT NULL CONSTRAINT score
+    CHECK ((kind = 'nps' AND score BETWEEN 0 AND 10) OR (kind != 'nps' AND score BETWEEN 1 AND 5)),
+  comment         TEXT NOT NULL DEFAULT '',
+  conversation_id TEXT NOT NULL DEFAULT '',
+  operator_id     TEXT NOT NULL DEFAULT '',
+  page_url        TEXT NOT NULL DEFAULT '',
+  ip              TEXT NOT NULL DEFAULT '',
+  created_at      INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX ratings_once_per_conversation ON ratings (site_id, conversation_id) WHERE kind = 'csat';
+CREATE INDEX ratings_by_site ON ratings (site_id, kind, created_at);
+CREATE INDEX ratings_by_ip ON ratings (site_id, ip, created_at);
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "store/acquirer_event_ops.hpp"
+#include "store/callback_ops.hpp"
 #include "store/codec.hpp"
 #include "store/migrations.hpp"
 #include "store/payment_ops.hpp"
@@ -133,6 +134,32 @@ class SqliteStore final : public Store {
   Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view site_id, std::string_view key) override {
     auto lease = reads_->acquire();
     return payment_reads::idempotency(*lease.operator->(), site_id, key);
+  }
+
+  void create_callback(NewCallback request, Done<CallbackCreated> done) override {
+    writer_->submit(make_create_callback(std::move(request), std::move(done)));
+  }
+  void update_callback(CallbackUpdate update, Done<Callback> done) override {
+    writer_->submit(make_update_callback(std::move(update), std::move(done)));
+  }
+  void create_rating(NewRating request, Done<RatingCreated> done) override {
+    writer_->submit(make_create_rating(std::move(request), std::move(done)));
+  }
+  Result<std::optional<Callback>> find_callback(std::string_view site_id, std::string_view id) override {
+    auto lease = reads_->acquire();
+    return callback_reads::by_id(*lease.operator->(), site_id, id);
+  }
+  Result<std::vector<Callback>> list_callbacks(const CallbackQuery& query) override {
+    auto lease = reads_->acquire();
+    return callback_reads::list(*lease.operator->(), query);
+  }
+  Result<std::vector<Rating>> list_ratings(const RatingQuery& query) override {
+    auto lease = reads_->acquire();
+    return callback_reads::ratings(*lease.operator->(), query);
+  }
+  Result<RatedConversation> find_rated_conversation(std::string_view site_id, std::string_view id) override {
+    auto lease = reads_->acquire();
+    return callback_reads::conversation(*lease.operator->(), site_id, id);
   }
 
   Result<std::vector<WebhookEndpoint>> list_webhook_endpoints(std::string_view site_id) override {

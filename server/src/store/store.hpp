@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "store/acquirer_records.hpp"
+#include "store/callback_records.hpp"
 #include "store/payment_records.hpp"
 #include "store/webhook_records.hpp"
 #include "vitrina/protocol/result.hpp"
@@ -130,6 +131,24 @@ class Store {
   /// Deletes at most `limit` payments-API idempotency keys created before `before` (unix ms),
   /// oldest first, and answers how many it deleted. A key deleted this way can be used again.
   virtual void prune_idempotency(std::int64_t before, std::size_t limit, Done<std::int64_t> done) = 0;
+
+  // Callback requests and ratings (callback_records.hpp).
+  /// Checks the limits, redeems the challenge, inserts the request and its event in one write.
+  /// Refused by a limit: `callback` empty, nothing written. "conflict" (field "pow.challenge")
+  /// when the challenge was redeemed before.
+  virtual void create_callback(NewCallback request, Done<CallbackCreated> done) = 0;
+  /// Compare-and-set on the version ("stale" otherwise), with the event in the same write.
+  virtual void update_callback(CallbackUpdate update, Done<Callback> done) = 0;
+  /// Checks the address limit, inserts the rating and its event in one write. "conflict"
+  /// (field "conversation_id") when the conversation already has a CSAT rating.
+  virtual void create_rating(NewRating request, Done<RatingCreated> done) = 0;
+  virtual Result<std::optional<Callback>> find_callback(std::string_view site_id, std::string_view id) = 0;
+  /// Newest first.
+  virtual Result<std::vector<Callback>> list_callbacks(const CallbackQuery& query) = 0;
+  /// Newest first, at most query.limit.
+  virtual Result<std::vector<Rating>> list_ratings(const RatingQuery& query) = 0;
+  /// What the live chat knows of the conversation a CSAT rating names.
+  virtual Result<RatedConversation> find_rated_conversation(std::string_view site_id, std::string_view id) = 0;
 
   // Reads.
   virtual Result<std::optional<Site>> find_site_by_id(std::string_view id) = 0;
