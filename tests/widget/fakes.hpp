@@ -92,6 +92,12 @@ class FakeHost final : public Host {
     else
       storage[std::string(key)] = std::string(value);
   }
+  void http(RequestId id, std::string_view method, std::string_view url, std::string_view body) override {
+    requests.push_back({id, std::string(method), std::string(url), std::string(body)});
+  }
+  std::string format_time(std::int64_t unix_ms, std::string_view time_zone) override {
+    return std::to_string(unix_ms) + "@" + std::string(time_zone);
+  }
   void emit(std::string_view name, std::string_view json) override { events.emplace_back(name, json); }
   void play_sound() override { ++sounds; }
 
@@ -106,6 +112,11 @@ class FakeHost final : public Host {
   std::map<TimerId, std::int64_t> timers;  // when each running timer fires
   std::map<std::string, std::string> storage;
   std::vector<std::pair<std::string, std::string>> events;
+  struct Request {
+    RequestId id;
+    std::string method, url, body;
+  };
+  std::vector<Request> requests;
   std::uint8_t random_state = 0;
 };
 

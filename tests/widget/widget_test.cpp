@@ -14,6 +14,7 @@ using testing::FakeHost;
 
 const std::string kConfig =
     R"({"site":"pk_0123456789ABCDEFGHIJabcd","lang":"en","ws":"ws://127.0.0.1:1/v1/visitor/ws?site=pk_0123456789ABCDEFGHIJabcd",
+        "api":"http://127.0.0.1:1/v1/widget/pk_0123456789ABCDEFGHIJabcd/",
         "page":{"url":"https://shop.example/catalog/tea","title":"Tea"}})";
 const std::string kConv = "conv_8fK2mQ7xLp0ZrT4vN6bY1cDa";
 
@@ -90,8 +91,9 @@ TEST_F(WidgetTest, MountingBuildsAHiddenPanelAndTouchesNoStorageOrNetwork) {
 }
 
 TEST_F(WidgetTest, RefusesABadConfigAndTouchesNothing) {
-  for (std::string config : {std::string("{}"), std::string(R"({"site":"sk_0123456789ABCDEFGHIJabcd","ws":"ws://a/"})"),
-                             std::string("nonsense")}) {
+  for (std::string config :
+       {std::string("{}"), std::string(R"({"site":"sk_0123456789ABCDEFGHIJabcd","ws":"ws://a/","api":"http://a/"})"),
+        std::string("nonsense")}) {
     FakeDom fresh;
     FakeHost quiet;
     Widget w(fresh, quiet);

@@ -18,6 +18,32 @@ file(MAKE_DIRECTORY ${OUT})
 set(written "")  # files (re)written in this run, whose compressed siblings must be redone
 set(current "")  # every file that belongs in dist now
 
+# What ships carries no comments or indentation: they are for readers of the sources, and
+# cost the visitor bytes. `/* … */` blocks, whole-line `//` comments and `  // …` tails go
+# (the sources keep two spaces before a trailing comment; no string in them contains that).
+function(strip_comments var)
+  set(text "${${var}}")
+  string(REGEX REPLACE "/\\*[^*]*\\*+([^/*][^*]*\\*+)*/" "" text "${text}")
+  string(REGEX REPLACE "\n[ \t]*//[^\n]*" "" text "${text}")
+  string(REGEX REPLACE "  // [^\n]*" "" text "${text}")
+  string(REGEX REPLACE "\n[ \t]+" "\n" text "${text}")
+  string(REGEX REPLACE "\n\n+" "\n" text "${text}")
+  set(${var} "${text}" PARENT_SCOPE)
+endfunction()
+
+# Writes `src` without comments to `dst`, only if that changes `dst`.
+function(write_stripped src dst)
+  file(READ ${src} text)
+  strip_comments(text)
+  set(old "")
+  if(EXISTS ${dst})
+    file(READ ${dst} old)
+  endif()
+  if(NOT old STREQUAL text)
+    file(WRITE ${dst} "${text}")
+  endif()
+endfunction()
+
 # Copies `src` to OUT/<prefix>.<hash>.<ext> and sets `out_var` to that name.
 function(place_hashed src prefix ext out_var)
   file(SHA256 ${src} hash)
@@ -35,10 +61,15 @@ endfunction()
 
 place_hashed(${GLUE} widget js glue_name)
 place_hashed(${WASM} widget wasm wasm_name)
-place_hashed(${CSS} widget css css_name)
-place_hashed(${LAUNCHER_CSS} launcher css launcher_css_name)
+file(MAKE_DIRECTORY ${OUT}/../stripped)
+write_stripped(${CSS} ${OUT}/../stripped/widget.css)
+write_stripped(${LAUNCHER_CSS} ${OUT}/../stripped/launcher.css)
+place_hashed(${OUT}/../stripped/widget.css widget css css_name)
+place_hashed(${OUT}/../stripped/launcher.css launcher css launcher_css_name)
 
 file(READ ${LOADER} loader)
+strip_comments(loader)
+string(PREPEND loader "/* Vitrina widget loader; its commented sources are widget-wasm/js in the Vitrina repository. */")
 string(REPLACE "@VITRINA_GLUE@" ${glue_name} loader "${loader}")
 string(REPLACE "@VITRINA_WASM@" ${wasm_name} loader "${loader}")
 string(REPLACE "@VITRINA_CSS@" ${css_name} loader "${loader}")

@@ -188,6 +188,32 @@ mergeInto(LibraryManager.library, {
     if (f) f(UTF8ToString(name, nameLen), JSON.parse(UTF8ToString(json, jsonLen)));
   },
 
+  vitrina_http__deps: ['$vitrinaWithString'],
+  vitrina_http: function (id, method, methodLen, url, urlLen, body, bodyLen) {
+    var init = { method: UTF8ToString(method, methodLen), credentials: 'omit', mode: 'cors' };
+    if (bodyLen) {
+      init.body = UTF8ToString(body, bodyLen);
+      init.headers = { 'Content-Type': 'application/json' };
+    }
+    function answer(status, text) {
+      vitrinaWithString(text, function (p, n) { Module['_vitrina_http_done'](id, status, p, n); });
+    }
+    fetch(UTF8ToString(url, urlLen), init).then(function (r) {
+      return r.text().then(function (t) { answer(r.status, t); });
+    }, function () { answer(0, ''); });
+  },
+
+  vitrina_format_time__deps: ['$vitrinaCopyOut'],
+  vitrina_format_time: function (ms, tz, tzLen, buf, cap) {
+    var o = { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
+    var lang = Module['vitrinaLang'], text;
+    try { o.timeZone = UTF8ToString(tz, tzLen); text = new Intl.DateTimeFormat(lang, o).format(ms); } catch (e) {
+      delete o.timeZone;
+      text = new Intl.DateTimeFormat(lang, o).format(ms);
+    }
+    return vitrinaCopyOut(text, buf, cap);
+  },
+
   // A short two-tone chime made with Web Audio: no audio file to fetch, nothing for a CSP to allow.
   vitrina_play_sound__deps: ['$vitrinaHost'],
   vitrina_play_sound: function () {

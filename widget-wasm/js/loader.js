@@ -81,10 +81,11 @@
       Promise.all([factory({
         vitrinaNodes: [root, launcher, badge],
         vitrinaEmit: emit,
+        vitrinaLang: ru ? 'ru' : 'en',
         locateFile: function (name) { return /\.wasm$/.test(name) ? url('@VITRINA_WASM@') : url(name); }
       }), styled]).then(function (r) {
         var config = {
-          site: site, lang: ru ? 'ru' : 'en', ws: ws, widgets: attr('widgets') || 'chat',
+          site: site, lang: ru ? 'ru' : 'en', ws: ws, api: url('widget/' + site + '/'), widgets: attr('widgets'),
           prechat: attr('prechat'), greeting: attr('greeting'), greeting_after: attr('greeting-after'),
           greeting_pages: attr('greeting-pages'),
           page: { url: location.href, title: d.title, referrer: d.referrer, language: navigator.language || '' }
@@ -139,7 +140,10 @@
     if (known) load();
     // The site may choose to fetch the module when the page is idle, and must for a proactive
     // greeting, which the module shows. Nothing is stored or connected until the visitor acts.
-    else if (attr('load') === 'idle' || attr('greeting')) (w.requestIdleCallback || setTimeout)(load);
+    // A page rating shows without a click, so it needs the module too.
+    else if (attr('load') === 'idle' || attr('greeting') || /(^|,)\s*rating/.test(attr('widgets'))) {
+      (w.requestIdleCallback || setTimeout)(load);
+    }
   }
 
   if (d.body) start(); else d.addEventListener('DOMContentLoaded', start);

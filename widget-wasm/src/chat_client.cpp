@@ -125,7 +125,7 @@ void ChatClient::send_outgoing(const Outgoing& out) {
 protocol::Result<std::string> ChatClient::send(std::string_view text) {
   if (auto ok = chat::check_message_text(text, limits_); !ok) return ok.error();
   Outgoing out{new_client_id(), std::string(text)};
-  own_ids_.insert(out.client_id);
+  own_ids_.push_back(out.client_id);
   outbox_.push_back(out);
   set_typing(false);
   send_outgoing(out);
@@ -146,7 +146,7 @@ protocol::Result<std::string> ChatClient::leave_offline(std::string_view name, s
     if (auto ok = chat::check_phone(phone); !ok) return ok.error();
   }
   Outgoing out{new_client_id(), std::string(text), true, std::string(name), std::string(email), std::string(phone)};
-  own_ids_.insert(out.client_id);
+  own_ids_.push_back(out.client_id);
   outbox_.push_back(out);
   send_outgoing(out);
   connect();
@@ -321,7 +321,8 @@ void ChatClient::handle(const chat::Ack& ack) {
 void ChatClient::handle(const chat::MessageEvent& message) {
   if (conversation_ && message.conversation_id != conversation_->id) return;
   if (!cursor_.admit(message.seq)) return;
-  if (message.author.role == chat::AuthorRole::visitor && own_ids_.count(message.client_id)) {
+  if (message.author.role == chat::AuthorRole::visitor &&
+      std::find(own_ids_.begin(), own_ids_.end(), message.client_id) != own_ids_.end()) {
     // Our own send, seen in a resume: it was committed even if its ack was lost.
     if (settle(message.client_id)) {
       listener_.on_sent(chat::Ack{message.client_id, message.conversation_id, message.seq, message.created_at_ms});

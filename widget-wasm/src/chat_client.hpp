@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -133,7 +132,7 @@ class ChatClient {
   std::optional<chat::Conversation> conversation_;
   chat::DeliveryCursor cursor_;
   std::vector<Outgoing> outbox_;
-  std::set<std::string> own_ids_;  // client ids sent from this page, to recognise them in a resume
+  std::vector<std::string> own_ids_;  // client ids sent from this page, to recognise them in a resume
   std::int64_t read_sent_ = 0;
   bool resuming_ = false;             // between a resume and its final `resumed`
   std::int64_t typing_sent_ms_ = -1;  // when `typing: true` was last sent; -1: not typing

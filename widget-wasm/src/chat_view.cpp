@@ -2,7 +2,7 @@
 
 namespace vitrina::widget {
 
-void ChatView::build(FormFields prechat) {
+void ChatView::build(FormFields prechat, bool callback) {
   Dom& d = dom_;
   panel_ = d.create_element("div");
   d.set_attribute(panel_, "class", "vitrina-panel");
@@ -14,9 +14,14 @@ void ChatView::build(FormFields prechat) {
 
   const NodeHandle header = d.add(panel_, "div", "vitrina-header");
   const NodeHandle heading = d.add(header, "div", "vitrina-heading");
-  d.add_text(heading, "h2", "vitrina-title", texts_.title);
+  title_ = d.add_text(heading, "h2", "vitrina-title", texts_.title);
   status_ = d.add(heading, "p", "vitrina-status");
   d.set_attribute(status_, "role", "status");
+  if (callback) {
+    callback_button_ = d.add_text(header, "button", "vitrina-end vitrina-call", texts_.call_me);
+    d.set_attribute(callback_button_, "type", "button");
+    d.add_event_listener(callback_button_, "click", kCallbackToggle);
+  }
   end_chat_ = d.add_text(header, "button", "vitrina-end", texts_.end_chat);
   d.set_attribute(end_chat_, "type", "button");
   d.set_hidden(end_chat_, true);
@@ -58,6 +63,11 @@ void ChatView::build(FormFields prechat) {
     prechat_ = build_form("vitrina-prechat", texts_.prechat_intro, prechat, false, texts_.prechat_start, kPrechatStart);
   }
 
+  if (callback) {
+    callback_box_ = d.add(panel_, "div", "vitrina-form vitrina-callback");
+    d.set_hidden(callback_box_, true);
+  }
+
   // Appended last, so the page never shows a half-built panel.
   d.append_child(kShadowRoot, panel_);
 }
@@ -68,9 +78,14 @@ Field ChatView::add_field(NodeHandle form, std::string_view label, std::string_v
   const NodeHandle wrap = dom_.add(form, "label", "vitrina-field");
   dom_.add_text(wrap, "span", "vitrina-label", label);
   Field field;
-  field.input = dom_.add(wrap, "input", "vitrina-input");
-  dom_.set_attribute(field.input, "type", type);
-  dom_.set_attribute(field.input, "autocomplete", autocomplete);
+  field.wrap = wrap;
+  if (type == "textarea" || type == "select") {
+    field.input = dom_.add(wrap, type, "vitrina-input");
+  } else {
+    field.input = dom_.add(wrap, "input", "vitrina-input");
+    dom_.set_attribute(field.input, "type", type);
+  }
+  if (!autocomplete.empty()) dom_.set_attribute(field.input, "autocomplete", autocomplete);
   field.error = dom_.add(wrap, "span", "vitrina-error");
   dom_.set_attribute(field.error, "role", "alert");
   return field;
@@ -114,8 +129,10 @@ void ChatView::set_mode(PanelMode mode) {
   dom_.set_hidden(offline_.box, mode != PanelMode::kOffline);
   dom_.set_hidden(offline_done_, mode != PanelMode::kOfflineDone);
   if (prechat_.box != kNoNode) dom_.set_hidden(prechat_.box, mode != PanelMode::kPrechat);
+  if (callback_box_ != kNoNode) dom_.set_hidden(callback_box_, mode != PanelMode::kCallback);
   // The log is the chat; next to a form it would only push the form off a small screen.
-  dom_.set_hidden(log_, mode == PanelMode::kOffline || mode == PanelMode::kPrechat);
+  dom_.set_hidden(log_, mode == PanelMode::kOffline || mode == PanelMode::kPrechat || mode == PanelMode::kCallback);
+  dom_.set_text(title_, mode == PanelMode::kCallback ? texts_.callback_title : texts_.title);
 }
 
 MessageNodes ChatView::add_message(std::string_view author, std::string_view text, bool own, std::string_view meta) {
@@ -128,6 +145,18 @@ MessageNodes ChatView::add_message(std::string_view author, std::string_view tex
   dom_.append_child(log_, m.box);
   dom_.scroll_to_end(log_);
   return m;
+}
+
+void ChatView::set_callback_button(bool in_callback, bool chat) {
+  if (callback_button_ == kNoNode) return;
+  dom_.set_text(callback_button_, in_callback ? texts_.back_to_chat : texts_.call_me);
+  dom_.set_hidden(callback_button_, in_callback && !chat);
+}
+
+NodeHandle ChatView::add_card(std::string_view cls) {
+  const NodeHandle card = dom_.add(log_, "div", cls);
+  dom_.scroll_to_end(log_);
+  return card;
 }
 
 void ChatView::add_notice(std::string_view text) {
@@ -167,6 +196,7 @@ void ChatView::focus_input() {
       break;
     }
     case PanelMode::kOfflineDone:
+    case PanelMode::kCallback:
       dom_.focus(panel_);
       break;
   }

@@ -32,10 +32,16 @@ enum : CallbackId {
   kGreetingClick = 10,
   kGreetingDismiss = 11,
   kComposerBlur = 12,
+  kCallbackSubmit = 13,
+  kCallbackToggle = 14,
+  kCsatSubmit = 15,
+  kPageRatingDismiss = 16,
+  kCsatScore = 100,        // + score 1..5
+  kPageRatingScore = 200,  // + score 0..10
 };
 
 // Which of the panel's bottom parts is shown.
-enum class PanelMode : std::uint8_t { kChat, kOffline, kOfflineDone, kPrechat };
+enum class PanelMode : std::uint8_t { kChat, kOffline, kOfflineDone, kPrechat, kCallback };
 
 // Which fields a form asks for.
 struct FormFields {
@@ -47,6 +53,7 @@ struct FormFields {
 
 // One labelled input of a form and the line that says what is wrong with it.
 struct Field {
+  NodeHandle wrap = kNoNode;  // the <label> holding the rest
   NodeHandle input = kNoNode;
   NodeHandle error = kNoNode;
 };
@@ -68,8 +75,16 @@ class ChatView {
  public:
   ChatView(Dom& dom, const Texts& texts) : dom_(dom), texts_(texts) {}
 
-  // Builds the hidden panel in the shadow root. `prechat` lists the pre-chat form's fields.
-  void build(FormFields prechat);
+  // Builds the hidden panel in the shadow root. `prechat` lists the pre-chat form's fields;
+  // `callback` adds the header's "call me back" button and the callback form's container.
+  void build(FormFields prechat, bool callback);
+  // The callback widget's container (kNoNode without one).
+  NodeHandle callback_box() const noexcept { return callback_box_; }
+  // The header's callback button says "Call me back" or, in the callback form, "Back to chat";
+  // `chat` false hides it there (a callback-only widget has nothing to go back to).
+  void set_callback_button(bool in_callback, bool chat);
+  // Appends a card to the log (the CSAT form) and returns it.
+  NodeHandle add_card(std::string_view cls);
 
   void show(bool open);
   void set_status(std::string_view text);
@@ -103,6 +118,14 @@ class ChatView {
 
  private:
   Field add_field(NodeHandle form, std::string_view label, std::string_view type, std::string_view autocomplete);
+
+ public:
+  // A labelled input (or textarea, for type "textarea") appended to `form`.
+  Field field(NodeHandle form, std::string_view label, std::string_view type, std::string_view autocomplete) {
+    return add_field(form, label, type, autocomplete);
+  }
+
+ private:
   FormNodes build_form(std::string_view cls, std::string_view intro, FormFields fields, bool with_text,
                        std::string_view button, CallbackId submit);
 
@@ -112,6 +135,7 @@ class ChatView {
   NodeHandle typing_ = kNoNode, compose_ = kNoNode, composer_ = kNoNode;
   FormNodes offline_, prechat_;
   NodeHandle offline_done_ = kNoNode;
+  NodeHandle callback_button_ = kNoNode, callback_box_ = kNoNode, title_ = kNoNode;
   PanelMode mode_ = PanelMode::kChat;
 };
 

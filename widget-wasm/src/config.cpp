@@ -19,6 +19,20 @@ void keep_if(std::optional<std::string>& into, std::string value, Check check) {
   if (check(value)) into = std::move(value);
 }
 
+// Calls `f` with each item of a comma-separated list, spaces around items trimmed.
+template <class F>
+void for_each_item(std::string_view list, F f) {
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    f(item);
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+}
+
 }  // namespace
 
 protocol::Result<MountConfig> parse_mount_config(std::string_view json) {
@@ -36,18 +50,29 @@ protocol::Result<MountConfig> parse_mount_config(std::string_view json) {
   if (config.socket_url.rfind("ws://", 0) != 0 && config.socket_url.rfind("wss://", 0) != 0) {
     return protocol::make_error("invalid", "the chat address is not a ws:// or wss:// URL", "ws");
   }
+  config.api_url = string_member(root, "api");
+  if ((config.api_url.rfind("http://", 0) != 0 && config.api_url.rfind("https://", 0) != 0) ||
+      config.api_url.back() != '/') {
+    return protocol::make_error("invalid", "the widget API address is not an http(s):// URL ending in /", "api");
+  }
   config.language = parse_language(string_member(root, "lang"));
 
-  const std::string prechat = string_member(root, "prechat");
-  for (std::size_t start = 0; start <= prechat.size();) {
-    std::size_t end = prechat.find(',', start);
-    if (end == std::string::npos) end = prechat.size();
-    const std::string_view name = std::string_view(prechat).substr(start, end - start);
+  if (const std::string widgets = string_member(root, "widgets"); !widgets.empty()) {
+    config.widgets = Widgets{false, false, false, false};
+    for_each_item(widgets, [&](std::string_view name) {
+      if (name == "chat") config.widgets.chat = config.widgets.csat = true;
+      if (name == "callback") config.widgets.callback = true;
+      if (name == "rating") config.widgets.csat = config.widgets.page_rating = true;
+    });
+    // Nothing known: the chat, rather than an invisible widget.
+    if (!config.widgets.chat && !config.widgets.callback && !config.widgets.page_rating) config.widgets = Widgets{};
+  }
+
+  for_each_item(string_member(root, "prechat"), [&](std::string_view name) {
     if (name == "name") config.prechat.name = true;
     if (name == "email") config.prechat.email = true;
     if (name == "phone") config.prechat.phone = true;
-    start = end + 1;
-  }
+  });
 
   std::string greeting = string_member(root, "greeting");
   if (protocol::chat::check_line(greeting, 300, "greeting")) config.greeting = std::move(greeting);

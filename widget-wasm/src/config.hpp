@@ -15,18 +15,30 @@
 
 namespace vitrina::widget {
 
+// Which widgets the site shows (data-widgets): "chat" (with CSAT after a conversation closes),
+// "callback", "rating" (CSAT and page ratings). Empty means "chat".
+struct Widgets {
+  bool chat = true;
+  bool callback = false;
+  bool csat = true;
+  bool page_rating = false;
+};
+
 struct MountConfig {
   std::string site;  // pk_…
   Language language = Language::kEnglish;
   std::string socket_url;  // ws(s)://…/v1/visitor/ws?site=pk_…
-  FormFields prechat;      // data-prechat="name,email,phone"
-  std::string greeting;    // data-greeting: the proactive greeting's text
+  std::string api_url;     // http(s)://…/v1/widget/pk_…/ (callback and rating endpoints)
+  Widgets widgets;
+  FormFields prechat;    // data-prechat="name,email,phone"
+  std::string greeting;  // data-greeting: the proactive greeting's text
   std::int64_t greeting_after_ms = 15'000;
   std::string greeting_pages;           // data-greeting-pages: a pattern with *, matched against the URL's path
   protocol::chat::VisitorContext page;  // url, title, referrer, language
 };
 
-// Errors: "invalid" naming `site` (not a public key) or `ws` (not a ws:// or wss:// URL), or
+// Errors: "invalid" naming `site` (not a public key), `ws` (not a ws:// or wss:// URL) or `api`
+// (not an http(s):// URL ending in /), or
 // "malformed" for something that is not a JSON object.
 protocol::Result<MountConfig> parse_mount_config(std::string_view json);
 

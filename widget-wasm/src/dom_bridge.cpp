@@ -34,6 +34,9 @@ int vitrina_storage_get(const char* key, std::size_t key_len, char* buf, std::si
 void vitrina_storage_set(const char* key, std::size_t key_len, const char* value, std::size_t value_len);
 void vitrina_emit(const char* name, std::size_t name_len, const char* json, std::size_t json_len);
 void vitrina_play_sound();
+void vitrina_http(std::uint32_t id, const char* method, std::size_t method_len, const char* url, std::size_t url_len,
+                  const char* body, std::size_t body_len);
+std::size_t vitrina_format_time(double unix_ms, const char* tz, std::size_t tz_len, char* buf, std::size_t cap);
 }
 
 namespace vitrina::widget {
@@ -127,6 +130,17 @@ void BridgeHost::emit(std::string_view name, std::string_view json) {
 }
 
 void BridgeHost::play_sound() { vitrina_play_sound(); }
+
+void BridgeHost::http(RequestId id, std::string_view method, std::string_view url, std::string_view body) {
+  vitrina_http(static_cast<std::uint32_t>(id), method.data(), method.size(), url.data(), url.size(), body.data(),
+               body.size());
+}
+
+std::string BridgeHost::format_time(std::int64_t unix_ms, std::string_view time_zone) {
+  return read_string([&](char* buf, std::size_t cap) {
+    return vitrina_format_time(static_cast<double>(unix_ms), time_zone.data(), time_zone.size(), buf, cap);
+  });
+}
 
 void console_warn(std::string_view message) { vitrina_console_warn(message.data(), message.size()); }
 

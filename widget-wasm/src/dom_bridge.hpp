@@ -34,6 +34,8 @@ class BridgeHost final : public Host {
   void random_bytes(std::uint8_t* out, std::size_t size) override;
   std::optional<std::string> storage_get(std::string_view key) override;
   void storage_set(std::string_view key, std::string_view value) override;
+  void http(RequestId id, std::string_view method, std::string_view url, std::string_view body) override;
+  std::string format_time(std::int64_t unix_ms, std::string_view time_zone) override;
   void emit(std::string_view name, std::string_view json) override;
   void play_sound() override;
 };

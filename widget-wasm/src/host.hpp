@@ -21,6 +21,16 @@ enum class TimerId : std::uint32_t {
   kOperatorTyping = 6,
   kGreeting = 7,
   kCountdown = 8,
+  kPow = 9,
+};
+
+// Names an HTTP request, so its answer reaches the part of the widget that asked.
+enum class RequestId : std::uint32_t {
+  kCallbackOptions = 1,
+  kCallbackSend = 2,
+  kRatingSend = 3,
+  kPageRatingOptions = 4,
+  kPageRatingSend = 5,
 };
 
 class Host {
@@ -43,6 +53,13 @@ class Host {
   // localStorage; nothing when the key is absent or storage is blocked. set with "" removes.
   virtual std::optional<std::string> storage_get(std::string_view key) = 0;
   virtual void storage_set(std::string_view key, std::string_view value) = 0;
+
+  // An HTTP request to the widget endpoints (no cookies sent); the answer arrives as
+  // Widget::on_http(id, status, body), with status 0 when there was no answer. `body` is JSON,
+  // or empty for a GET.
+  virtual void http(RequestId id, std::string_view method, std::string_view url, std::string_view body) = 0;
+  // A time as people in `time_zone` (IANA) read it, in the page's language: "Mon, 23 Nov, 10:00".
+  virtual std::string format_time(std::int64_t unix_ms, std::string_view time_zone) = 0;
 
   // Calls the page's Vitrina('on', name, fn) handlers with the parsed `json`.
   virtual void emit(std::string_view name, std::string_view json) = 0;

@@ -53,6 +53,10 @@ EMSCRIPTEN_KEEPALIVE void vitrina_timer(std::uint32_t id) {
   g_widget.on_timer(static_cast<vitrina::widget::TimerId>(id));
 }
 
+EMSCRIPTEN_KEEPALIVE void vitrina_http_done(std::uint32_t id, int status, const char* body, std::size_t len) {
+  g_widget.on_http(static_cast<vitrina::widget::RequestId>(id), status, std::string_view(body, len));
+}
+
 EMSCRIPTEN_KEEPALIVE void vitrina_socket_opened() {
   if (auto* c = g_widget.client()) c->on_socket_opened();
 }

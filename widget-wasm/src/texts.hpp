@@ -19,6 +19,12 @@ struct Texts {
   std::string_view prechat_intro, prechat_start;
   std::string_view ended, new_chat;
   std::string_view check_field, need_contact;
+  // Callback widget.
+  std::string_view call_me, back_to_chat, callback_title, loading, unavailable, call_within, seconds, minutes,
+      choose_slot, slot, request_call, checking, calling_in, calling_now, call_scheduled, too_many;
+  // Ratings.
+  std::string_view csat_question, score_of, comment, send_rating, rating_thanks, nps_question, page_question, dismiss,
+      try_later;
 };
 
 const Texts& texts(Language language) noexcept;

@@ -33,16 +33,25 @@ protocol::Result<void> Widget::mount(std::string_view config_json) {
 
   launcher_.emplace(dom_, *texts_);
   view_.emplace(dom_, *texts_);
-  view_->build(config_.prechat);
+  const Widgets& widgets = config_.widgets;
+  view_->build(config_.prechat, widgets.callback);
   client_.emplace(host_, *this, config_.socket_url, "vitrina:" + config_.site);
   client_->update_context(config_.page);
+  const std::string page_url = config_.page.url.value_or("");
+  if (widgets.callback) {
+    callback_.emplace(dom_, host_, *view_, *texts_, config_.api_url, page_url);
+    callback_->build(view_->callback_box());
+  }
+  rating_.emplace(dom_, host_, *view_, *texts_, config_.api_url, page_url);
+  if (widgets.page_rating) rating_->check_page();
   prechat_done_ = !config_.prechat.any();
+  callback_mode_ = !widgets.chat;
   update_mode();
   update_status();
 
   // A returning visitor (a token kept from an earlier visit) gets their conversation and its
   // unread replies back without clicking.
-  if (!client_->token().empty()) {
+  if (widgets.chat && !client_->token().empty()) {
     interacted_ = true;
     client_->connect();
   }
@@ -75,7 +84,16 @@ void Widget::interacted() {
   if (interacted_) return;
   interacted_ = true;
   client_->allow_storage();
-  client_->connect();
+  if (config_.widgets.chat) client_->connect();
+}
+
+void Widget::set_callback_mode(bool on) {
+  callback_mode_ = on || !config_.widgets.chat;
+  update_mode();
+  if (callback_mode_ && callback_)
+    callback_->shown();
+  else
+    view_->focus_input();
 }
 
 void Widget::set_open(bool open) {
@@ -87,6 +105,7 @@ void Widget::set_open(bool open) {
     launcher_->set_unread(0);
     mark_seen();
     view_->focus_input();
+    if (callback_mode_ && callback_) callback_->shown();
     host_.emit("open", "{}");
   } else {
     client_->set_typing(false);
@@ -141,9 +160,24 @@ bool Widget::on_event(CallbackId callback, Key key) {
       hide_greeting();
       greeting_done_ = true;
       return false;
+    case kCallbackToggle:
+      interacted();
+      set_callback_mode(!callback_mode_);
+      return false;
     default:
+      if (callback_ && callback_->on_event(callback)) return false;
+      if (rating_->on_event(callback)) interacted();
       return false;
   }
+}
+
+void Widget::on_http(RequestId id, int status, std::string_view body) {
+  if (!client_) return;
+  if (id == RequestId::kCallbackOptions || id == RequestId::kCallbackSend) {
+    if (callback_) callback_->on_http(id, status, body);
+    return;
+  }
+  rating_->on_http(id, status, body);
 }
 
 void Widget::on_timer(TimerId id) {
@@ -154,6 +188,10 @@ void Widget::on_timer(TimerId id) {
       return;
     case TimerId::kGreeting:
       show_greeting();
+      return;
+    case TimerId::kPow:
+    case TimerId::kCountdown:
+      if (callback_) callback_->on_timer(id);
       return;
     default:
       client_->on_timer(id);
@@ -227,7 +265,9 @@ void Widget::submit_prechat() {
 void Widget::update_mode() {
   const bool open_conversation = conversation_ && conversation_->status != chat::ConversationStatus::closed;
   PanelMode mode = PanelMode::kChat;
-  if (offline_done_) {
+  if (callback_mode_) {
+    mode = PanelMode::kCallback;
+  } else if (offline_done_) {
     mode = PanelMode::kOfflineDone;
   } else if (!open_conversation && own_.empty() && presence_ && presence_->status != chat::Availability::online) {
     mode = PanelMode::kOffline;
@@ -235,7 +275,8 @@ void Widget::update_mode() {
     mode = PanelMode::kPrechat;
   }
   if (mode != view_->mode()) view_->set_mode(mode);
-  view_->set_end_chat_visible(open_conversation);
+  view_->set_end_chat_visible(open_conversation && !callback_mode_);
+  view_->set_callback_button(callback_mode_, config_.widgets.chat);
 }
 
 void Widget::update_status() {
@@ -338,6 +379,7 @@ void Widget::on_conversation(const chat::Conversation& conversation) {
   conversation_ = conversation;
   if (was_open && conversation.status == chat::ConversationStatus::closed) {
     view_->add_notice(texts_->ended);
+    if (config_.widgets.csat) rating_->ask_csat(conversation.id);
     view_->add_notice(texts_->new_chat);
     own_.clear();
   }

@@ -12,12 +12,14 @@
 
 #include <vitrina/protocol/result.hpp>
 
+#include "callback_widget.hpp"
 #include "chat_client.hpp"
 #include "chat_view.hpp"
 #include "config.hpp"
 #include "dom.hpp"
 #include "host.hpp"
 #include "launcher.hpp"
+#include "rating_widget.hpp"
 
 namespace vitrina::widget {
 
@@ -46,11 +48,15 @@ class Widget final : public ChatListener {
   // Unknown ids are ignored: the widget must not break because of a confused page.
   bool on_event(CallbackId callback, Key key);
   void on_timer(TimerId id);
+  // The answer to a Host::http request.
+  void on_http(RequestId id, int status, std::string_view body);
 
   ChatClient* client() noexcept { return client_ ? &*client_ : nullptr; }
   bool mounted() const noexcept { return client_.has_value(); }
   bool open() const noexcept { return open_; }
   int unread() const noexcept { return launcher_ ? launcher_->unread() : 0; }
+  CallbackWidget* callback() noexcept { return callback_ ? &*callback_ : nullptr; }
+  RatingWidget* rating() noexcept { return rating_ ? &*rating_ : nullptr; }
 
   // ChatListener
   void on_connection(Connection state) override;
@@ -65,6 +71,7 @@ class Widget final : public ChatListener {
 
  private:
   void set_open(bool open);
+  void set_callback_mode(bool on);
   void interacted();
   void send_composer();
   void submit_offline();
@@ -84,6 +91,9 @@ class Widget final : public ChatListener {
   std::optional<Launcher> launcher_;
   std::optional<ChatView> view_;
   std::optional<ChatClient> client_;
+  std::optional<CallbackWidget> callback_;
+  std::optional<RatingWidget> rating_;
+  bool callback_mode_ = false;  // the panel shows the callback form
   bool open_ = false;
   bool interacted_ = false;
   bool prechat_done_ = false;
