@@ -42,6 +42,9 @@ let serverLog = '';
 let baseUrl;
 let browser;
 let chatServer = false;  // whether this server build speaks the visitor WebSocket yet
+let widgetApi = false;   // whether it has the callback and rating endpoints yet
+let siteKey;
+const OPERATOR = { email: 'maria@shop.example', password: 'correct horse battery staple' };
 
 function startServer(args) {
   server = spawn(SERVER, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -89,6 +92,13 @@ before(async () => {
     '--origin', 'http://127.0.0.1', '--json'], { timeout: 20000 });
   const { public_key: key } = JSON.parse(created.stdout);
   assert.match(key, /^pk_[0-9A-Za-z]{24}$/, 'site create --json gives a public_key');
+  siteKey = key;
+  await new Promise((resolve, reject) => {
+    const add = spawn(SERVER, ['operator', 'add', '--data', data, '--site', key, '--email', OPERATOR.email,
+      '--name', 'Maria', '--password-stdin'], { stdio: ['pipe', 'ignore', 'inherit'] });
+    add.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`operator add exited with ${code}`))));
+    add.stdin.end(OPERATOR.password + '\n');
+  });
 
   await run(path.join(SOURCE_DIR, 'examples/demo-shop/render'), [key, site], { timeout: 20000 });
   const index = await readFile(path.join(site, 'index.html'), 'utf8');
@@ -101,11 +111,14 @@ before(async () => {
   await hostilePage(site, key, 'greeting.html',
     'data-greeting="Need help choosing a tea?" data-greeting-after="1" data-greeting-pages="*/greeting.html"');
   await copyFile(path.join(site, 'greeting.html'), path.join(site, 'greeting-elsewhere.html'));
+  await hostilePage(site, key, 'callback.html', 'data-widgets="callback"');
 
   const address = await startServer(['--listen', '127.0.0.1:0', '--data', data,
     '--set', `static.site_dir=${site}`, '--set', `static.widget_dir=${WIDGET_DIR}`]);
   baseUrl = `http://${address}`;
   chatServer = (await fetch(`${baseUrl}/v1/visitor/ws?site=${key}`)).status !== 404;
+  widgetApi = (await fetch(`${baseUrl}/v1/widget/${key}/challenge`,
+    { headers: { Origin: 'http://127.0.0.1' } })).status !== 404;
 
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -132,12 +145,19 @@ async function open(pagePath, { viewport = { width: 1100, height: 720 }, context
     if (m.type() !== 'error' && m.type() !== 'warning') return;
     // Until the chat server is part of this build, its socket is refused; nothing else may be.
     if (!chatServer && /visitor\/ws/.test(m.text())) return;
+    if (!widgetApi && /Failed to load resource.*404/.test(m.text())) return;
     complaints.push(`${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => complaints.push(`pageerror: ${e.message}`));
   page.on('requestfailed', (r) => complaints.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
   page.on('request', (r) => requests.push(new URL(r.url()).pathname));
-  page.on('response', (r) => { if (r.status() >= 400) complaints.push(`HTTP ${r.status()}: ${r.url()}`); });
+  page.on('response', (r) => {
+    if (r.status() < 400) return;
+    if (!widgetApi && r.status() === 404 && /\/v1\/widget\//.test(r.url())) return;
+    // Refusals the tests provoke on purpose (the eleventh callback request).
+    if (r.status() === 429 && /\/v1\/widget\/.*\/callbacks$/.test(r.url())) return;
+    complaints.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
   await page.goto(baseUrl + pagePath, { waitUntil: 'load', timeout: 15000 });
   return { context, page, complaints, requests };
 }
@@ -353,3 +373,161 @@ test('phone and desktop screenshots', { timeout: 60000 }, async () => {
     }
   }
 });
+
+// An operator in the console: signs in with the session cookie and keeps a console WebSocket
+// open in a page of the server's own origin, recording every frame.
+async function operatorClient() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  await page.goto(baseUrl + '/blank.html');
+  const login = await page.evaluate(async (op) => {
+    const r = await fetch('/v1/console/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: op.email, password: op.password }) });
+    return r.status;
+  }, OPERATOR);
+  assert.ok(login >= 200 && login < 300, `console login answered ${login}`);
+  await page.evaluate(() => new Promise((resolve, reject) => {
+    const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/v1/console/ws');
+    window.frames_ = [];
+    window.op = ws;
+    ws.onmessage = (e) => window.frames_.push(JSON.parse(e.data));
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', v: 1 }));
+    ws.onerror = () => reject(new Error('console socket failed'));
+    const check = setInterval(() => {
+      if (window.frames_.some((f) => f.type === 'welcome')) { clearInterval(check); resolve(); }
+    }, 50);
+  }));
+  const api = {
+    context,
+    page,
+    send: (frame) => page.evaluate((f) => window.op.send(JSON.stringify(f)), frame),
+    // Waits for a frame matching `match` (an object of members) and returns it.
+    frame: async (match) => {
+      const handle = await page.waitForFunction((m) => window.frames_.find((f) =>
+        Object.entries(m).every(([k, v]) => f[k] === v || (typeof v === 'object' && v && f[k] &&
+          Object.entries(v).every(([k2, v2]) => f[k][k2] === v2)))), match);
+      return handle.jsonValue();
+    },
+  };
+  return api;
+}
+
+const XSS = [
+  '<img src=x onerror="window.xssFired=1">',
+  '<script>window.xssFired=1</script>',
+  '"><svg onload="window.xssFired=1">',
+  'javascript:window.xssFired=1',
+  '<a href="javascript:window.xssFired=1">click</a>',
+];
+
+test('a conversation: message to the operator, replies back, typing, XSS inert, reload resumes, rating',
+  { timeout: 120000 }, async (t) => {
+    if (!chatServer) return t.skip('this build has no visitor WebSocket yet');
+    const op = await operatorClient();
+    const { context, page, complaints } = await open('/hostile.html');
+    try {
+      await page.locator(LAUNCHER).click();
+      await page.locator(PANEL).waitFor({ state: 'visible' });
+      await page.waitForFunction(() => document.querySelector('vitrina-widget').shadowRoot
+        .querySelector('.vitrina-status')?.textContent !== 'Connecting…');
+      await page.locator(COMPOSER).fill('Do you have the Assam in 250 g?');
+      await page.keyboard.press('Enter');
+      const incoming = await op.frame({ type: 'message', text: 'Do you have the Assam in 250 g?' });
+      const conv = incoming.conversation_id;
+      await page.waitForFunction(() => [...document.querySelector('vitrina-widget').shadowRoot
+        .querySelectorAll('.vitrina-own .vitrina-meta')].some((m) => m.textContent === 'Sent'));
+
+      await op.send({ type: 'typing', conversation_id: conv, typing: true });
+      await page.locator('vitrina-widget .vitrina-typing').waitFor({ state: 'visible' });
+      assert.match(await page.locator('vitrina-widget .vitrina-typing').textContent(), /is typing/);
+
+      const replies = ['Yes, 250 g is in stock.', ...XSS];
+      for (const [i, text] of replies.entries()) {
+        await op.send({ type: 'message', conversation_id: conv, client_id: `op-reply-${i}-abcdef`, text });
+      }
+      await page.waitForFunction((n) => document.querySelector('vitrina-widget').shadowRoot
+        .querySelectorAll('.vitrina-msg:not(.vitrina-own) .vitrina-text').length >= n, replies.length);
+      const shown = await page.evaluate(() => [...document.querySelector('vitrina-widget').shadowRoot
+        .querySelectorAll('.vitrina-msg:not(.vitrina-own) .vitrina-text')].map((n) => n.textContent));
+      assert.deepEqual(shown, replies, 'every reply shown once, as text');
+      const inert = await page.evaluate(() => {
+        const root = document.querySelector('vitrina-widget').shadowRoot;
+        return { fired: window.xssFired, tags: [...root.querySelectorAll('img, script, svg, a, iframe')].length };
+      });
+      assert.deepEqual(inert, { fired: undefined, tags: 0 });
+      await page.screenshot({ path: path.join(SOURCE_DIR, 'docs/images/widget-conversation.png') });
+
+      // After interacting, exactly one entry is stored: the visitor token.
+      const stored = await page.evaluate(() => Object.keys(localStorage));
+      assert.deepEqual(stored, [`vitrina:${siteKey}`]);
+
+      // A reload brings the conversation back without retyping anything.
+      await page.reload({ waitUntil: 'load' });
+      await page.locator(LAUNCHER).click();
+      await page.waitForFunction((n) => document.querySelector('vitrina-widget').shadowRoot
+        .querySelectorAll('.vitrina-text').length >= n, replies.length + 1);
+      const history = await page.evaluate(() => [...document.querySelector('vitrina-widget').shadowRoot
+        .querySelectorAll('.vitrina-text')].map((n) => n.textContent));
+      assert.deepEqual(history, ['Do you have the Assam in 250 g?', ...replies]);
+
+      // The operator closes it; the visitor rates it.
+      await op.send({ type: 'close', conversation_id: conv });
+      await page.locator('vitrina-widget .vitrina-rating').waitFor({ state: 'visible' });
+      if (widgetApi) {
+        await page.locator('vitrina-widget .vitrina-rating .vitrina-score >> nth=4').click();
+        await page.locator('vitrina-widget .vitrina-rating .vitrina-submit').click();
+        await page.waitForFunction(() => document.querySelector('vitrina-widget').shadowRoot
+          .querySelector('.vitrina-rating')?.textContent === 'Thank you for your rating!');
+      }
+      assert.deepEqual(complaints, []);
+    } finally {
+      await context.close();
+      await op.context.close();
+    }
+  });
+
+test('the callback widget: invalid and valid numbers, countdown, the eleventh request refused',
+  { timeout: 120000 }, async (t) => {
+    if (!widgetApi) return t.skip('this build has no callback endpoints yet');
+    const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+    try {
+      const { page, complaints } = await open('/callback.html', { context });
+      await page.locator(LAUNCHER).click();
+      const form = page.locator('vitrina-widget .vitrina-callback');
+      await form.waitFor({ state: 'visible' });
+      const phone = page.locator('vitrina-widget .vitrina-callback input[type=tel]');
+      await phone.waitFor({ state: 'visible' });
+      await phone.fill('12345');
+      await page.locator('vitrina-widget .vitrina-callback .vitrina-submit').click();
+      assert.equal(await phone.getAttribute('aria-invalid'), 'true');
+      await phone.fill('8 (912) 345-67-89');
+      await page.locator('vitrina-widget .vitrina-callback .vitrina-submit').click();
+      const done = page.locator('vitrina-widget .vitrina-callback .vitrina-done');
+      await done.waitFor({ state: 'visible' });
+      assert.match(await done.textContent(), /^(We will call you within \d+:\d\d|We will call you at .+)$/);
+      assert.deepEqual(complaints, []);
+      await page.close();
+
+      // Ten requests an address may make in the window; the eleventh is refused.
+      let refused = false;
+      for (let i = 1; i <= 10 && !refused; i++) {
+        const { page: again } = await open('/callback.html', { context });
+        await again.locator(LAUNCHER).click();
+        const input = again.locator('vitrina-widget .vitrina-callback input[type=tel]');
+        await input.waitFor({ state: 'visible' });
+        await input.fill(`+7 912 345 67 ${String(10 + i).padStart(2, '0')}`);
+        await again.locator('vitrina-widget .vitrina-callback .vitrina-submit').click();
+        await again.waitForFunction(() => {
+          const box = document.querySelector('vitrina-widget').shadowRoot.querySelector('.vitrina-callback');
+          return /Too many requests|We will call you/.test(box.textContent);
+        });
+        refused = /Too many requests/.test(await again.locator('vitrina-widget .vitrina-callback').textContent());
+        assert.equal(refused, i === 10, `request ${i + 1} ${refused ? 'refused' : 'accepted'}`);
+        await again.close();
+      }
+      assert.ok(refused, 'the eleventh request is refused');
+    } finally {
+      await context.close();
+    }
+  });
