@@ -44,7 +44,9 @@ let browser;
 let chatServer = false;  // whether this server build speaks the visitor WebSocket yet
 let widgetApi = false;   // whether it has the callback and rating endpoints yet
 let siteKey;
-const OPERATOR = { email: 'maria@shop.example', password: 'correct horse battery staple' };
+// The operator's display name is itself a payload: names reach the widget as text too.
+const OPERATOR = { email: 'maria@shop.example', password: 'correct horse battery staple',
+  name: '<img src=x onerror="window.xssFired=1">Maria' };
 
 function startServer(args) {
   server = spawn(SERVER, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -95,7 +97,7 @@ before(async () => {
   siteKey = key;
   await new Promise((resolve, reject) => {
     const add = spawn(SERVER, ['operator', 'add', '--data', data, '--site', key, '--email', OPERATOR.email,
-      '--name', 'Maria', '--password-stdin'], { stdio: ['pipe', 'ignore', 'inherit'] });
+      '--name', OPERATOR.name, '--password-stdin'], { stdio: ['pipe', 'ignore', 'inherit'] });
     add.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`operator add exited with ${code}`))));
     add.stdin.end(OPERATOR.password + '\n');
   });
@@ -112,6 +114,8 @@ before(async () => {
     'data-greeting="Need help choosing a tea?" data-greeting-after="1" data-greeting-pages="*/greeting.html"');
   await copyFile(path.join(site, 'greeting.html'), path.join(site, 'greeting-elsewhere.html'));
   await hostilePage(site, key, 'callback.html', 'data-widgets="callback"');
+  await hostilePage(site, key, 'greeting-xss.html',
+    'data-greeting="&lt;img src=x onerror=&quot;window.xssFired=1&quot;&gt;Hi" data-greeting-after="0"');
 
   const address = await startServer(['--listen', '127.0.0.1:0', '--data', data,
     '--set', `static.site_dir=${site}`, '--set', `static.widget_dir=${WIDGET_DIR}`]);
@@ -331,6 +335,21 @@ test('a proactive greeting on the pages the site chose', { timeout: 60000 }, asy
   }
 });
 
+test('a greeting from the site\'s settings is text, never markup', { timeout: 60000 }, async () => {
+  const { context, page, complaints } = await open('/greeting-xss.html');
+  try {
+    const greeting = page.locator('vitrina-widget .vitrina-greeting-text');
+    await greeting.waitFor({ state: 'visible', timeout: 10000 });
+    assert.equal(await greeting.textContent(), '<img src=x onerror="window.xssFired=1">Hi');
+    assert.deepEqual(await page.evaluate(() => ({ fired: window.xssFired,
+      imgs: document.querySelector('vitrina-widget').shadowRoot.querySelectorAll('img').length })),
+    { fired: undefined, imgs: 0 });
+    assert.deepEqual(complaints, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the widget defines no global but window.Vitrina', { timeout: 60000 }, async () => {
   const globals = (page) => page.evaluate(() => Object.getOwnPropertyNames(window));
   const blank = await open('/blank.html');
@@ -456,6 +475,8 @@ test('a conversation: message to the operator, replies back, typing, XSS inert, 
         return { fired: window.xssFired, tags: [...root.querySelectorAll('img, script, svg, a, iframe')].length };
       });
       assert.deepEqual(inert, { fired: undefined, tags: 0 });
+      const author = await page.locator('vitrina-widget .vitrina-author >> nth=0').textContent();
+      assert.equal(author, OPERATOR.name, 'the operator\'s name as text');
       await page.screenshot({ path: path.join(SOURCE_DIR, 'docs/images/widget-conversation.png') });
 
       // After interacting, exactly one entry is stored: the visitor token.
