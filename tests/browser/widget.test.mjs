@@ -11,6 +11,7 @@ import { execFile, spawn } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 
@@ -85,13 +86,24 @@ async function hostilePage(site, key, name, attrs = '') {
   await writeFile(path.join(site, name), html.replace('{{VITRINA_SITE}}', key).replace('{{VITRINA_ATTRS}}', attrs));
 }
 
+// A port that was free a moment ago: the site's allowed origin must name the page's exact
+// origin, port included, so the server cannot simply take port 0 here.
+async function freePort() {
+  const probe = createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
 before(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'vitrina-browser-'));
   const data = path.join(tmp, 'data');
   const site = path.join(tmp, 'site');
+  const port = await freePort();
 
   const created = await run(SERVER, ['site', 'create', '--data', data, '--name', 'Demo',
-    '--origin', 'http://127.0.0.1', '--json'], { timeout: 20000 });
+    '--origin', `http://127.0.0.1:${port}`, '--json'], { timeout: 20000 });
   const { public_key: key } = JSON.parse(created.stdout);
   assert.match(key, /^pk_[0-9A-Za-z]{24}$/, 'site create --json gives a public_key');
   siteKey = key;
@@ -117,12 +129,12 @@ before(async () => {
   await hostilePage(site, key, 'greeting-xss.html',
     'data-greeting="&lt;img src=x onerror=&quot;window.xssFired=1&quot;&gt;Hi" data-greeting-after="0"');
 
-  const address = await startServer(['--listen', '127.0.0.1:0', '--data', data,
+  const address = await startServer(['--listen', `127.0.0.1:${port}`, '--data', data,
     '--set', `static.site_dir=${site}`, '--set', `static.widget_dir=${WIDGET_DIR}`]);
   baseUrl = `http://${address}`;
   chatServer = (await fetch(`${baseUrl}/v1/visitor/ws?site=${key}`)).status !== 404;
   widgetApi = (await fetch(`${baseUrl}/v1/widget/${key}/challenge`,
-    { headers: { Origin: 'http://127.0.0.1' } })).status !== 404;
+    { headers: { Origin: baseUrl } })).status !== 404;
 
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
