@@ -48,6 +48,8 @@ let siteKey;
 // The operator's display name is itself a payload: names reach the widget as text too.
 const OPERATOR = { email: 'maria@shop.example', password: 'correct horse battery staple',
   name: '<img src=x onerror="window.xssFired=1">Maria' };
+// A second operator, with an ordinary name, for the screenshots.
+const ANNA = { email: 'anna@shop.example', password: 'another long passphrase', name: 'Anna' };
 
 function startServer(args) {
   server = spawn(SERVER, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -107,12 +109,14 @@ before(async () => {
   const { public_key: key } = JSON.parse(created.stdout);
   assert.match(key, /^pk_[0-9A-Za-z]{24}$/, 'site create --json gives a public_key');
   siteKey = key;
-  await new Promise((resolve, reject) => {
-    const add = spawn(SERVER, ['operator', 'add', '--data', data, '--site', key, '--email', OPERATOR.email,
-      '--name', OPERATOR.name, '--password-stdin'], { stdio: ['pipe', 'ignore', 'inherit'] });
-    add.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`operator add exited with ${code}`))));
-    add.stdin.end(OPERATOR.password + '\n');
-  });
+  for (const op of [OPERATOR, ANNA]) {
+    await new Promise((resolve, reject) => {
+      const add = spawn(SERVER, ['operator', 'add', '--data', data, '--site', key, '--email', op.email,
+        '--name', op.name, '--password-stdin'], { stdio: ['pipe', 'ignore', 'inherit'] });
+      add.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`operator add exited with ${code}`))));
+      add.stdin.end(op.password + '\n');
+    });
+  }
 
   await run(path.join(SOURCE_DIR, 'examples/demo-shop/render'), [key, site], { timeout: 20000 });
   const index = await readFile(path.join(site, 'index.html'), 'utf8');
@@ -263,9 +267,10 @@ test('the hostile page cannot hide or restyle the launcher or the panel', { time
     assert.equal(panelLook.width, 370);
     assert.equal(panelLook.role, 'dialog');
     assert.notEqual(panelLook.color, 'rgb(0, 255, 0)');
-    // Keyboard: the composer has focus, Esc closes and gives focus back to the launcher.
-    assert.equal(await page.evaluate(() =>
-      document.querySelector('vitrina-widget').shadowRoot.activeElement?.tagName), 'TEXTAREA');
+    // Keyboard: the first field has focus (the message box, or the offline form's name when the
+    // server says nobody is online), Esc closes and gives focus back to the launcher.
+    await page.waitForFunction(() => /^(TEXTAREA|INPUT)$/.test(
+      document.querySelector('vitrina-widget').shadowRoot.activeElement?.tagName));
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'hidden' });
     assert.equal(await page.evaluate(() =>
@@ -380,34 +385,48 @@ test('the widget defines no global but window.Vitrina', { timeout: 60000 }, asyn
   }
 });
 
-test('phone and desktop screenshots', { timeout: 60000 }, async () => {
-  const shots = [
-    ['widget-desktop.png', { width: 1100, height: 720 }],
-    ['widget-phone.png', { width: 390, height: 760 }],
-  ];
-  for (const [file, viewport] of shots) {
-    const { context, page } = await open('/', { viewport });
+test('phone and desktop screenshots, of a real conversation when the chat server is there', { timeout: 90000 },
+  async () => {
+    // The operator first, so that the visitor finds someone online and gets the chat rather
+    // than the offline form.
+    const op = chatServer ? await operatorClient(ANNA) : null;
+    const { context, page, complaints } = await open('/');
     try {
       await page.locator(LAUNCHER).click();
       await page.locator(PANEL).waitFor({ state: 'visible' });
-      const box = await page.locator(PANEL).boundingBox();
-      if (viewport.width < 480) {
-        assert.deepEqual([box.x, box.y, box.width, box.height], [0, 0, viewport.width, viewport.height],
-          'full screen on a phone');
-        const inputFont = await page.locator(COMPOSER).evaluate((t) => parseFloat(getComputedStyle(t).fontSize));
-        assert.ok(inputFont >= 16, 'inputs at 16px or more, so a phone does not zoom on focus');
+      if (op) {
+        await page.locator(COMPOSER).fill('Hello! Is the Georgian black tea in stock?');
+        await page.keyboard.press('Enter');
+        const incoming = await op.frame({ type: 'message', text: 'Hello! Is the Georgian black tea in stock?' });
+        // The operator reads it (the visitor sees "Read"), then answers.
+        await op.send({ type: 'read', conversation_id: incoming.conversation_id, seq: incoming.seq });
+        await page.waitForFunction(() => [...document.querySelector('vitrina-widget').shadowRoot
+          .querySelectorAll('.vitrina-own .vitrina-meta')].some((m) => m.textContent === 'Read'));
+        await op.send({ type: 'message', conversation_id: incoming.conversation_id, client_id: 'anna-reply-1-abc',
+          text: 'Hello! Yes, the 2024 harvest is in stock: 890 ₽ per 100 g. Shall I put it aside for you?' });
+        await page.locator('vitrina-widget .vitrina-msg:not(.vitrina-own)').waitFor({ state: 'visible' });
+        await page.locator(COMPOSER).fill('Yes, please');
       }
       await page.waitForTimeout(300);
-      await page.screenshot({ path: path.join(SOURCE_DIR, 'docs/images', file) });
+      await page.screenshot({ path: path.join(SOURCE_DIR, 'docs/images/widget-desktop.png') });
+
+      await page.setViewportSize({ width: 390, height: 760 });
+      await page.waitForTimeout(300);
+      const box = await page.locator(PANEL).boundingBox();
+      assert.deepEqual([box.x, box.y, box.width, box.height], [0, 0, 390, 760], 'full screen on a phone');
+      const inputFont = await page.locator(COMPOSER).evaluate((t) => parseFloat(getComputedStyle(t).fontSize));
+      assert.ok(inputFont >= 16, 'inputs at 16px or more, so a phone does not zoom on focus');
+      await page.screenshot({ path: path.join(SOURCE_DIR, 'docs/images/widget-phone.png') });
+      assert.deepEqual(complaints, []);
     } finally {
       await context.close();
+      await op?.context.close();
     }
-  }
-});
+  });
 
 // An operator in the console: signs in with the session cookie and keeps a console WebSocket
 // open in a page of the server's own origin, recording every frame.
-async function operatorClient() {
+async function operatorClient(who = OPERATOR) {
   const context = await browser.newContext();
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
@@ -416,7 +435,7 @@ async function operatorClient() {
     const r = await fetch('/v1/console/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ email: op.email, password: op.password }) });
     return r.status;
-  }, OPERATOR);
+  }, who);
   assert.ok(login >= 200 && login < 300, `console login answered ${login}`);
   await page.evaluate(() => new Promise((resolve, reject) => {
     const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/v1/console/ws');
@@ -484,12 +503,14 @@ test('a conversation: message to the operator, replies back, typing, XSS inert, 
       assert.deepEqual(shown, replies, 'every reply shown once, as text');
       const inert = await page.evaluate(() => {
         const root = document.querySelector('vitrina-widget').shadowRoot;
-        return { fired: window.xssFired, tags: [...root.querySelectorAll('img, script, svg, a, iframe')].length };
+        // The one script element is the module's glue, which the loader put there.
+        const scripts = [...root.querySelectorAll('script')].map((n) => new URL(n.src).pathname);
+        return { fired: window.xssFired, tags: root.querySelectorAll('img, svg, a, iframe').length,
+          scripts: scripts.filter((p) => !/^\/v1\/widget\.[0-9a-f]{10}\.js$/.test(p)).length };
       });
-      assert.deepEqual(inert, { fired: undefined, tags: 0 });
+      assert.deepEqual(inert, { fired: undefined, tags: 0, scripts: 0 });
       const author = await page.locator('vitrina-widget .vitrina-author >> nth=0').textContent();
       assert.equal(author, OPERATOR.name, 'the operator\'s name as text');
-      await page.screenshot({ path: path.join(SOURCE_DIR, 'docs/images/widget-conversation.png') });
 
       // After interacting, exactly one entry is stored: the visitor token.
       const stored = await page.evaluate(() => Object.keys(localStorage));

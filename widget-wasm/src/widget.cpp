@@ -274,7 +274,11 @@ void Widget::update_mode() {
   } else if (!prechat_done_ && !open_conversation && own_.empty()) {
     mode = PanelMode::kPrechat;
   }
-  if (mode != view_->mode()) view_->set_mode(mode);
+  if (mode != view_->mode()) {
+    view_->set_mode(mode);
+    // What had focus may have just been hidden: give it to what is shown now.
+    if (open_) view_->focus_input();
+  }
   view_->set_end_chat_visible(open_conversation && !callback_mode_);
   view_->set_callback_button(callback_mode_, config_.widgets.chat);
 }
