@@ -282,6 +282,17 @@ TEST_F(WidgetTest, NobodyOnlineShowsTheOfflineFormWhichValidatesAndSends) {
   EXPECT_FALSE(dom.visible(offline));
 }
 
+TEST_F(WidgetTest, FocusMovesToTheOfflineFormWhenTheServerSaysNobodyIsOnline) {
+  mount();
+  ASSERT_TRUE(widget.command("open", ""));
+  EXPECT_EQ(dom.focused, dom.find("vitrina-input"));  // the message box, before the welcome
+  widget.client()->on_socket_opened();
+  widget.client()->on_socket_message(welcome(chat::Availability::offline));
+  const auto inputs = dom.find_all("vitrina-input");
+  ASSERT_GE(inputs.size(), 2u);
+  EXPECT_EQ(dom.focused, inputs[1]);  // the offline form's first field
+}
+
 TEST_F(WidgetTest, PrechatFormComesFirstAndFillsTheContext) {
   mount(with(R"("prechat":"name,email")"));
   open_and_connect();
