@@ -82,10 +82,12 @@ function stopServer() {
 }
 process.on('exit', () => { if (server && server.exitCode === null) server.kill('SIGKILL'); });
 
-// Writes pages/hostile.html into the site dir as `name`, with the key and extra tag attributes.
-async function hostilePage(site, key, name, attrs = '') {
+// Writes pages/hostile.html into the site dir as `name`, with the key and extra tag attributes;
+// `vitrina` is the widget's origin when the page is to be visited from another one.
+async function hostilePage(site, key, name, attrs = '', vitrina = '') {
   const html = await readFile(path.join(PAGES, 'hostile.html'), 'utf8');
-  await writeFile(path.join(site, name), html.replace('{{VITRINA_SITE}}', key).replace('{{VITRINA_ATTRS}}', attrs));
+  await writeFile(path.join(site, name), html.replace('{{VITRINA_SITE}}', key).replace('{{VITRINA_ATTRS}}', attrs)
+    .replaceAll('{{VITRINA_ORIGIN}}', vitrina).replace('{{VITRINA_WS_ORIGIN}}', vitrina.replace(/^http/, 'ws')));
 }
 
 // A port that was free a moment ago: the site's allowed origin must name the page's exact
@@ -104,8 +106,10 @@ before(async () => {
   const site = path.join(tmp, 'site');
   const port = await freePort();
 
+  // The shop's pages are visited at 127.0.0.1 (the widget on the same origin) and at localhost
+  // (the widget on another origin, as in production).
   const created = await run(SERVER, ['site', 'create', '--data', data, '--name', 'Demo',
-    '--origin', `http://127.0.0.1:${port}`, '--json'], { timeout: 20000 });
+    '--origin', `http://127.0.0.1:${port}`, '--origin', `http://localhost:${port}`, '--json'], { timeout: 20000 });
   const { public_key: key } = JSON.parse(created.stdout);
   assert.match(key, /^pk_[0-9A-Za-z]{24}$/, 'site create --json gives a public_key');
   siteKey = key;
@@ -129,7 +133,7 @@ before(async () => {
   await hostilePage(site, key, 'greeting.html',
     'data-greeting="Need help choosing a tea?" data-greeting-after="1" data-greeting-pages="*/greeting.html"');
   await copyFile(path.join(site, 'greeting.html'), path.join(site, 'greeting-elsewhere.html'));
-  await hostilePage(site, key, 'callback.html', 'data-widgets="callback"');
+  await hostilePage(site, key, 'callback.html', 'data-widgets="callback"', `http://127.0.0.1:${port}`);
   await hostilePage(site, key, 'greeting-xss.html',
     'data-greeting="&lt;img src=x onerror=&quot;window.xssFired=1&quot;&gt;Hi" data-greeting-after="0"');
 
@@ -155,7 +159,7 @@ after(async () => {
 });
 
 // Opens `pagePath` in a fresh context, recording console complaints and the widget's requests.
-async function open(pagePath, { viewport = { width: 1100, height: 720 }, context: given } = {}) {
+async function open(pagePath, { viewport = { width: 1100, height: 720 }, context: given, origin } = {}) {
   const context = given || await browser.newContext({ viewport });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
@@ -178,7 +182,7 @@ async function open(pagePath, { viewport = { width: 1100, height: 720 }, context
     if (r.status() === 429 && /\/v1\/widget\/.*\/callbacks$/.test(r.url())) return;
     complaints.push(`HTTP ${r.status()}: ${r.url()}`);
   });
-  await page.goto(baseUrl + pagePath, { waitUntil: 'load', timeout: 15000 });
+  await page.goto((origin || baseUrl) + pagePath, { waitUntil: 'load', timeout: 15000 });
   return { context, page, complaints, requests };
 }
 
@@ -549,7 +553,9 @@ test('the callback widget: invalid and valid numbers, countdown, the eleventh re
     if (!widgetApi) return t.skip('this build has no callback endpoints yet');
     const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
     try {
-      const { page, complaints } = await open('/callback.html', { context });
+      // The shop at localhost, Vitrina at 127.0.0.1: cross-origin, as in production.
+      const shop = baseUrl.replace('127.0.0.1', 'localhost');
+      const { page, complaints } = await open('/callback.html', { context, origin: shop });
       await page.locator(LAUNCHER).click();
       const form = page.locator('vitrina-widget .vitrina-callback');
       await form.waitFor({ state: 'visible' });
@@ -569,7 +575,7 @@ test('the callback widget: invalid and valid numbers, countdown, the eleventh re
       // Ten requests an address may make in the window; the eleventh is refused.
       let refused = false;
       for (let i = 1; i <= 10 && !refused; i++) {
-        const { page: again } = await open('/callback.html', { context });
+        const { page: again } = await open('/callback.html', { context, origin: shop });
         await again.locator(LAUNCHER).click();
         const input = again.locator('vitrina-widget .vitrina-callback input[type=tel]');
         await input.waitFor({ state: 'visible' });
