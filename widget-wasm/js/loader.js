@@ -59,7 +59,7 @@
   if (!tag) return;
   if (!/^pk_[0-9A-Za-z]{24}$/.test(site)) return warn('data-site is not a site public key (pk_…)');
 
-  var host, root, launcher, badge;
+  var host, root, launcher, badge, styled;
 
   function stylesheet(name) {
     var link = d.createElement('link');
@@ -73,7 +73,7 @@
     if (loading) return;
     loading = true;
     launcher.setAttribute('aria-busy', 'true');
-    var styled = stylesheet('@VITRINA_CSS@');
+    styled = styled || stylesheet('@VITRINA_CSS@');
     // The glue hands its factory over here (js/glue_post.js) instead of defining a global.
     V._factory = function (factory) {
       delete V._factory;
@@ -98,7 +98,13 @@
     };
     var glue = d.createElement('script');
     glue.src = url('@VITRINA_GLUE@');
-    glue.onerror = function () { warn('could not load ' + glue.src); };
+    glue.onerror = function () {
+      // Offline for a moment, or blocked: the next click tries again.
+      warn('could not load ' + glue.src);
+      root.removeChild(glue);
+      launcher.removeAttribute('aria-busy');
+      loading = false;
+    };
     root.appendChild(glue);
   }
 
