@@ -182,7 +182,7 @@ TEST_F(SandboxTest, TwoStageWaitsForCaptureThenCaptureSucceeds) {
   EXPECT_EQ(settle(2), (std::vector<std::string>{"payment.succeeded", "payment.waiting_for_capture"}));
 }
 
-TEST_F(SandboxTest, RefundsSucceedExceptAmountsEndingIn13WhichFailWithAWebhook) {
+TEST_F(SandboxTest, RefundsSucceedExceptAmountsEndingIn13WhichFailWithAWebhookAndAreListed) {
   const auto id = create(payment_body(true), "k-refund");
   auto r = pay(id, kCard);
   ASSERT_TRUE(r);
@@ -211,6 +211,26 @@ TEST_F(SandboxTest, RefundsSucceedExceptAmountsEndingIn13WhichFailWithAWebhook) 
   EXPECT_NE(rest->body.find(R"("amount":140000)"), std::string::npos) << rest->body;
   EXPECT_EQ(settle(4),
             (std::vector<std::string>{"payment.succeeded", "refund.failed", "refund.succeeded", "refund.succeeded"}));
+
+  // The payment's refunds, oldest first, failed ones included.
+  auto list = c.Get("/v1/payments/" + id + "/refunds", {{"Authorization", "Bearer " + secret_}});
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->status, 200) << list->body;
+  const auto first = list->body.find(R"("amount":10013,"currency":"RUB")");
+  const auto second = list->body.find(R"("amount":10000,"currency":"RUB")");
+  const auto third = list->body.find(R"("amount":140000,"currency":"RUB")");
+  ASSERT_NE(first, std::string::npos) << list->body;
+  ASSERT_NE(second, std::string::npos) << list->body;
+  ASSERT_NE(third, std::string::npos) << list->body;
+  EXPECT_LT(first, second);
+  EXPECT_LT(second, third);
+  EXPECT_NE(list->body.find(R"("failure_reason":"refund_declined")"), std::string::npos) << list->body;
+  auto missing = c.Get("/v1/payments/pay_nothere/refunds", {{"Authorization", "Bearer " + secret_}});
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  auto anonymous = c.Get("/v1/payments/" + id + "/refunds");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
 }
 
 TEST_F(SandboxTest, DeclineAndErrorCardsFailThePayment) {

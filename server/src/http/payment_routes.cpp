@@ -106,6 +106,7 @@ class PaymentApi {
   net::awaitable<Response> create(const Request& req, Context& ctx);
   Response get(const Request& req, Context& ctx);
   Response list(const Request& req, Context& ctx);
+  Response list_refunds(const Request& req, Context& ctx);
   net::awaitable<Response> change(const Request& req, Context& ctx, Action action);
   void set_public_url(std::string url) { options_.public_url = std::move(url); }
 
@@ -219,6 +220,18 @@ Response PaymentApi::get(const Request& req, Context& ctx) {
   if (!found) return problem_from_error(found.error());
   if (!*found) return make_problem(Status::not_found, "not-found", "Not found", "no such payment");
   return json_answer(Status::ok, payments::payment_json(**found));
+}
+
+Response PaymentApi::list_refunds(const Request& req, Context& ctx) {
+  auto who = authenticate_site(store_, req);
+  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
+  const auto& site = std::get<store::Site>(who);
+  auto found = store_.find_payment(site.id, ctx.params["id"]);
+  if (!found) return problem_from_error(found.error());
+  if (!*found) return make_problem(Status::not_found, "not-found", "Not found", "no such payment");
+  auto refunds = store_.list_refunds(site.id, (*found)->id);
+  if (!refunds) return problem_from_error(refunds.error());
+  return json_answer(Status::ok, payments::refund_list_json(*refunds, **found));
 }
 
 Response PaymentApi::list(const Request& req, Context&) {
@@ -393,6 +406,8 @@ std::shared_ptr<PaymentApi> add_payment_routes(Router& router, store::Store& sto
                    [api](const Request& req, Context& ctx) { return api->change(req, ctx, Action::cancel); });
   router.add_async("POST", "/v1/payments/{id}/capture",
                    [api](const Request& req, Context& ctx) { return api->change(req, ctx, Action::capture); });
+  router.get("/v1/payments/{id}/refunds",
+             [api](const Request& req, Context& ctx) { return api->list_refunds(req, ctx); });
   router.add_async("POST", "/v1/payments/{id}/refunds",
                    [api](const Request& req, Context& ctx) { return api->change(req, ctx, Action::refund); });
   return api;

@@ -8,8 +8,9 @@
 
 namespace vitrina::payments {
 
-std::string refund_json(const store::Refund& refund, const store::Payment& payment) {
-  protocol::JsonWriter w;
+namespace {
+
+void write_refund(protocol::JsonWriter& w, const store::Refund& refund, const store::Payment& payment) {
   w.begin_object()
       .key("id")
       .value(refund.id)
@@ -27,6 +28,21 @@ std::string refund_json(const store::Refund& refund, const store::Payment& payme
       .raw(payment.metadata_json);
   if (!refund.failure_reason.empty()) w.key("failure_reason").value(refund.failure_reason);
   w.key("created_at").value(webhooks::rfc3339_ms(refund.created_at)).end_object();
+}
+
+}  // namespace
+
+std::string refund_json(const store::Refund& refund, const store::Payment& payment) {
+  protocol::JsonWriter w;
+  write_refund(w, refund, payment);
+  return std::move(w).str();
+}
+
+std::string refund_list_json(const std::vector<store::Refund>& refunds, const store::Payment& payment) {
+  protocol::JsonWriter w;
+  w.begin_object().key("items").begin_array();
+  for (const auto& r : refunds) write_refund(w, r, payment);
+  w.end_array().end_object();
   return std::move(w).str();
 }
 

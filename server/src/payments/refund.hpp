@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/payment_records.hpp"
 #include "vitrina/protocol/refund.hpp"
@@ -19,6 +20,8 @@ inline constexpr std::string_view kRefundPrefix = "re_";
 
 /// `{"id","payment_id","status","amount","currency","order_id","metadata","created_at"}`.
 std::string refund_json(const store::Refund& refund, const store::Payment& payment);
+/// `{"items": [refund_json…]}`.
+std::string refund_list_json(const std::vector<store::Refund>& refunds, const store::Payment& payment);
 
 struct RefundPlan {
   store::Refund refund;

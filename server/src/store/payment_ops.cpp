@@ -32,6 +32,9 @@ const std::string kPaymentsByOrder =
 const std::string kDueToExpire = kSelectPayments +
                                  "WHERE status IN ('pending', 'waiting_for_capture') AND expires_at <= ? "
                                  "ORDER BY expires_at LIMIT ?";
+constexpr const char* kRefundsOfPayment =
+    "SELECT id, payment_id, site_id, status, amount, failure_reason, created_at, updated_at FROM refunds "
+    "WHERE site_id = ? AND payment_id = ? ORDER BY created_at, rowid";
 // The oldest keys first, a bounded number per write (the index on created_at finds them).
 constexpr const char* kPruneIdempotency =
     "DELETE FROM idempotency_keys WHERE rowid IN "
@@ -283,6 +286,30 @@ Result<std::vector<Payment>> due_to_expire(ReadConnection& conn, std::int64_t no
     s.bind(1, now);
     s.bind(2, static_cast<std::int64_t>(limit));
   });
+}
+
+Result<std::vector<Refund>> refunds_of(ReadConnection& conn, std::string_view site_id, std::string_view payment_id) {
+  auto stmt = conn.db.cached(kRefundsOfPayment);
+  if (!stmt) return std::move(stmt).error();
+  sqlite::ScopedStatement scoped(**stmt);
+  scoped->bind(1, site_id);
+  scoped->bind(2, payment_id);
+  std::vector<Refund> out;
+  for (;;) {
+    auto row = scoped->step();
+    if (!row) return std::move(row).error();
+    if (!*row) return out;
+    Refund r;
+    r.id = scoped->column_text(0);
+    r.payment_id = scoped->column_text(1);
+    r.site_id = scoped->column_text(2);
+    r.status = scoped->column_text(3);
+    r.amount = scoped->column_int(4);
+    r.failure_reason = scoped->column_text(5);
+    r.created_at = scoped->column_int(6);
+    r.updated_at = scoped->column_int(7);
+    out.push_back(std::move(r));
+  }
 }
 
 Result<std::optional<IdempotencyRecord>> idempotency(ReadConnection& conn, std::string_view site_id,

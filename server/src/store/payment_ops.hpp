@@ -26,6 +26,8 @@ namespace payment_reads {
 Result<std::optional<Payment>> by_id(ReadConnection& conn, std::string_view site_id, std::string_view id);
 Result<std::vector<Payment>> by_order(ReadConnection& conn, std::string_view site_id, std::string_view order_id,
                                       std::size_t limit);
+/// The payment's refunds, oldest first.
+Result<std::vector<Refund>> refunds_of(ReadConnection& conn, std::string_view site_id, std::string_view payment_id);
 Result<std::vector<Payment>> due_to_expire(ReadConnection& conn, std::int64_t now, std::size_t limit);
 Result<std::optional<IdempotencyRecord>> idempotency(ReadConnection& conn, std::string_view site_id,
                                                      std::string_view key);

@@ -174,6 +174,10 @@ class SqliteStore final : public Store {
     auto lease = reads_->acquire();
     return payment_reads::due_to_expire(*lease.operator->(), now, limit);
   }
+  Result<std::vector<Refund>> list_refunds(std::string_view site_id, std::string_view payment_id) override {
+    auto lease = reads_->acquire();
+    return payment_reads::refunds_of(*lease.operator->(), site_id, payment_id);
+  }
   Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view site_id, std::string_view key) override {
     auto lease = reads_->acquire();
     return payment_reads::idempotency(*lease.operator->(), site_id, key);

@@ -209,6 +209,8 @@ class Store {
                                                               std::size_t limit) = 0;
   /// Pending or waiting_for_capture payments whose expires_at is `now` or earlier, oldest first.
   virtual Result<std::vector<Payment>> payments_to_expire(std::int64_t now, std::size_t limit) = 0;
+  /// The site's payment's refunds, oldest first (none for another site's payment).
+  virtual Result<std::vector<Refund>> list_refunds(std::string_view site_id, std::string_view payment_id) = 0;
   virtual Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view site_id, std::string_view key) = 0;
 
   /// Waits until every write submitted before this call has committed. Used at shutdown.
