@@ -393,6 +393,33 @@ test('the widget defines no global but window.Vitrina', { timeout: 60000 }, asyn
   }
 });
 
+test('nobody online: the offline form checks its fields and leaves a message', { timeout: 60000 }, async (t) => {
+  if (!chatServer) return t.skip('this build has no visitor WebSocket yet');
+  const { context, page, complaints } = await open('/');
+  try {
+    await page.locator(LAUNCHER).click();
+    const form = page.locator('vitrina-widget .vitrina-offline');
+    await form.waitFor({ state: 'visible' });
+    assert.equal(await page.locator('vitrina-widget .vitrina-status').textContent(), 'Nobody is online right now');
+    const fields = form.locator('.vitrina-input');
+    await fields.nth(0).fill('Anna <script>');
+    await fields.nth(3).fill('Do you ship to Kazan?');
+    await form.locator('.vitrina-submit').click();
+    assert.match(await form.locator('p.vitrina-error').textContent(), /e-mail or a phone/);
+    await fields.nth(1).fill('not an address');
+    await form.locator('.vitrina-submit').click();
+    assert.equal(await fields.nth(1).getAttribute('aria-invalid'), 'true');
+    await fields.nth(1).fill('anna@example.com');
+    await form.locator('.vitrina-submit').click();
+    const done = page.locator('vitrina-widget .vitrina-panel > .vitrina-done');
+    await done.waitFor({ state: 'visible' });
+    assert.equal(await done.textContent(), 'Thank you! We will get back to you.');
+    assert.deepEqual(complaints, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('phone and desktop screenshots, of a real conversation when the chat server is there', { timeout: 90000 },
   async () => {
     // The operator first, so that the visitor finds someone online and gets the chat rather
