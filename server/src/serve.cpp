@@ -15,6 +15,7 @@
 #include "chat/service.hpp"
 #include "chat/visitor_token.hpp"
 #include "http/blocking_pool.hpp"
+#include "http/callback_request_routes.hpp"
 #include "http/callback_routes.hpp"
 #include "http/chat_socket.hpp"
 #include "http/console_routes.hpp"
@@ -24,6 +25,7 @@
 #include "http/server.hpp"
 #include "http/static_files.hpp"
 #include "http/webhook_routes.hpp"
+#include "http/widget_routes.hpp"
 #include "log/log.hpp"
 #include "payments/sweeper.hpp"
 #include "webhooks/worker.hpp"
@@ -175,11 +177,23 @@ int serve(const config::Config& config) {
                                                              [&webhook_worker] { webhook_worker.notify(); });
   http::add_callback_routes(*router, callbacks);
   http::add_sandbox_routes(*router, *store, sandbox, callbacks);
-  payments::Sweeper payment_sweeper(
-      *store,
-      {.interval = std::chrono::milliseconds(config.payments.sweep_interval_ms),
-       .idempotency_retention_ms = std::int64_t{config.payments.idempotency_retention_h} * 3600 * 1000},
-      webhooks::system_now_ms, [&webhook_worker] { webhook_worker.notify(); });
+  // Proof-of-work challenges for the widgets are signed with a key made at first start and kept
+  // beside the database, like the sandbox's.
+  auto challenge_keys = chat::load_or_create_token_keys((fs::path(config.data_dir) / "challenge.key").string());
+  if (!challenge_keys) {
+    log::error("cannot load the challenge key").str("error", challenge_keys.error().message).emit();
+    log::flush();
+    return 1;
+  }
+  http::add_widget_routes(*router, *store,
+                          {.challenges = std::make_shared<const callbacks::Challenges>(std::move(*challenge_keys)),
+                           .on_event = [&webhook_worker] { webhook_worker.notify(); },
+                           .now_ms = {}});
+  http::add_callback_request_routes(*router, *store, {.on_event = [&webhook_worker] { webhook_worker.notify(); }});
+  payments::Sweeper payment_sweeper(*store, {.interval = std::chrono::milliseconds(config.payments.sweep_interval_ms),
+                                              .idempotency_retention_ms =
+                                                  std::int64_t{config.payments.idempotency_retention_h} * 3600 * 1000},
+                                    webhooks::system_now_ms, [&webhook_worker] { webhook_worker.notify(); });
 
   std::string widget_dir = config.widget_dir;
   if (widget_dir.empty()) widget_dir = default_widget_dir();

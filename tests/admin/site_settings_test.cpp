@@ -11,7 +11,8 @@ namespace {
 using Sets = std::vector<std::pair<std::string, std::string>>;
 
 TEST(SiteSettings, SetsTypedValuesSorted) {
-  auto s = change_settings("{}", Sets{{"default_acquirer", "yookassa"}, {"allow_private_webhook_targets", "false"}}, {});
+  auto s =
+      change_settings("{}", Sets{{"default_acquirer", "yookassa"}, {"allow_private_webhook_targets", "false"}}, {});
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ(*s, R"({"allow_private_webhook_targets":false,"default_acquirer":"yookassa"})");
 }
@@ -42,7 +43,6 @@ TEST(SiteSettings, RefusesUnknownKeysAndBadValuesNamingTheKey) {
   EXPECT_FALSE(change_settings("[1]", {}, {}));
 }
 
-
 TEST(SiteSettings, CallbackAndRatingKeysAreTyped) {
   auto s = change_settings("{}",
                            Sets{{"callback_window_s", "30"},
@@ -52,9 +52,8 @@ TEST(SiteSettings, CallbackAndRatingKeysAreTyped) {
                                 {"callback_pow_difficulty", "0"}},
                            {});
   ASSERT_TRUE(s) << s.error().message;
-  EXPECT_EQ(*s,
-            R"({"callback_pow_difficulty":0,"callback_window_s":30,"rating_page_kind":"page",)"
-            R"("rating_pages":["/","/delivery*"],"refused_phone_prefixes":["+7800","+7900555"]})");
+  EXPECT_EQ(*s, R"({"callback_pow_difficulty":0,"callback_window_s":30,"rating_page_kind":"page",)"
+                R"("rating_pages":["/","/delivery*"],"refused_phone_prefixes":["+7800","+7900555"]})");
 }
 
 TEST(SiteSettings, RefusesOutOfRangeNumbersAndBadListItems) {

@@ -24,8 +24,9 @@ const SiteSetting* find_setting(std::string_view key) {
 }
 
 bool is_name(std::string_view v) {
-  return !v.empty() && v.size() <= 32 &&
-         std::all_of(v.begin(), v.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+  return !v.empty() && v.size() <= 32 && std::all_of(v.begin(), v.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
 }
 
 std::string_view trim(std::string_view v) {
@@ -50,8 +51,8 @@ bool is_choice(std::string_view choices, std::string_view v) {
 }
 
 // A comma-separated list as a JSON array of unique strings, each checked by `valid`.
-protocol::Result<std::string> list_json(const SiteSetting& setting, std::string_view text, bool (*valid)(std::string_view),
-                                        std::string_view what) {
+protocol::Result<std::string> list_json(const SiteSetting& setting, std::string_view text,
+                                        bool (*valid)(std::string_view), std::string_view what) {
   std::vector<std::string_view> items;
   while (!text.empty()) {
     const auto comma = text.find(',');
@@ -65,7 +66,8 @@ protocol::Result<std::string> list_json(const SiteSetting& setting, std::string_
     text.remove_prefix(comma + 1);
   }
   if (items.size() > kMaxSettingItems) {
-    return make_error("invalid", "has more than " + std::to_string(kMaxSettingItems) + " items", std::string(setting.key));
+    return make_error("invalid", "has more than " + std::to_string(kMaxSettingItems) + " items",
+                      std::string(setting.key));
   }
   protocol::JsonWriter w;
   w.begin_array();
@@ -79,7 +81,8 @@ protocol::Result<std::string> to_json(const SiteSetting& setting, std::string_vi
   protocol::JsonWriter w;
   switch (setting.kind) {
     case SiteSetting::Kind::boolean:
-      if (text != "true" && text != "false") return make_error("invalid", "must be true or false", std::string(setting.key));
+      if (text != "true" && text != "false")
+        return make_error("invalid", "must be true or false", std::string(setting.key));
       return std::string(text);
     case SiteSetting::Kind::name:
       if (!is_name(text)) {
@@ -91,8 +94,10 @@ protocol::Result<std::string> to_json(const SiteSetting& setting, std::string_vi
       std::int64_t n = 0;
       auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
       if (text.empty() || ec != std::errc() || end != text.data() + text.size() || n < setting.min || n > setting.max) {
-        return make_error("invalid", "must be a whole number from " + std::to_string(setting.min) + " to " +
-                                         std::to_string(setting.max), std::string(setting.key));
+        return make_error(
+            "invalid",
+            "must be a whole number from " + std::to_string(setting.min) + " to " + std::to_string(setting.max),
+            std::string(setting.key));
       }
       return std::to_string(n);
     }
@@ -160,7 +165,8 @@ protocol::Result<std::string> change_settings(std::string_view settings_json,
     members[key] = std::move(*json);
   }
   for (const auto& key : unsets) {
-    if (find_setting(key) == nullptr && members.count(key) == 0) return make_error("invalid", "is not a site setting", key);
+    if (find_setting(key) == nullptr && members.count(key) == 0)
+      return make_error("invalid", "is not a site setting", key);
     members.erase(key);
   }
   protocol::JsonWriter w;
@@ -178,9 +184,8 @@ protocol::Result<store::Site> update_site_settings(store::Store& store, std::str
   auto settings = change_settings(site->settings_json, sets, unsets);
   if (!settings) return std::move(settings).error();
   if (*settings == site->settings_json) return std::move(*site);
-  auto written = store::wait_for<void>([&](store::Done<void> done) {
-    store.update_site_settings(site->id, *settings, now_ms, std::move(done));
-  });
+  auto written = store::wait_for<void>(
+      [&](store::Done<void> done) { store.update_site_settings(site->id, *settings, now_ms, std::move(done)); });
   if (!written) return std::move(written).error();
   site->settings_json = std::move(*settings);
   site->updated_at = now_ms;

@@ -4,11 +4,10 @@
 #include <utility>
 
 #include "auth/keys.hpp"
+#include "callbacks/json_input.hpp"
 #include "vitrina/protocol/json.hpp"
-#include "vitrina/protocol/json_reader.hpp"
 #include "vitrina/protocol/phone.hpp"
 #include "vitrina/protocol/timestamp.hpp"
-#include "vitrina/protocol/utf8.hpp"
 #include "webhooks/event.hpp"
 
 namespace vitrina::callbacks {
@@ -19,47 +18,6 @@ using protocol::make_error;
 using protocol::Result;
 
 constexpr std::int64_t kSlotHorizonMs = 7LL * 24 * 3600 * 1000;
-
-protocol::Error invalid(std::string field, std::string message) {
-  return make_error("invalid", std::move(message), std::move(field));
-}
-
-// A string member of at most `max_chars` characters; nothing when absent or null.
-Result<std::optional<std::string>> optional_text(const protocol::JsonValue& object, std::string_view key,
-                                                 std::size_t max_chars, std::string field = {}) {
-  if (field.empty()) field = std::string(key);
-  const protocol::JsonValue* v = object.find(key);
-  if (v == nullptr || v->is_null()) return std::optional<std::string>{};
-  if (!v->is_string()) return invalid(field, "must be a string");
-  const auto chars = protocol::utf8_length(v->text);
-  if (!chars || *chars > max_chars) return invalid(field, "must be at most " + std::to_string(max_chars) + " characters");
-  return std::optional<std::string>{v->text};
-}
-
-Result<std::optional<std::int64_t>> optional_time(const protocol::JsonValue& object, std::string_view key) {
-  const protocol::JsonValue* v = object.find(key);
-  if (v == nullptr || v->is_null()) return std::optional<std::int64_t>{};
-  auto ms = v->is_string() ? protocol::parse_timestamp_ms(v->text) : std::nullopt;
-  if (!ms) return invalid(std::string(key), "must be a time such as \"2026-11-23T07:00:00.000Z\"");
-  return std::optional<std::int64_t>{*ms};
-}
-
-Result<void> only_members(const protocol::JsonValue& object, std::initializer_list<std::string_view> known,
-                          std::string_view prefix = {}) {
-  for (const auto& m : object.members) {
-    if (std::find(known.begin(), known.end(), m.key) == known.end()) {
-      return invalid(std::string(prefix) + m.key, "is not a member this request takes");
-    }
-  }
-  return {};
-}
-
-Result<protocol::JsonValue> parse_object(std::string_view body) {
-  auto doc = protocol::parse_json(body, {.max_bytes = kMaxVisitorBody, .max_depth = 4, .max_values = 64});
-  if (!doc) return make_error("malformed", "the body is not valid JSON: " + doc.error().message, "body");
-  if (!doc->is_object()) return invalid("body", "must be a JSON object");
-  return std::move(*doc);
-}
 
 void time_or_null(protocol::JsonWriter& w, std::string_view key, std::int64_t ms) {
   w.key(key);
@@ -98,7 +56,7 @@ void write_challenge(protocol::JsonWriter& w, const IssuedChallenge& c) {
 }  // namespace
 
 Result<VisitorRequest> parse_visitor_request(std::string_view body) {
-  auto doc = parse_object(body);
+  auto doc = parse_object(body, kMaxVisitorBody);
   if (!doc) return std::move(doc).error();
   if (auto r = only_members(*doc, {"phone", "name", "page_url", "slot", "pow"}); !r) return std::move(r).error();
   VisitorRequest out;
@@ -173,7 +131,8 @@ Result<store::NewCallback> plan_callback(const store::Site& site, const SiteSett
   } else {
     const auto slots = offered_slots(settings, now_ms);
     if (!request.slot_ms) return invalid("slot", "is required outside business hours: choose one of the offered times");
-    const bool offered = std::any_of(slots.begin(), slots.end(), [&](const Slot& s) { return s.start_ms == *request.slot_ms; });
+    const bool offered =
+        std::any_of(slots.begin(), slots.end(), [&](const Slot& s) { return s.start_ms == *request.slot_ms; });
     if (!offered) return invalid("slot", "is not one of the offered times");
     c.status = "scheduled";
     c.scheduled_for = *request.slot_ms;
@@ -188,12 +147,13 @@ Result<store::NewCallback> plan_callback(const store::Site& site, const SiteSett
 }
 
 Result<StatusChange> parse_status_change(std::string_view body) {
-  auto doc = parse_object(body);
+  auto doc = parse_object(body, kMaxVisitorBody);
   if (!doc) return std::move(doc).error();
   if (auto r = only_members(*doc, {"status", "scheduled_for", "note"}); !r) return std::move(r).error();
   StatusChange out;
   const protocol::JsonValue* status = doc->find("status");
-  if (status == nullptr || !status->is_string()) return invalid("status", "is required: calling, done, missed or scheduled");
+  if (status == nullptr || !status->is_string())
+    return invalid("status", "is required: calling, done, missed or scheduled");
   out.status = status->text;
   if (out.status != "calling" && out.status != "done" && out.status != "missed" && out.status != "scheduled") {
     return invalid("status", "must be calling, done, missed or scheduled");

@@ -81,8 +81,7 @@ bool transition_allowed(std::string_view from, std::string_view to) noexcept;
 /// refuses, nothing (no update) when the status and schedule are already as asked.
 protocol::Result<std::optional<store::CallbackUpdate>> change_status(const store::Callback& current,
                                                                      const StatusChange& change,
-                                                                     std::string_view operator_id,
-                                                                     std::int64_t now_ms);
+                                                                     std::string_view operator_id, std::int64_t now_ms);
 
 /// A request as the API, the console and the webhook show it.
 std::string callback_json(const store::Callback& callback);

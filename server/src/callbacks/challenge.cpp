@@ -43,7 +43,8 @@ protocol::Result<CheckedChallenge> Challenges::verify(std::string_view token, st
   if (!parsed) return refuse("is not a challenge issued by this server");
   const auto& c = *parsed;
   bool signed_by_us = auth::constant_time_equal(mac(keys_.current, c.signed_part), c.mac);
-  if (!signed_by_us && keys_.previous) signed_by_us = auth::constant_time_equal(mac(*keys_.previous, c.signed_part), c.mac);
+  if (!signed_by_us && keys_.previous)
+    signed_by_us = auth::constant_time_equal(mac(*keys_.previous, c.signed_part), c.mac);
   if (!signed_by_us) return refuse("is not a challenge issued by this server");
   if (c.site_id != site_id) return refuse("was issued for another site");
   if (c.expires_at_s <= now_s) return refuse("has expired; fetch a new one");

@@ -5,10 +5,9 @@
 #include <utility>
 
 #include "auth/keys.hpp"
+#include "callbacks/json_input.hpp"
 #include "vitrina/protocol/json.hpp"
-#include "vitrina/protocol/json_reader.hpp"
 #include "vitrina/protocol/timestamp.hpp"
-#include "vitrina/protocol/utf8.hpp"
 #include "webhooks/event.hpp"
 
 namespace vitrina::callbacks {
@@ -20,21 +19,6 @@ using protocol::Result;
 
 constexpr std::int64_t kDayMs = 86400LL * 1000;
 constexpr std::int64_t kMaxReportSpanMs = 400 * kDayMs;
-
-protocol::Error invalid(std::string field, std::string message) {
-  return make_error("invalid", std::move(message), std::move(field));
-}
-
-Result<std::string> text_member(const protocol::JsonValue& doc, std::string_view key, std::size_t max_chars) {
-  const protocol::JsonValue* v = doc.find(key);
-  if (v == nullptr || v->is_null()) return std::string();
-  if (!v->is_string()) return invalid(std::string(key), "must be a string");
-  const auto chars = protocol::utf8_length(v->text);
-  if (!chars || *chars > max_chars) {
-    return invalid(std::string(key), "must be at most " + std::to_string(max_chars) + " characters");
-  }
-  return v->text;
-}
 
 std::int64_t bucket_start(std::int64_t ms, Bucket bucket) {
   std::int64_t day = ms >= 0 ? ms / kDayMs : (ms - kDayMs + 1) / kDayMs;
@@ -81,14 +65,10 @@ void write_tally(protocol::JsonWriter& w, std::string_view kind, const Tally& t)
 }  // namespace
 
 Result<RatingRequest> parse_rating_request(std::string_view body) {
-  auto doc = protocol::parse_json(body, {.max_bytes = 8 * 1024, .max_depth = 2, .max_values = 32});
-  if (!doc) return make_error("malformed", "the body is not valid JSON: " + doc.error().message, "body");
-  if (!doc->is_object()) return invalid("body", "must be a JSON object");
-  for (const auto& m : doc->members) {
-    if (m.key != "kind" && m.key != "score" && m.key != "comment" && m.key != "conversation_id" &&
-        m.key != "page_url") {
-      return invalid(m.key, "is not a member this request takes");
-    }
+  auto doc = parse_object(body, 8 * 1024);
+  if (!doc) return std::move(doc).error();
+  if (auto r = only_members(*doc, {"kind", "score", "comment", "conversation_id", "page_url"}); !r) {
+    return std::move(r).error();
   }
   RatingRequest out;
   const protocol::JsonValue* kind = doc->find("kind");
@@ -104,15 +84,15 @@ Result<RatingRequest> parse_rating_request(std::string_view body) {
     return invalid("score", "must be a whole number from " + std::to_string(low) + " to " + std::to_string(high));
   }
   out.score = static_cast<int>(*value);
-  auto comment = text_member(*doc, "comment", kMaxCommentChars);
+  auto comment = optional_text(*doc, "comment", kMaxCommentChars);
   if (!comment) return std::move(comment).error();
-  out.comment = std::move(*comment);
-  auto conversation = text_member(*doc, "conversation_id", kMaxConversationIdChars);
+  out.comment = comment->value_or("");
+  auto conversation = optional_text(*doc, "conversation_id", kMaxConversationIdChars);
   if (!conversation) return std::move(conversation).error();
-  out.conversation_id = std::move(*conversation);
-  auto page = text_member(*doc, "page_url", 2048);
+  out.conversation_id = conversation->value_or("");
+  auto page = optional_text(*doc, "page_url", 2048);
   if (!page) return std::move(page).error();
-  out.page_url = std::move(*page);
+  out.page_url = page->value_or("");
   if (out.kind == "csat" && out.conversation_id.empty()) return invalid("conversation_id", "is required with csat");
   if (out.kind != "csat" && !out.conversation_id.empty()) return invalid("conversation_id", "goes only with csat");
   return out;

@@ -9,6 +9,7 @@
 #include "auth/password.hpp"
 #include "auth/session.hpp"
 #include "http/await_store.hpp"
+#include "http/console_auth.hpp"
 #include "http/console_json.hpp"
 #include "http/cookies.hpp"
 #include "http/login_limiter.hpp"
@@ -28,21 +29,6 @@ constexpr std::string_view kWrongCredentials = "the e-mail or the password is wr
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-Response unauthenticated(std::string_view detail) {
-  return make_problem(Status::unauthorized, "unauthenticated", "Not signed in", detail);
-}
-
-// The first well-formed session token among the Cookie headers' vitrina_session values.
-std::optional<std::string> session_token(const Request& req) {
-  const auto [begin, end] = req.equal_range(Field::cookie);
-  for (auto it = begin; it != end; ++it) {
-    for (auto value : cookie_values(it->value(), kSessionCookie)) {
-      if (auth::is_session_token(value)) return std::string(value);
-    }
-  }
-  return std::nullopt;
 }
 
 class Console {
@@ -192,23 +178,13 @@ net::awaitable<Response> Console::login(const Request& req, Context& ctx) {
 }
 
 Response Console::me(const Request& req, Context&) {
-  auto token = session_token(req);
-  if (!token) return unauthenticated("no session cookie");
-  const std::string hash = auth::hash_session_token(*token);
-  auto session = store_.find_session(hash);
-  if (!session) return problem_from_error(session.error());
-  if (!*session) return unauthenticated("the session is unknown or has ended");
-  if ((*session)->expires_at <= now_ms()) {
-    // Nobody waits for this removal; sign-in prunes expired sessions too.
-    store_.delete_session(hash, {});
-    Response r = unauthenticated("the session has expired");
-    r.head.set(Field::set_cookie, cookie("", 0));
-    return r;
+  bool expired = false;
+  auto who = signed_in_operator(store_, req, &expired);
+  if (auto* refused = std::get_if<Response>(&who)) {
+    if (expired) refused->head.set(Field::set_cookie, cookie("", 0));
+    return std::move(*refused);
   }
-  auto op = store_.find_operator_by_id((*session)->operator_id);
-  if (!op) return problem_from_error(op.error());
-  if (!*op) return unauthenticated("the operator no longer exists");
-  Response r = make_json(Status::ok, operator_json(**op));
+  Response r = make_json(Status::ok, operator_json(std::get<SignedIn>(who).op));
   r.head.set(Field::cache_control, "no-store");
   return r;
 }

@@ -12,8 +12,8 @@ namespace {
 constexpr const char* kCallbackColumns =
     "id, site_id, phone, name, status, page_url, ip, call_by, scheduled_for, operator_id, note, created_at, "
     "updated_at, version";
-const std::string kInsertCallback = "INSERT INTO callbacks (" + std::string(kCallbackColumns) +
-                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+const std::string kInsertCallback =
+    "INSERT INTO callbacks (" + std::string(kCallbackColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kUpdateCallback =
     "UPDATE callbacks SET status = ?, scheduled_for = ?, operator_id = ?, note = ?, updated_at = ?, version = ? "
     "WHERE id = ? AND site_id = ? AND version = ?";

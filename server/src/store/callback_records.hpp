@@ -18,12 +18,12 @@ struct Callback {
   std::string name;
   std::string status = "new";  // new | calling | done | missed | scheduled
   std::string page_url;
-  std::string ip;                   // the visitor's address, for the per-address limit
-  std::int64_t call_by = 0;         // unix ms; the promised deadline, 0 when scheduled
-  std::int64_t scheduled_for = 0;   // unix ms; 0 unless a time was chosen
-  std::string operator_id;          // who last changed the status; empty for the API
-  std::string note;                 // the operator's note with the last change
-  std::int64_t created_at = 0;      // unix ms
+  std::string ip;                  // the visitor's address, for the per-address limit
+  std::int64_t call_by = 0;        // unix ms; the promised deadline, 0 when scheduled
+  std::int64_t scheduled_for = 0;  // unix ms; 0 unless a time was chosen
+  std::string operator_id;         // who last changed the status; empty for the API
+  std::string note;                // the operator's note with the last change
+  std::int64_t created_at = 0;     // unix ms
   std::int64_t updated_at = 0;
   std::int64_t version = 1;
 };
@@ -52,8 +52,8 @@ struct NewCallback {
 /// Stored, or refused by a limit (nothing written then).
 struct CallbackCreated {
   std::optional<Callback> callback;
-  std::string limited_by;         // the limit's column when refused
-  std::int64_t retry_at = 0;      // unix ms when the oldest counted request leaves the window
+  std::string limited_by;     // the limit's column when refused
+  std::int64_t retry_at = 0;  // unix ms when the oldest counted request leaves the window
 };
 
 /// A status change: `callback` (new state, version + 1) replaces the row if its version is
@@ -66,8 +66,8 @@ struct CallbackUpdate {
 
 struct CallbackQuery {
   std::string site_id;
-  std::string status;           // empty: any
-  std::int64_t before = 0;      // created_at < before (unix ms); 0: no bound
+  std::string status;       // empty: any
+  std::int64_t before = 0;  // created_at < before (unix ms); 0: no bound
   std::size_t limit = 50;
 };
 

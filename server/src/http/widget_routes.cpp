@@ -1,0 +1,278 @@
+#include "http/widget_routes.hpp"
+
+#include <algorithm>
+#include <utility>
+#include <variant>
+
+#include "callbacks/callback.hpp"
+#include "callbacks/rating.hpp"
+#include "callbacks/settings.hpp"
+#include "http/api_support.hpp"
+#include "http/await_store.hpp"
+#include "log/log.hpp"
+#include "vitrina/protocol/json.hpp"
+#include "vitrina/protocol/keys.hpp"
+#include "webhooks/worker.hpp"
+
+namespace vitrina::http {
+
+namespace {
+
+namespace net = boost::asio;
+
+struct Visitor {
+  store::Site site;
+  std::string origin;
+};
+
+void allow_origin(Response& r, std::string_view origin) {
+  r.head.set(Field::access_control_allow_origin, origin);
+  r.head.set(Field::vary, "Origin");
+}
+
+Response with_cors(Response r, std::string_view origin) {
+  allow_origin(r, origin);
+  return r;
+}
+
+Response retry_later(Status status, std::string_view type, std::string_view title, std::string_view detail,
+                     std::string_view field, std::int64_t wait_ms) {
+  Response r = make_problem(status, type, title, detail, field);
+  r.head.set(Field::retry_after, std::to_string(std::max<std::int64_t>(1, (wait_ms + 999) / 1000)));
+  return r;
+}
+
+// The path of a page URL ("https://shop/a/b?c" → "/a/b"), or the text itself when it has no
+// scheme.
+std::string_view page_path(std::string_view url) {
+  if (const auto scheme = url.find("://"); scheme != std::string_view::npos) {
+    const auto slash = url.find('/', scheme + 3);
+    url = slash == std::string_view::npos ? std::string_view("/") : url.substr(slash);
+  }
+  return url.substr(0, url.find_first_of("?#"));
+}
+
+}  // namespace
+
+class WidgetApi {
+ public:
+  WidgetApi(store::Store& store, WidgetApiOptions options) : store_(store), options_(std::move(options)) {
+    if (!options_.now_ms) options_.now_ms = webhooks::system_now_ms;
+  }
+
+  Response preflight(const Request& req, Context& ctx);
+  Response challenge(const Request& req, Context& ctx);
+  Response callback_options(const Request& req, Context& ctx);
+  net::awaitable<Response> request_callback(const Request& req, Context& ctx);
+  net::awaitable<Response> rate(const Request& req, Context& ctx);
+  Response rating_options(const Request& req, Context& ctx);
+
+ private:
+  // The site named by {pk} and the request's allowed origin, or the answer to give.
+  std::variant<Visitor, Response> visitor(const Request& req, Context& ctx);
+  callbacks::IssuedChallenge issue(const store::Site& site, const callbacks::SiteSettings& settings) const {
+    return options_.challenges->issue(site.id, settings.pow_difficulty, options_.now_ms() / 1000);
+  }
+  void notify() const {
+    if (options_.on_event) options_.on_event();
+  }
+
+  store::Store& store_;
+  WidgetApiOptions options_;
+};
+
+std::variant<Visitor, Response> WidgetApi::visitor(const Request& req, Context& ctx) {
+  const std::string& pk = ctx.params["pk"];
+  auto no_site = [] { return make_problem(Status::not_found, "not-found", "Not found", "no such site"); };
+  if (!protocol::is_public_key(pk)) return no_site();
+  auto site = store_.find_site_by_public_key(pk);
+  if (!site) return problem_from_error(site.error());
+  if (!*site) return no_site();
+  const std::string origin(req[Field::origin]);
+  const auto& allowed = (*site)->allowed_origins;
+  if (origin.empty() || std::find(allowed.begin(), allowed.end(), origin) == allowed.end()) {
+    return make_problem(Status::forbidden, "origin-not-allowed", "Origin not allowed",
+                        origin.empty() ? "the request has no Origin header" : "the site does not allow this origin",
+                        "Origin");
+  }
+  return Visitor{std::move(**site), origin};
+}
+
+Response WidgetApi::preflight(const Request& req, Context& ctx) {
+  auto who = visitor(req, ctx);
+  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
+  Response r;
+  r.head.result(Status::no_content);
+  allow_origin(r, std::get<Visitor>(who).origin);
+  r.head.set(Field::access_control_allow_methods, "GET, POST");
+  r.head.set(Field::access_control_allow_headers, "Content-Type");
+  r.head.set(Field::access_control_max_age, "600");
+  return r;
+}
+
+Response WidgetApi::challenge(const Request& req, Context& ctx) {
+  auto who = visitor(req, ctx);
+  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
+  const auto& [site, origin] = std::get<Visitor>(who);
+  const auto settings = callbacks::read_settings(site);
+  return with_cors(json_answer(Status::ok, callbacks::challenge_json(issue(site, settings))), origin);
+}
+
+Response WidgetApi::callback_options(const Request& req, Context& ctx) {
+  auto who = visitor(req, ctx);
+  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
+  const auto& [site, origin] = std::get<Visitor>(who);
+  const auto settings = callbacks::read_settings(site);
+  return with_cors(json_answer(Status::ok, callbacks::options_json(settings, issue(site, settings), options_.now_ms())),
+                   origin);
+}
+
+net::awaitable<Response> WidgetApi::request_callback(const Request& req, Context& ctx) {
+  auto who = visitor(req, ctx);
+  if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
+  const Visitor v = std::get<Visitor>(std::move(who));
+  if (auto stop = check_json_body(req, callbacks::kMaxVisitorBody)) co_return with_cors(std::move(*stop), v.origin);
+  auto parsed = callbacks::parse_visitor_request(req.body());
+  if (!parsed) co_return with_cors(api_problem(parsed.error()), v.origin);
+  const std::int64_t now = options_.now_ms();
+  auto checked = options_.challenges->verify(parsed->challenge, parsed->nonce, v.site.id, now / 1000);
+  if (!checked) {
+    co_return with_cors(make_problem(Status::forbidden, "pow-invalid", "Proof of work refused",
+                                     checked.error().field + " " + checked.error().message, checked.error().field),
+                        v.origin);
+  }
+  const auto settings = callbacks::read_settings(v.site);
+  auto planned = callbacks::plan_callback(v.site, settings, std::move(*parsed), *checked, ctx.remote_address, now);
+  if (!planned) {
+    const auto& e = planned.error();
+    if (e.code == "phone_refused") {
+      co_return with_cors(make_problem(Status::unprocessable_entity, "phone-refused", "Number refused",
+                                       e.field + ": " + e.message, e.field),
+                          v.origin);
+    }
+    co_return with_cors(api_problem(e), v.origin);
+  }
+  store::NewCallback request = std::move(*planned);
+  // Named local, not a temporary inside co_await: GCC 12 destroys such init-captures twice.
+  auto create = [this, &request](store::Done<store::CallbackCreated> done) {
+    store_.create_callback(std::move(request), std::move(done));
+  };
+  auto stored = co_await await_write<store::CallbackCreated>(std::move(create));
+  if (!stored) {
+    const auto& e = stored.error();
+    if (e.code == "conflict" && e.field == "pow.challenge") {
+      co_return with_cors(make_problem(Status::conflict, "pow-replayed", "Challenge already used",
+                                       "pow.challenge was already used; fetch a new one", e.field),
+                          v.origin);
+    }
+    log::error("cannot store callback request").str("rid", ctx.request_id).str("error", e.message).emit();
+    co_return with_cors(problem_from_error(e), v.origin);
+  }
+  if (!stored->callback) {
+    log::info("callback request rate-limited")
+        .str("rid", ctx.request_id)
+        .str("site", v.site.id)
+        .str("by", stored->limited_by)
+        .emit();
+    const std::string detail = stored->limited_by == "ip" ? "too many callback requests from this address; try later"
+                                                          : "too many callback requests for this number; try later";
+    co_return with_cors(retry_later(Status::too_many_requests, "rate-limited", "Too many requests", detail,
+                                    stored->limited_by, stored->retry_at - now),
+                        v.origin);
+  }
+  notify();
+  log::info("callback requested")
+      .str("rid", ctx.request_id)
+      .str("site", v.site.id)
+      .str("callback", stored->callback->id)
+      .str("status", stored->callback->status)
+      .emit();
+  Response r = json_answer(Status::created, callbacks::visitor_answer_json(*stored->callback, settings));
+  co_return with_cors(std::move(r), v.origin);
+}
+
+net::awaitable<Response> WidgetApi::rate(const Request& req, Context& ctx) {
+  auto who = visitor(req, ctx);
+  if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
+  const Visitor v = std::get<Visitor>(std::move(who));
+  if (auto stop = check_json_body(req, callbacks::kMaxVisitorBody)) co_return with_cors(std::move(*stop), v.origin);
+  auto parsed = callbacks::parse_rating_request(req.body());
+  if (!parsed) co_return with_cors(api_problem(parsed.error()), v.origin);
+  store::RatedConversation conversation;
+  if (parsed->kind == "csat") {
+    auto found = store_.find_rated_conversation(v.site.id, parsed->conversation_id);
+    if (!found) co_return with_cors(problem_from_error(found.error()), v.origin);
+    conversation = std::move(*found);
+  }
+  const std::int64_t now = options_.now_ms();
+  const auto settings = callbacks::read_settings(v.site);
+  auto planned = callbacks::plan_rating(v.site, settings, std::move(*parsed), conversation, ctx.remote_address, now);
+  if (!planned) co_return with_cors(api_problem(planned.error()), v.origin);
+  store::NewRating rating = std::move(*planned);
+  auto create = [this, &rating](store::Done<store::RatingCreated> done) {
+    store_.create_rating(std::move(rating), std::move(done));
+  };
+  auto stored = co_await await_write<store::RatingCreated>(std::move(create));
+  if (!stored) {
+    const auto& e = stored.error();
+    if (e.code == "conflict") {
+      co_return with_cors(make_problem(Status::conflict, "already-rated", "Already rated",
+                                       "conversation_id has already been rated", e.field),
+                          v.origin);
+    }
+    log::error("cannot store rating").str("rid", ctx.request_id).str("error", e.message).emit();
+    co_return with_cors(problem_from_error(e), v.origin);
+  }
+  if (!stored->rating) {
+    co_return with_cors(retry_later(Status::too_many_requests, "rate-limited", "Too many requests",
+                                    "too many ratings from this address; try later", "ip", stored->retry_at - now),
+                        v.origin);
+  }
+  notify();
+  log::info("rating submitted")
+      .str("rid", ctx.request_id)
+      .str("site", v.site.id)
+      .str("rating", stored->rating->id)
+      .emit();
+  co_return with_cors(json_answer(Status::created, callbacks::rating_json(*stored->rating)), v.origin);
+}
+
+Response WidgetApi::rating_options(const Request& req, Context& ctx) {
+  auto who = visitor(req, ctx);
+  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
+  const auto& [site, origin] = std::get<Visitor>(who);
+  auto page = query_param(req, "page");
+  if (!page) return with_cors(api_problem(page.error()), origin);
+  const auto settings = callbacks::read_settings(site);
+  const std::string_view path = page_path(page->value_or("/"));
+  const bool shown = std::any_of(settings.rating_pages.begin(), settings.rating_pages.end(),
+                                 [&](const std::string& pattern) { return callbacks::path_matches(pattern, path); });
+  protocol::JsonWriter w;
+  w.begin_object().key("page");
+  if (shown) {
+    w.begin_object().key("kind").value(settings.rating_page_kind).end_object();
+  } else {
+    w.null();
+  }
+  w.end_object();
+  return with_cors(json_answer(Status::ok, std::move(w).str()), origin);
+}
+
+void add_widget_routes(Router& router, store::Store& store, WidgetApiOptions options) {
+  auto api = std::make_shared<WidgetApi>(store, std::move(options));
+  for (const char* path : {"/v1/widget/{pk}/challenge", "/v1/widget/{pk}/callbacks/options",
+                           "/v1/widget/{pk}/callbacks", "/v1/widget/{pk}/ratings", "/v1/widget/{pk}/ratings/options"}) {
+    router.add("OPTIONS", path, [api](const Request& req, Context& ctx) { return api->preflight(req, ctx); });
+  }
+  router.get("/v1/widget/{pk}/challenge", [api](const Request& req, Context& ctx) { return api->challenge(req, ctx); });
+  router.get("/v1/widget/{pk}/callbacks/options",
+             [api](const Request& req, Context& ctx) { return api->callback_options(req, ctx); });
+  router.add_async("POST", "/v1/widget/{pk}/callbacks",
+                   [api](const Request& req, Context& ctx) { return api->request_callback(req, ctx); });
+  router.add_async("POST", "/v1/widget/{pk}/ratings",
+                   [api](const Request& req, Context& ctx) { return api->rate(req, ctx); });
+  router.get("/v1/widget/{pk}/ratings/options",
+             [api](const Request& req, Context& ctx) { return api->rating_options(req, ctx); });
+}
+
+}  // namespace vitrina::http
