@@ -626,6 +626,18 @@ test('the callback widget: invalid and valid numbers, countdown, the eleventh re
       assert.deepEqual(complaints, []);
       await page.close();
 
+      // The request is in the operators' queue, normalised, with the deadline promised.
+      const op = await operatorClient();
+      try {
+        const queue = await op.page.evaluate(async () => (await fetch('/v1/callback_requests')).json());
+        const request = queue.data.find((r) => r.phone === '+79123456789');
+        assert.ok(request, `the console lists the request: ${JSON.stringify(queue)}`);
+        assert.ok(['new', 'scheduled'].includes(request.status));
+        assert.equal(request.page_url, `${shop}/callback.html`);
+      } finally {
+        await op.context.close();
+      }
+
       // Ten requests an address may make in the window; the eleventh is refused.
       let refused = false;
       for (let i = 1; i <= 10 && !refused; i++) {
