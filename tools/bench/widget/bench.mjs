@@ -4,6 +4,7 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
@@ -17,14 +18,19 @@ let server;
 try {
   const data = path.join(tmp, 'data');
   const site = path.join(tmp, 'site');
+  // The chat socket checks the page's exact origin, port included: take a free port first.
+  const probe = createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
   const created = await run(SERVER, ['site', 'create', '--data', data, '--name', 'Bench', '--origin',
-    'http://127.0.0.1', '--json']);
+    `http://127.0.0.1:${port}`, '--json']);
   const key = JSON.parse(created.stdout).public_key;
   await run(path.join(ROOT, 'examples/demo-shop/render'), [key, site]);
   const index = await readFile(path.join(site, 'index.html'), 'utf8');
   await writeFile(path.join(site, 'blank.html'), index.replace(/<script [^>]*vitrina\.js[^>]*><\/script>/, ''));
 
-  server = spawn(SERVER, ['--listen', '127.0.0.1:0', '--data', data, '--set', `static.site_dir=${site}`,
+  server = spawn(SERVER, ['--listen', `127.0.0.1:${port}`, '--data', data, '--set', `static.site_dir=${site}`,
     '--set', `static.widget_dir=${WIDGET_DIR}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   const address = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start in 15 s')), 15000);
@@ -70,9 +76,15 @@ try {
       const ready = await (await page.waitForFunction(() => {
         const root = document.querySelector('vitrina-widget').shadowRoot;
         const panel = root.querySelector('.vitrina-panel');
-        return panel && !panel.hidden && root.activeElement?.tagName === 'TEXTAREA' ? performance.now() : null;
+        return panel && !panel.hidden && /^(TEXTAREA|INPUT)$/.test(root.activeElement?.tagName) ? performance.now() : null;
       }, null, { polling: 'raf' })).jsonValue();
       out.toInteractive = ready - clicked;
+      // Connected: the server's welcome has replaced "Connecting…" in the panel's status line.
+      const connected = await page.waitForFunction(() => {
+        const status = document.querySelector('vitrina-widget').shadowRoot.querySelector('.vitrina-status');
+        return status && status.textContent && status.textContent !== 'Connecting…' ? performance.now() : null;
+      }, null, { polling: 'raf', timeout: 10000 }).then((h) => h.jsonValue(), () => NaN);
+      out.toConnected = connected - clicked;
       await page.waitForTimeout(300);
     }
     await Promise.all(pendingSizes.splice(0));
@@ -103,6 +115,7 @@ try {
     ['load event with the widget, ms', m('widget', 'load').toFixed(1)],
     ['navigation to launcher visible, ms', m('widget', 'launcher').toFixed(1)],
     ['click to chat usable (panel shown, composer focused), ms', m('widget', 'toInteractive').toFixed(1)],
+    ['click to chat connected (welcome received), ms', m('widget', 'toConnected').toFixed(1)],
   ];
   console.log(`median of ${ROUNDS} cold visits each, headless Chromium, loopback, ${base}`);
   for (const [k, v] of rows) console.log(`${String(v).padStart(9)}  ${k}`);
