@@ -17,6 +17,11 @@ class RatingsTest : public WidgetApiTest {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((data_.path() / "vitrina.db").c_str(), &db), SQLITE_OK);
     const std::string sql =
+        // The live chat's conversations belong to a visitor (a foreign key).
+        "CREATE TABLE IF NOT EXISTS chat_visitors (id TEXT PRIMARY KEY, site_id TEXT, created_at INTEGER, "
+        "updated_at INTEGER);"
+        "INSERT OR IGNORE INTO chat_visitors (id, site_id, created_at, updated_at) VALUES ('vis_1', '" +
+        site_id_ + "', 0, 0);"
         "CREATE TABLE IF NOT EXISTS chat_conversations (id TEXT PRIMARY KEY, site_id TEXT, visitor_id TEXT, "
         "kind TEXT, status TEXT, assignee_id TEXT, created_at INTEGER, updated_at INTEGER, closed_by_role TEXT, "
         "closed_by_id TEXT);"
@@ -32,6 +37,7 @@ class RatingsTest : public WidgetApiTest {
 };
 
 TEST_F(RatingsTest, CsatOncePerConversationAndEachRatingSignedOnce) {
+  conversation("conv_1", "closed", "op_closer");
   start();
   auto first = widget_post("/ratings", R"({"kind":"csat","conversation_id":"conv_1","score":5,"comment":"Спасибо!"})");
   ASSERT_TRUE(first);

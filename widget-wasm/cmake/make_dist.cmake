@@ -1,12 +1,14 @@
 # Assembles the widget's dist directory (cmake -P, see ../CMakeLists.txt):
-#   widget.<hash>.js / .wasm / .css  the glue, the module and the stylesheet under content-hashed
-#                                    names (first 10 hex digits of SHA-256), served as immutable;
+#   widget.<hash>.js / .wasm / .css  the glue, the module and the panel's stylesheet under
+#                                    content-hashed names (first 10 hex digits of SHA-256), served
+#                                    as immutable;
+#   launcher.<hash>.css              the launcher's stylesheet, the one file fetched up front;
 #   vitrina.js                       the loader, with those names baked in;
 #   X.gz, X.br                       precompressed siblings of every file (gzip -9 -n, brotli -q 11).
 # Only files whose content changed are written, so an unchanged build leaves every mtime (and
 # so every ETag a server derives from them) alone. Hashed files of earlier builds are removed.
 cmake_minimum_required(VERSION 3.25)
-foreach(var GLUE WASM CSS LOADER OUT GZIP BROTLI)
+foreach(var GLUE WASM CSS LAUNCHER_CSS LOADER OUT GZIP BROTLI)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "make_dist.cmake: -D${var}=... is required")
   endif()
@@ -16,11 +18,37 @@ file(MAKE_DIRECTORY ${OUT})
 set(written "")  # files (re)written in this run, whose compressed siblings must be redone
 set(current "")  # every file that belongs in dist now
 
-# Copies `src` to OUT/widget.<hash>.<ext> and sets `out_var` to that name.
-function(place_hashed src ext out_var)
+# What ships carries no comments or indentation: they are for readers of the sources, and
+# cost the visitor bytes. `/* … */` blocks, whole-line `//` comments and `  // …` tails go
+# (the sources keep two spaces before a trailing comment; no string in them contains that).
+function(strip_comments var)
+  set(text "${${var}}")
+  string(REGEX REPLACE "/\\*[^*]*\\*+([^/*][^*]*\\*+)*/" "" text "${text}")
+  string(REGEX REPLACE "\n[ \t]*//[^\n]*" "" text "${text}")
+  string(REGEX REPLACE "  // [^\n]*" "" text "${text}")
+  string(REGEX REPLACE "\n[ \t]+" "\n" text "${text}")
+  string(REGEX REPLACE "\n\n+" "\n" text "${text}")
+  set(${var} "${text}" PARENT_SCOPE)
+endfunction()
+
+# Writes `src` without comments to `dst`, only if that changes `dst`.
+function(write_stripped src dst)
+  file(READ ${src} text)
+  strip_comments(text)
+  set(old "")
+  if(EXISTS ${dst})
+    file(READ ${dst} old)
+  endif()
+  if(NOT old STREQUAL text)
+    file(WRITE ${dst} "${text}")
+  endif()
+endfunction()
+
+# Copies `src` to OUT/<prefix>.<hash>.<ext> and sets `out_var` to that name.
+function(place_hashed src prefix ext out_var)
   file(SHA256 ${src} hash)
   string(SUBSTRING ${hash} 0 10 short)
-  set(name widget.${short}.${ext})
+  set(name ${prefix}.${short}.${ext})
   # The name is the content: if it exists and is whole, it is already right.
   if(NOT EXISTS ${OUT}/${name})
     file(COPY_FILE ${src} ${OUT}/${name}.tmp)
@@ -31,14 +59,21 @@ function(place_hashed src ext out_var)
   set(${out_var} ${name} PARENT_SCOPE)
 endfunction()
 
-place_hashed(${GLUE} js glue_name)
-place_hashed(${WASM} wasm wasm_name)
-place_hashed(${CSS} css css_name)
+place_hashed(${GLUE} widget js glue_name)
+place_hashed(${WASM} widget wasm wasm_name)
+file(MAKE_DIRECTORY ${OUT}/../stripped)
+write_stripped(${CSS} ${OUT}/../stripped/widget.css)
+write_stripped(${LAUNCHER_CSS} ${OUT}/../stripped/launcher.css)
+place_hashed(${OUT}/../stripped/widget.css widget css css_name)
+place_hashed(${OUT}/../stripped/launcher.css launcher css launcher_css_name)
 
 file(READ ${LOADER} loader)
+strip_comments(loader)
+string(PREPEND loader "/* Vitrina widget loader; its commented sources are widget-wasm/js in the Vitrina repository. */")
 string(REPLACE "@VITRINA_GLUE@" ${glue_name} loader "${loader}")
 string(REPLACE "@VITRINA_WASM@" ${wasm_name} loader "${loader}")
 string(REPLACE "@VITRINA_CSS@" ${css_name} loader "${loader}")
+string(REPLACE "@VITRINA_LAUNCHER_CSS@" ${launcher_css_name} loader "${loader}")
 set(old_loader "")
 if(EXISTS ${OUT}/vitrina.js)
   file(READ ${OUT}/vitrina.js old_loader)
@@ -49,7 +84,7 @@ if(NOT old_loader STREQUAL loader)
   list(APPEND written vitrina.js)
 endif()
 
-foreach(name vitrina.js ${glue_name} ${wasm_name} ${css_name})
+foreach(name vitrina.js ${glue_name} ${wasm_name} ${css_name} ${launcher_css_name})
   list(APPEND current ${name} ${name}.gz ${name}.br)
   list(FIND written ${name} changed)
   if(changed EQUAL -1 AND EXISTS ${OUT}/${name}.gz AND EXISTS ${OUT}/${name}.br)

@@ -1,44 +1,34 @@
 #pragma once
-// The launcher: the round button in the corner that opens the chat. It is the first piece of
-// the online-consultant widget; the panel it opens comes later, so for now a click only flips
-// aria-expanded.
-
-#include <string_view>
+// The launcher: the round button in the corner. The loader draws it (so that it shows before
+// the module is fetched) and hands it over as kLauncherButton with its badge kLauncherBadge;
+// from then on the module keeps its state: expanded or not, and the unread count.
 
 #include "dom.hpp"
-#include "language.hpp"
+#include "texts.hpp"
 
 namespace vitrina::widget {
 
-// The launcher's words in one language. The label is the button's accessible name; the tooltip
-// is the same idea shown on hover and focus (hidden from assistive technology, which reads the
-// label).
-struct LauncherText {
-  std::string_view label;
-  std::string_view tooltip;
-};
-
-LauncherText launcher_text(Language language) noexcept;
-
-inline constexpr std::string_view kLauncherClass = "vitrina-launcher";
+inline constexpr int kMaxUnreadShown = 99;  // more shows as "99+"
 
 class Launcher {
  public:
-  // Builds <button class="vitrina-launcher" aria-label=…> with an icon and a tooltip, appends
-  // it to `parent`, and asks for `click_callback` on every click.
-  static Launcher mount(Dom& dom, NodeHandle parent, Language language, CallbackId click_callback);
+  Launcher(Dom& dom, const Texts& texts) : dom_(dom), texts_(texts) {}
 
-  // Opens or closes the (future) chat panel; the state is mirrored in aria-expanded.
-  void toggle(Dom& dom);
+  // Mirrors the panel's state in aria-expanded and the accessible name.
+  void set_expanded(bool expanded);
+  // Shows `count` unread messages on the badge (hidden at 0) and in the accessible name.
+  void set_unread(int count);
 
   bool expanded() const noexcept { return expanded_; }
-  NodeHandle button() const noexcept { return button_; }
+  int unread() const noexcept { return unread_; }
 
  private:
-  explicit Launcher(NodeHandle button) : button_(button) {}
+  void relabel();
 
-  NodeHandle button_;
+  Dom& dom_;
+  const Texts& texts_;
   bool expanded_ = false;
+  int unread_ = 0;
 };
 
 }  // namespace vitrina::widget
