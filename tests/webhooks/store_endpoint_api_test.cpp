@@ -255,6 +255,7 @@ TEST(WebhookMigration, EndpointsWrittenBeforeItSignWithTheirSecret) {
   // Back to the schema before migration 6 (undoing the later ones too), with an endpoint
   // written then.
   testing::raw_exec(path,
+                    "DROP TABLE canned_responses;"         // migration 9
                     "DROP INDEX idempotency_keys_by_age;"  // migration 7
                     "DROP INDEX webhook_messages_by_site;"
                     "ALTER TABLE webhook_attempts DROP COLUMN next_attempt_at;"

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 
 #include "auth/password.hpp"
 #include "auth/session.hpp"
@@ -30,21 +31,6 @@ std::int64_t now_ms() {
       .count();
 }
 
-Response unauthenticated(std::string_view detail) {
-  return make_problem(Status::unauthorized, "unauthenticated", "Not signed in", detail);
-}
-
-// The first well-formed session token among the Cookie headers' vitrina_session values.
-std::optional<std::string> session_token(const Request& req) {
-  const auto [begin, end] = req.equal_range(Field::cookie);
-  for (auto it = begin; it != end; ++it) {
-    for (auto value : cookie_values(it->value(), kSessionCookie)) {
-      if (auth::is_session_token(value)) return std::string(value);
-    }
-  }
-  return std::nullopt;
-}
-
 class Console {
  public:
   Console(store::Store& store, BlockingPool& cpu, const config::ConsoleSettings& settings)
@@ -52,11 +38,12 @@ class Console {
         cpu_(cpu),
         ttl_(settings.session_ttl_ms),
         secure_(settings.secure_cookies),
-        per_email_({.max_failures = 10}),
-        per_address_({.max_failures = 50}) {}
+        per_email_({.max_failures = settings.login_failures_per_email}),
+        per_address_({.max_failures = settings.login_failures_per_address}) {}
 
   net::awaitable<Response> login(const Request& req, Context& ctx);
   Response me(const Request& req, Context& ctx);
+  Response colleagues(const Request& req, Context& ctx);
   net::awaitable<Response> logout(const Request& req, Context& ctx);
 
  private:
@@ -72,7 +59,7 @@ class Console {
   std::chrono::milliseconds ttl_;
   bool secure_;
   LoginLimiter per_email_;
-  LoginLimiter per_address_;  // a NAT hides many people behind one address: a wider budget
+  LoginLimiter per_address_;
 };
 
 Result<std::vector<store::Operator>> Console::candidates(const LoginRequest& login) {
@@ -185,36 +172,39 @@ net::awaitable<Response> Console::login(const Request& req, Context& ctx) {
       .str("operator", target->id)
       .str("site", target->site_id)
       .emit();
-  Response r = make_json(Status::ok, operator_json(*target));
+  Response r = make_json(Status::ok, session_json(*target, auth::csrf_token(token)));
   r.head.set(Field::cache_control, "no-store");
   r.head.set(Field::set_cookie, cookie(token, ttl_.count() / 1000));
   co_return r;
 }
 
 Response Console::me(const Request& req, Context&) {
-  auto token = session_token(req);
-  if (!token) return unauthenticated("no session cookie");
-  const std::string hash = auth::hash_session_token(*token);
-  auto session = store_.find_session(hash);
-  if (!session) return problem_from_error(session.error());
-  if (!*session) return unauthenticated("the session is unknown or has ended");
-  if ((*session)->expires_at <= now_ms()) {
-    // Nobody waits for this removal; sign-in prunes expired sessions too.
-    store_.delete_session(hash, {});
-    Response r = unauthenticated("the session has expired");
-    r.head.set(Field::set_cookie, cookie("", 0));
-    return r;
-  }
-  auto op = store_.find_operator_by_id((*session)->operator_id);
-  if (!op) return problem_from_error(op.error());
-  if (!*op) return unauthenticated("the operator no longer exists");
-  Response r = make_json(Status::ok, operator_json(**op));
+  auto caller = authenticate_console(store_, req, false, now_ms(), secure_);
+  if (auto* refusal = std::get_if<Response>(&caller)) return std::move(*refusal);
+  const auto& who = std::get<ConsoleCaller>(caller);
+  Response r = make_json(Status::ok, session_json(who.op, auth::csrf_token(who.token)));
+  r.head.set(Field::cache_control, "no-store");
+  return r;
+}
+
+Response Console::colleagues(const Request& req, Context&) {
+  auto caller = authenticate_console(store_, req, false, now_ms(), secure_);
+  if (auto* refusal = std::get_if<Response>(&caller)) return std::move(*refusal);
+  auto ops = store_.list_operators(std::get<ConsoleCaller>(caller).op.site_id);
+  if (!ops) return problem_from_error(ops.error());
+  Response r = make_json(Status::ok, colleagues_json(*ops));
   r.head.set(Field::cache_control, "no-store");
   return r;
 }
 
 net::awaitable<Response> Console::logout(const Request& req, Context& ctx) {
   if (auto token = session_token(req)) {
+    // A live session ends only with its CSRF token; one that is unknown or expired has
+    // nothing left to protect, and its cookie is expired below all the same.
+    auto caller = authenticate_console(store_, req, true, now_ms(), secure_);
+    if (auto* refusal = std::get_if<Response>(&caller); refusal && refusal->head.result() == Status::forbidden) {
+      co_return std::move(*refusal);
+    }
     auto remove = [this, hash = auth::hash_session_token(*token)](store::Done<void> done) mutable {
       store_.delete_session(std::move(hash), std::move(done));
     };
@@ -239,7 +229,7 @@ net::awaitable<Response> Console::logout(const Request& req, Context& ctx) {
 
 void add_console_routes(Router& router, store::Store& store, BlockingPool& cpu,
                         const config::ConsoleSettings& settings) {
-  // Shared by the three handlers; lives as long as the router holds them.
+  // Shared by the handlers; lives as long as the router holds them.
   auto console = std::make_shared<Console>(store, cpu, settings);
   // Make the dummy hash now, so the first sign-in with an unknown e-mail is not slower than
   // the rest (which would tell that the e-mail is unknown).
@@ -247,6 +237,8 @@ void add_console_routes(Router& router, store::Store& store, BlockingPool& cpu,
   router.add_async("POST", "/v1/console/login",
                    [console](const Request& req, Context& ctx) { return console->login(req, ctx); });
   router.get("/v1/console/me", [console](const Request& req, Context& ctx) { return console->me(req, ctx); });
+  router.get("/v1/console/operators",
+             [console](const Request& req, Context& ctx) { return console->colleagues(req, ctx); });
   router.add_async("POST", "/v1/console/logout",
                    [console](const Request& req, Context& ctx) { return console->logout(req, ctx); });
 }

@@ -6,12 +6,11 @@
 
 #include "config/config.hpp"
 #include "http/blocking_pool.hpp"
+#include "http/console_auth.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
 
 namespace vitrina::http {
-
-inline constexpr std::string_view kSessionCookie = "vitrina_session";
 
 /// Registers the console routes. Password verification runs on `cpu` (503 "busy" when it is
 /// full); `store` and `cpu` must outlive the router.

@@ -204,6 +204,20 @@ CREATE INDEX webhook_messages_by_site ON webhook_messages (site_id, created_at);
     Migration{7, R"sql(
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 )sql"},
+    // Canned responses: a site's prepared replies, found in the console by a shortcut that is
+    // unique per site (the UNIQUE index also serves the by-shortcut listing).
+    Migration{9, R"sql(
+CREATE TABLE canned_responses (
+  id         TEXT PRIMARY KEY,
+  site_id    TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  shortcut   TEXT NOT NULL CONSTRAINT shortcut CHECK (length(shortcut) BETWEEN 1 AND 32),
+  title      TEXT NOT NULL DEFAULT '' CONSTRAINT title CHECK (length(title) <= 100),
+  text       TEXT NOT NULL CONSTRAINT text CHECK (length(text) BETWEEN 1 AND 4096),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (site_id, shortcut)
+) STRICT;
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(
@@ -247,6 +261,8 @@ Result<void> apply_pending(sqlite::Connection& db, const std::string& path) {
 }  // namespace
 
 std::int64_t latest_schema_version() noexcept { return kMigrations.back().version; }
+
+std::size_t migration_count() noexcept { return kMigrations.size(); }
 
 Result<std::int64_t> current_schema_version(sqlite::Connection& db) {
   auto stmt = db.prepare("SELECT coalesce(max(version), 0) FROM schema_migrations");

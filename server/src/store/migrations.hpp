@@ -2,6 +2,7 @@
 // Versioned schema migrations. Each migration runs once, in order, inside the same transaction
 // that records it in `schema_migrations`, so a crash mid-migration leaves the old schema intact.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -11,6 +12,10 @@ namespace vitrina::store {
 
 /// The newest schema version this binary knows how to use.
 std::int64_t latest_schema_version() noexcept;
+
+/// How many migrations this binary knows. Versions increase but need not be contiguous, so a
+/// fully migrated database records exactly this many.
+std::size_t migration_count() noexcept;
 
 /// Brings the database up to latest_schema_version(). Refuses ("unavailable") a database whose
 /// version is newer: an older binary must not write to a schema it does not understand.

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "store/acquirer_records.hpp"
+#include "store/canned_records.hpp"
 #include "store/payment_records.hpp"
 #include "store/webhook_records.hpp"
 #include "vitrina/protocol/result.hpp"
@@ -131,6 +132,13 @@ class Store {
   /// oldest first, and answers how many it deleted. A key deleted this way can be used again.
   virtual void prune_idempotency(std::int64_t before, std::size_t limit, Done<std::int64_t> done) = 0;
 
+  // Canned responses (canned_records.hpp). "conflict" (field "shortcut") when the site already
+  // has the shortcut; "not_found" (field "id") for another site's or an unknown response.
+  virtual void insert_canned_response(CannedResponse response, Done<CannedResponse> done) = 0;
+  /// Answers the response as it now is.
+  virtual void update_canned_response(CannedResponseChange change, Done<CannedResponse> done) = 0;
+  virtual void delete_canned_response(std::string id, std::string site_id, Done<void> done) = 0;
+
   // Reads.
   virtual Result<std::optional<Site>> find_site_by_id(std::string_view id) = 0;
   virtual Result<std::optional<Site>> find_site_by_public_key(std::string_view public_key) = 0;
@@ -165,6 +173,11 @@ class Store {
   /// Pending or waiting_for_capture payments whose expires_at is `now` or earlier, oldest first.
   virtual Result<std::vector<Payment>> payments_to_expire(std::int64_t now, std::size_t limit) = 0;
   virtual Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view site_id, std::string_view key) = 0;
+
+  /// The site's canned responses, by shortcut.
+  virtual Result<std::vector<CannedResponse>> list_canned_responses(std::string_view site_id) = 0;
+  /// Only the site's own response.
+  virtual Result<std::optional<CannedResponse>> find_canned_response(std::string_view site_id, std::string_view id) = 0;
 
   /// Waits until every write submitted before this call has committed. Used at shutdown.
   virtual void flush() = 0;

@@ -1,0 +1,63 @@
+#include "http/console_auth.hpp"
+
+#include "auth/keys.hpp"
+#include "auth/session.hpp"
+#include "http/cookies.hpp"
+
+namespace vitrina::http {
+
+namespace {
+
+Response unauthenticated_console(std::string_view detail) {
+  return make_problem(Status::unauthorized, "unauthenticated", "Not signed in", detail);
+}
+
+}  // namespace
+
+std::optional<std::string> session_token(const Request& req) {
+  const auto [begin, end] = req.equal_range(Field::cookie);
+  for (auto it = begin; it != end; ++it) {
+    for (auto value : cookie_values(it->value(), kSessionCookie)) {
+      if (auth::is_session_token(value)) return std::string(value);
+    }
+  }
+  return std::nullopt;
+}
+
+std::variant<ConsoleCaller, Response> authenticate_console(store::Store& store, const Request& req, bool state_changing,
+                                                           std::int64_t now_ms, bool secure_cookies) {
+  auto token = session_token(req);
+  if (!token) return unauthenticated_console("no session cookie");
+  const std::string hash = auth::hash_session_token(*token);
+  auto session = store.find_session(hash);
+  if (!session) return problem_from_error(session.error());
+  if (!*session) return unauthenticated_console("the session is unknown or has ended");
+  if ((*session)->expires_at <= now_ms) {
+    // Nobody waits for this removal; sign-in prunes expired sessions too.
+    store.delete_session(hash, {});
+    Response r = unauthenticated_console("the session has expired");
+    r.head.set(Field::set_cookie, make_set_cookie(kSessionCookie, "", {.max_age_s = 0, .secure = secure_cookies}));
+    return r;
+  }
+  // Checked before the operator is read, so a forged request learns nothing about the account.
+  if (state_changing) {
+    const auto presented = req[kCsrfHeader];
+    if (presented.empty() || !auth::constant_time_equal(presented, auth::csrf_token(*token))) {
+      return make_problem(Status::forbidden, "csrf", "CSRF check failed",
+                          "send the session's csrf_token (from sign-in or /v1/console/me) in X-CSRF-Token",
+                          kCsrfHeader);
+    }
+  }
+  auto op = store.find_operator_by_id((*session)->operator_id);
+  if (!op) return problem_from_error(op.error());
+  if (!*op) return unauthenticated_console("the operator no longer exists");
+  return ConsoleCaller{.op = std::move(**op), .session = std::move(**session), .token = std::move(*token)};
+}
+
+bool is_owner(const store::Operator& op) noexcept { return op.role == "admin" || op.role == "owner"; }
+
+Response owner_only() {
+  return make_problem(Status::forbidden, "forbidden", "Not allowed", "only the site's owner may do this", "role");
+}
+
+}  // namespace vitrina::http
