@@ -164,6 +164,11 @@ function onMessage(m) {
     if (m.author?.role === 'visitor') {
       const watching = m.conversation_id === state.current && !document.hidden && document.hasFocus();
       if (watching) markRead(); else c.unread = (c.unread || 0) + 1;
+      // A visitor answering in one of my conversations while I look elsewhere.
+      if (!watching && c.assignee?.id === state.me?.id) {
+        notify.chime();
+        notify.notify(visitorName(c), m.text, () => select(c.id));
+      }
     }
   }
 }

@@ -73,6 +73,13 @@ export function renderTyping() {
   el.textContent = `${t.name} is typing…`;
 }
 
+// An e-mail or phone link (for replying to an offline message); the value is shown as text.
+function contactLink(scheme, value) {
+  if (!value) return '';
+  const target = scheme === 'tel:' ? value.replace(/[^+0-9]/g, '') : encodeURIComponent(value).replace('%40', '@');
+  return h('a', { href: scheme + target }, value);
+}
+
 function facts(dl, rows) {
   const items = [];
   for (const [label, value] of rows) {
@@ -91,7 +98,8 @@ export function renderVisitor() {
     const v = c.visitor || {};
     const ctx = c.context || {};
     facts($('visitor-facts'), [
-      ['Name', v.name || ctx.name], ['E-mail', v.email || ctx.email], ['Phone', v.phone || ctx.phone],
+      ['Name', v.name || ctx.name], ['E-mail', contactLink('mailto:', v.email || ctx.email)],
+      ['Phone', contactLink('tel:', v.phone || ctx.phone)],
       ['User id', v.user_id ? `${v.user_id} (verified)` : ''], ['Visitor', v.id], ['Language', ctx.language],
     ]);
     facts($('visitor-page'), [

@@ -1,5 +1,5 @@
 #pragma once
-// Canned responses over HTTP (docs/api.md, "Canned responses"): request bodies in, checked
+// Canned responses over HTTP (docs/operations.md, "Canned responses"): request bodies in, checked
 // values or an Error naming the field out; records out as JSON. Plain functions, unit-tested
 // with no server.
 

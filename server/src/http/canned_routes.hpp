@@ -1,5 +1,5 @@
 #pragma once
-// Canned responses for the operator console (docs/api.md): every operator of a site lists
+// Canned responses for the operator console (docs/operations.md): every operator of a site lists
 // them, only the owner creates, changes and deletes them. Session cookie plus X-CSRF-Token on
 // changes; problems name the field.
 //
