@@ -12,9 +12,12 @@
 
 #include "acquirers/sandbox.hpp"
 #include "auth/keys.hpp"
+#include "chat/service.hpp"
+#include "chat/visitor_token.hpp"
 #include "http/blocking_pool.hpp"
 #include "http/callback_routes.hpp"
 #include "http/canned_routes.hpp"
+#include "http/chat_socket.hpp"
 #include "http/console_routes.hpp"
 #include "http/health.hpp"
 #include "http/payment_routes.hpp"
@@ -128,12 +131,52 @@ int serve(const config::Config& config) {
                                    .poll_interval = std::chrono::milliseconds(config.webhooks.poll_interval_ms)});
   webhook_worker.start();
 
+  net::io_context ioc(static_cast<int>(config.io_threads));
+
+  // Live chat: visitor tokens signed with a key kept beside the database; every change to the
+  // set of chat connections and every fan-out runs on one strand (the hub).
+  auto token_keys = chat::load_or_create_token_keys((fs::path(config.data_dir) / "visitor-token.key").string());
+  if (!token_keys) {
+    log::error("cannot load the visitor token key").str("error", token_keys.error().message).emit();
+    log::flush();
+    return 1;
+  }
+  auto hub_strand = net::make_strand(ioc);
+  chat::Service chat_service(
+      *store, chat::VisitorTokens(std::move(*token_keys)),
+      {.limits = {.message_bytes = config.chat.message_bytes,
+                  .message_chars = config.chat.message_chars,
+                  .frame_bytes = config.chat.frame_bytes,
+                  .frames_per_second = config.chat.frames_per_second},
+       .post_hub = [&hub_strand](std::function<void()> work) { net::post(hub_strand, std::move(work)); },
+       .now_ms = webhooks::system_now_ms,
+       .steady_ms =
+           [] {
+             return std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now().time_since_epoch())
+                 .count();
+           },
+       .on_event = [&webhook_worker] { webhook_worker.notify(); },
+       .new_id = [](std::string_view prefix) { return auth::generate_id(prefix); }});
+
   // Argon2id verification for sign-in: two threads, at most 32 sign-ins waiting (then 503).
   http::BlockingPool cpu_pool(2, 32);
   auto router = std::make_shared<http::Router>();
   http::add_health_routes(*router, *store);
   http::add_console_routes(*router, *store, cpu_pool, config.console);
   http::add_canned_routes(*router, *store, config.console);
+  const auto& cc = config.chat;
+  auto chat_sockets = http::add_chat_routes(*router, chat_service, *store,
+                                            {.max_per_ip = cc.max_per_ip,
+                                             .max_per_site = cc.max_per_site,
+                                             .max_per_operator = cc.max_per_operator,
+                                             .queue_frames = cc.queue_frames,
+                                             .queue_bytes = cc.queue_bytes,
+                                             .frames_per_second = static_cast<double>(cc.frames_per_second),
+                                             .burst = static_cast<double>(cc.frame_burst),
+                                             .hello_timeout = std::chrono::milliseconds(cc.hello_timeout_ms),
+                                             .ping_interval = std::chrono::milliseconds(cc.ping_interval_ms),
+                                             .idle_timeout = std::chrono::milliseconds(cc.idle_timeout_ms)});
   // The sandbox acquirer signs its callbacks with a key made at first start and kept beside the
   // database; inbound callbacks (its own and real acquirers') go through one processor.
   auto sandbox_keys =
@@ -207,7 +250,6 @@ int serve(const config::Config& config) {
     }
   }
 
-  net::io_context ioc(static_cast<int>(config.io_threads));
   http::Server server(
       ioc, {.limits = config.http, .log_requests = config.log_requests, .io_threads = config.io_threads}, router);
   auto endpoint = server.listen(config.listen_host, config.listen_port);
@@ -238,6 +280,7 @@ int serve(const config::Config& config) {
     }
     second = true;
     log::info("shutting down").num("signal", sig).emit();
+    http::shutdown_chat(*chat_sockets);
     server.shutdown(std::chrono::milliseconds(config.shutdown_grace_ms),
                     [&signals] { net::post(signals.get_executor(), [&signals] { signals.cancel(); }); });
     signals.async_wait(on_signal);

@@ -156,5 +156,24 @@ TEST(Config, ConsoleKeysHaveDefaultsAndBounds) {
   EXPECT_EQ(too_short.error().field, "console.session_ttl_ms");
 }
 
+TEST(Config, ChatLimitsHaveDefaultsAndBounds) {
+  auto defaults = load({});
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->chat.message_bytes, 4096u);
+  EXPECT_EQ(defaults->chat.frame_bytes, 32768u);
+  EXPECT_EQ(defaults->chat.frames_per_second, 20u);
+  EXPECT_EQ(defaults->chat.queue_frames, 256u);
+  EXPECT_EQ(defaults->chat.idle_timeout_ms, 75000u);
+
+  auto set = load({.env = {{"VITRINA_CHAT_MAX_PER_IP", "5"}}, .flags = {{"chat.frames_per_second", "100"}}});
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->chat.max_per_ip, 5u);
+  EXPECT_EQ(set->chat.frames_per_second, 100u);
+
+  auto too_small = load({.flags = {{"chat.frame_bytes", "10"}}});
+  ASSERT_FALSE(too_small);
+  EXPECT_EQ(too_small.error().field, "chat.frame_bytes");
+}
+
 }  // namespace
 }  // namespace vitrina::config

@@ -256,6 +256,10 @@ TEST(WebhookMigration, EndpointsWrittenBeforeItSignWithTheirSecret) {
   // written then.
   testing::raw_exec(path,
                     "DROP TABLE canned_responses;"         // migration 9
+                    "DROP TABLE chat_offline_messages;"    // migration 8
+                    "DROP TABLE chat_messages;"
+                    "DROP TABLE chat_conversations;"
+                    "DROP TABLE chat_visitors;"
                     "DROP INDEX idempotency_keys_by_age;"  // migration 7
                     "DROP INDEX webhook_messages_by_site;"
                     "ALTER TABLE webhook_attempts DROP COLUMN next_attempt_at;"

@@ -50,6 +50,23 @@ struct PaymentSettings {
   std::uint32_t idempotency_retention_h = 48;  // how long an Idempotency-Key is kept (at least 24)
 };
 
+// Live chat limits (docs/protocol.md, "Limits and close codes").
+struct ChatSettings {
+  std::uint32_t message_bytes = 4096;       // a message's text, bytes of UTF-8
+  std::uint32_t message_chars = 2000;       // a message's text, characters
+  std::uint32_t frame_bytes = 32 * 1024;    // one WebSocket frame (close 1009 beyond)
+  std::uint32_t frames_per_second = 20;     // per connection, sustained
+  std::uint32_t frame_burst = 40;           // per connection, at once
+  std::uint32_t max_per_ip = 20;            // visitor connections from one IP address
+  std::uint32_t max_per_site = 10000;       // visitor connections to one site
+  std::uint32_t max_per_operator = 10;      // console connections of one operator
+  std::uint32_t queue_frames = 256;         // outbound frames not yet written (close 4413 beyond)
+  std::uint32_t queue_bytes = 1024 * 1024;  // outbound bytes not yet written
+  std::uint32_t hello_timeout_ms = 10000;   // from the upgrade to hello
+  std::uint32_t ping_interval_ms = 30000;   // the server pings this often
+  std::uint32_t idle_timeout_ms = 75000;    // nothing received this long: close 4408
+};
+
 /// Parses "5000,300000,…" (positive milliseconds, non-decreasing is not required).
 Result<std::vector<std::int64_t>> parse_ms_list(std::string_view text);
 
@@ -70,6 +87,7 @@ struct Config {
   ConsoleSettings console;
   WebhookSettings webhooks;
   PaymentSettings payments;
+  ChatSettings chat;
   // The server's address as payers' browsers reach it, for payment redirect URLs
   // ("https://pay.example.com"); empty: "http://" + the bound listen address.
   std::string public_url;

@@ -16,6 +16,11 @@ std::function<void(Config&, const Value&)> set_http(T HttpLimits::*member) {
   return [member](Config& c, const Value& v) { c.http.*member = static_cast<T>(std::get<std::int64_t>(v)); };
 }
 
+template <class T>
+std::function<void(Config&, const Value&)> set_chat(T ChatSettings::*member) {
+  return [member](Config& c, const Value& v) { c.chat.*member = static_cast<T>(std::get<std::int64_t>(v)); };
+}
+
 std::function<void(Config&, const Value&)> set_str(std::string Config::*member) {
   return [member](Config& c, const Value& v) { c.*member = std::get<std::string>(v); };
 }
@@ -125,6 +130,39 @@ std::vector<Entry> build() {
                8760, [](Config& c, const Value& v) {
                  c.payments.idempotency_retention_h = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
                }});
+  s.push_back({"chat.message_bytes", "VITRINA_CHAT_MESSAGE_BYTES", "largest chat message text, bytes of UTF-8",
+               Kind::integer, 16, 65536, set_chat(&ChatSettings::message_bytes)});
+  s.push_back({"chat.message_chars", "VITRINA_CHAT_MESSAGE_CHARS", "largest chat message text, characters",
+               Kind::integer, 1, 65536, set_chat(&ChatSettings::message_chars)});
+  s.push_back({"chat.frame_bytes", "VITRINA_CHAT_FRAME_BYTES",
+               "largest chat WebSocket frame, bytes (the connection closes with 1009 beyond)", Kind::integer, 1024,
+               1 << 20, set_chat(&ChatSettings::frame_bytes)});
+  s.push_back({"chat.frames_per_second", "VITRINA_CHAT_FRAMES_PER_SECOND",
+               "chat frames a connection may send per second, sustained", Kind::integer, 1, 1000000,
+               set_chat(&ChatSettings::frames_per_second)});
+  s.push_back({"chat.frame_burst", "VITRINA_CHAT_FRAME_BURST", "chat frames a connection may send at once",
+               Kind::integer, 1, 1000000, set_chat(&ChatSettings::frame_burst)});
+  s.push_back({"chat.max_per_ip", "VITRINA_CHAT_MAX_PER_IP", "visitor WebSocket connections from one IP address",
+               Kind::integer, 1, 1000000, set_chat(&ChatSettings::max_per_ip)});
+  s.push_back({"chat.max_per_site", "VITRINA_CHAT_MAX_PER_SITE", "visitor WebSocket connections to one site",
+               Kind::integer, 1, 10000000, set_chat(&ChatSettings::max_per_site)});
+  s.push_back({"chat.max_per_operator", "VITRINA_CHAT_MAX_PER_OPERATOR",
+               "console WebSocket connections of one operator", Kind::integer, 1, 1000,
+               set_chat(&ChatSettings::max_per_operator)});
+  s.push_back({"chat.queue_frames", "VITRINA_CHAT_QUEUE_FRAMES",
+               "chat frames waiting to be written to one connection before it is closed (4413)", Kind::integer, 8,
+               1000000, set_chat(&ChatSettings::queue_frames)});
+  s.push_back({"chat.queue_bytes", "VITRINA_CHAT_QUEUE_BYTES",
+               "bytes waiting to be written to one chat connection before it is closed (4413)", Kind::integer, 65536,
+               1LL << 30, set_chat(&ChatSettings::queue_bytes)});
+  s.push_back({"chat.hello_timeout_ms", "VITRINA_CHAT_HELLO_TIMEOUT_MS",
+               "time from the WebSocket upgrade to hello (close 4408 beyond)", Kind::integer, 100, 600000,
+               set_chat(&ChatSettings::hello_timeout_ms)});
+  s.push_back({"chat.ping_interval_ms", "VITRINA_CHAT_PING_INTERVAL_MS", "how often the server pings a chat connection",
+               Kind::integer, 100, 3600000, set_chat(&ChatSettings::ping_interval_ms)});
+  s.push_back({"chat.idle_timeout_ms", "VITRINA_CHAT_IDLE_TIMEOUT_MS",
+               "a chat connection that sends nothing (no frame, no pong) this long is closed (4408)", Kind::integer,
+               200, 36000000, set_chat(&ChatSettings::idle_timeout_ms)});
   return s;
 }
 

@@ -5,7 +5,9 @@
 // only with other methods gets 405 and an Allow header.
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -18,12 +20,34 @@ namespace vitrina::http {
 using SyncHandler = std::function<Response(const Request&, Context&)>;
 using AsyncHandler = std::function<boost::asio::awaitable<Response>(const Request&, Context&)>;
 
+/// Takes over a connection whose WebSocket upgrade was accepted: the socket and the upgrade
+/// request are its own from then on (the HTTP server forgets the connection).
+using Takeover = std::function<void(boost::asio::ip::tcp::socket, Request)>;
+/// The answer to an upgrade request: a refusal (an ordinary response, the connection then
+/// closes), or who takes the connection over.
+struct Upgrade {
+  std::optional<Response> refused;
+  Takeover takeover;
+};
+using UpgradeHandler = std::function<Upgrade(const Request&, Context&)>;
+
 class Router {
  public:
   Router& get(std::string pattern, SyncHandler h) { return add("GET", std::move(pattern), std::move(h)); }
   Router& post(std::string pattern, SyncHandler h) { return add("POST", std::move(pattern), std::move(h)); }
   Router& add(std::string method, std::string pattern, SyncHandler h);
   Router& add_async(std::string method, std::string pattern, AsyncHandler h);
+  /// A WebSocket endpoint at exactly `path`: GET requests that ask for an upgrade go to `h`.
+  Router& upgrade(std::string path, UpgradeHandler h) {
+    upgrades_.emplace_back(std::move(path), std::move(h));
+    return *this;
+  }
+  const UpgradeHandler* find_upgrade(std::string_view path) const {
+    for (const auto& [p, h] : upgrades_) {
+      if (p == path) return &h;
+    }
+    return nullptr;
+  }
 
   struct Match {
     const SyncHandler* sync = nullptr;
@@ -46,6 +70,7 @@ class Router {
   Router& push(std::string method, std::string pattern, std::variant<SyncHandler, AsyncHandler> h);
 
   std::vector<Route> routes_;
+  std::vector<std::pair<std::string, UpgradeHandler>> upgrades_;
 };
 
 /// Splits the request target into its decoded path and raw query. Fails (400) on a target that

@@ -12,6 +12,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -278,6 +279,34 @@ net::awaitable<void> run_session(std::shared_ptr<Server::State> state, std::shar
       Context ctx;
       ctx.request_id = request_id_for(req);
       ctx.remote_address = remote_address;
+      if (beast::websocket::is_upgrade(req)) {
+        const UpgradeHandler* upgrade = nullptr;
+        if (auto split = split_target(req.target())) upgrade = state->router->find_upgrade(split->first);
+        if (upgrade != nullptr && !state->stopping) {
+          Upgrade answer;
+          try {
+            answer = (*upgrade)(req, ctx);
+          } catch (const std::exception& e) {
+            log::error("upgrade failed").str("rid", ctx.request_id).str("error", e.what()).emit();
+            answer.refused = make_problem(Status::internal_server_error, "internal", "Internal error");
+          }
+          if (!answer.refused && answer.takeover) {
+            if (state->options.log_requests) log_request(&req, ctx.request_id, 101, start, 0);
+            // The WebSocket session owns the socket from here; this connection is done.
+            conn->deadline.cancel();
+            conn->stream.expires_never();
+            answer.takeover(conn->stream.release_socket(), std::move(req));
+            state->remove(conn.get());
+            co_return;
+          }
+          Response& res = *answer.refused;
+          const unsigned status = res.head.result_int();
+          auto [wec, bytes] = co_await send(*conn, *state, res, req.version(), false, false, ctx.request_id);
+          if (state->options.log_requests) log_request(&req, ctx.request_id, status, start, bytes);
+          graceful_close = !wec;
+          break;
+        }
+      }
       Response res = co_await dispatch(*state, req, ctx);
       const unsigned status = res.head.result_int();
       const bool keep_alive = req.keep_alive() && !state->stopping;

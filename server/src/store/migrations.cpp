@@ -204,6 +204,69 @@ CREATE INDEX webhook_messages_by_site ON webhook_messages (site_id, created_at);
     Migration{7, R"sql(
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 )sql"},
+    // Live chat. A visitor row appears with the visitor's first message or context; a verified
+    // user keeps one visitor per site (by user_id). At most one open conversation per visitor,
+    // enforced by a partial unique index (offline conversations do not count). Messages are numbered per conversation; a client id
+    // names one message of one author (author_key: the visitor's or operator's id), so a repeat
+    // finds the first one. Offline messages keep the contact and the context they were sent with.
+    Migration{8, R"sql(
+CREATE TABLE chat_visitors (
+  id         TEXT PRIMARY KEY,
+  site_id    TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  user_id    TEXT NOT NULL DEFAULT '',
+  context    TEXT NOT NULL DEFAULT '{}' CONSTRAINT context CHECK (json_valid(context)),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX chat_visitors_by_user ON chat_visitors (site_id, user_id) WHERE user_id != '';
+
+CREATE TABLE chat_conversations (
+  id                TEXT PRIMARY KEY,
+  site_id           TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  visitor_id        TEXT NOT NULL REFERENCES chat_visitors(id) ON DELETE CASCADE,
+  kind              TEXT NOT NULL CONSTRAINT kind CHECK (kind IN ('chat', 'offline')),
+  status            TEXT NOT NULL CONSTRAINT status CHECK (status IN ('waiting', 'open', 'closed')),
+  assignee_id       TEXT NOT NULL DEFAULT '',
+  last_seq          INTEGER NOT NULL DEFAULT 0,
+  operator_read_seq INTEGER NOT NULL DEFAULT 0,
+  visitor_read_seq  INTEGER NOT NULL DEFAULT 0,
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL,
+  last_message_at   INTEGER NOT NULL DEFAULT 0,
+  waiting_since     INTEGER NOT NULL DEFAULT 0,
+  closed_at         INTEGER NOT NULL DEFAULT 0,
+  closed_by_role    TEXT NOT NULL DEFAULT '',
+  closed_by_id      TEXT NOT NULL DEFAULT '',
+  closed_by_name    TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE UNIQUE INDEX chat_conversations_open ON chat_conversations (visitor_id)
+  WHERE status != 'closed' AND kind = 'chat';
+CREATE INDEX chat_conversations_by_site ON chat_conversations (site_id, updated_at);
+
+CREATE TABLE chat_messages (
+  conversation_id TEXT NOT NULL REFERENCES chat_conversations(id) ON DELETE CASCADE,
+  seq             INTEGER NOT NULL,
+  author_role     TEXT NOT NULL CONSTRAINT author_role CHECK (author_role IN ('visitor', 'operator', 'system')),
+  author_key      TEXT NOT NULL,
+  author_name     TEXT NOT NULL DEFAULT '',
+  client_id       TEXT NOT NULL,
+  text            TEXT NOT NULL,
+  internal        INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL,
+  PRIMARY KEY (conversation_id, seq),
+  UNIQUE (conversation_id, author_key, client_id)
+) STRICT;
+CREATE INDEX chat_messages_by_author ON chat_messages (author_key, client_id);
+
+CREATE TABLE chat_offline_messages (
+  conversation_id TEXT PRIMARY KEY REFERENCES chat_conversations(id) ON DELETE CASCADE,
+  name            TEXT NOT NULL DEFAULT '',
+  email           TEXT NOT NULL DEFAULT '',
+  phone           TEXT NOT NULL DEFAULT '',
+  context         TEXT NOT NULL DEFAULT '{}',
+  created_at      INTEGER NOT NULL
+) STRICT;
+)sql"},
     // Canned responses: a site's prepared replies, found in the console by a shortcut that is
     // unique per site (the UNIQUE index also serves the by-shortcut listing).
     Migration{9, R"sql(

@@ -8,6 +8,8 @@
 
 #include "store/acquirer_event_ops.hpp"
 #include "store/canned_ops.hpp"
+#include "store/chat_ops.hpp"
+#include "store/chat_reads.hpp"
 #include "store/codec.hpp"
 #include "store/migrations.hpp"
 #include "store/payment_ops.hpp"
@@ -132,6 +134,47 @@ class SqliteStore final : public Store {
   void apply_acquirer_event(AcquirerEventRecord record, std::optional<PaymentUpdate> update, Done<void> done) override {
     writer_->submit(make_apply_acquirer_event(std::move(record), std::move(update), std::move(done)));
   }
+  void append_chat_message(ChatAppend append, Done<ChatAppended> done) override {
+    writer_->submit(make_chat_append(std::move(append), std::move(done)));
+  }
+  void apply_chat_action(ChatAction action, Done<ChatActed> done) override {
+    writer_->submit(make_chat_action(std::move(action), std::move(done)));
+  }
+  void mark_chat_read(ChatRead read, Done<ChatReadResult> done) override {
+    writer_->submit(make_chat_read(std::move(read), std::move(done)));
+  }
+  void update_chat_context(ChatContextUpdate update, Done<chat::VisitorContext> done) override {
+    writer_->submit(make_chat_context(std::move(update), std::move(done)));
+  }
+  Result<std::optional<ChatConversation>> find_chat_conversation(std::string_view site_id,
+                                                                 std::string_view id) override {
+    auto lease = reads_->acquire();
+    return chat_reads::conversation(lease->db, site_id, id);
+  }
+  Result<std::optional<ChatConversation>> find_open_chat_conversation(std::string_view site_id,
+                                                                      std::string_view visitor_id) override {
+    auto lease = reads_->acquire();
+    return chat_reads::open_conversation(lease->db, site_id, visitor_id);
+  }
+  Result<std::optional<ChatVisitor>> find_chat_visitor(std::string_view site_id, std::string_view id) override {
+    auto lease = reads_->acquire();
+    return chat_reads::visitor(lease->db, site_id, id);
+  }
+  Result<std::optional<ChatVisitor>> find_chat_visitor_by_user(std::string_view site_id,
+                                                               std::string_view user_id) override {
+    auto lease = reads_->acquire();
+    return chat_reads::visitor_by_user(lease->db, site_id, user_id);
+  }
+  Result<std::vector<chat::MessageEvent>> list_chat_messages(std::string_view conversation_id, std::int64_t after_seq,
+                                                             std::size_t limit, bool include_internal) override {
+    auto lease = reads_->acquire();
+    return chat_reads::messages(lease->db, conversation_id, after_seq, limit, include_internal);
+  }
+  Result<std::vector<ChatConversation>> list_chat_conversations(const ChatQuery& query) override {
+    auto lease = reads_->acquire();
+    return chat_reads::list(lease->db, query);
+  }
+
   Result<std::optional<Payment>> find_payment_by_id(std::string_view id) override {
     auto lease = reads_->acquire();
     return acquirer_reads::payment_by_id(*lease.operator->(), id);

@@ -20,6 +20,7 @@
 
 #include "store/acquirer_records.hpp"
 #include "store/canned_records.hpp"
+#include "store/chat_records.hpp"
 #include "store/payment_records.hpp"
 #include "store/webhook_records.hpp"
 #include "vitrina/protocol/result.hpp"
@@ -138,6 +139,30 @@ class Store {
   /// Answers the response as it now is.
   virtual void update_canned_response(CannedResponseChange change, Done<CannedResponse> done) = 0;
   virtual void delete_canned_response(std::string id, std::string site_id, Done<void> done) = 0;
+  // Live chat (chat_records.hpp). Errors besides the common ones carry the chat protocol's
+  // codes: "not_found" (conversation_id), "conversation_closed", "conflict", "not_allowed",
+  // "invalid" (seq, last_seq).
+  /// A message or offline message: seq assigned and webhook events written in one transaction;
+  /// a repeated client id answers the first ack (`duplicate`) and writes nothing.
+  virtual void append_chat_message(ChatAppend append, Done<ChatAppended> done) = 0;
+  /// take, assign, close, reopen; unchanged state is no error (`changed` false, nothing written).
+  virtual void apply_chat_action(ChatAction action, Done<ChatActed> done) = 0;
+  virtual void mark_chat_read(ChatRead read, Done<ChatReadResult> done) = 0;
+  /// Creates the visitor when needed; answers the whole context after the change.
+  virtual void update_chat_context(ChatContextUpdate update, Done<chat::VisitorContext> done) = 0;
+
+  virtual Result<std::optional<ChatConversation>> find_chat_conversation(std::string_view site_id,
+                                                                         std::string_view id) = 0;
+  virtual Result<std::optional<ChatConversation>> find_open_chat_conversation(std::string_view site_id,
+                                                                              std::string_view visitor_id) = 0;
+  virtual Result<std::optional<ChatVisitor>> find_chat_visitor(std::string_view site_id, std::string_view id) = 0;
+  virtual Result<std::optional<ChatVisitor>> find_chat_visitor_by_user(std::string_view site_id,
+                                                                       std::string_view user_id) = 0;
+  /// Messages with seq > after_seq, oldest first, at most `limit`.
+  virtual Result<std::vector<chat::MessageEvent>> list_chat_messages(std::string_view conversation_id,
+                                                                     std::int64_t after_seq, std::size_t limit,
+                                                                     bool include_internal) = 0;
+  virtual Result<std::vector<ChatConversation>> list_chat_conversations(const ChatQuery& query) = 0;
 
   // Reads.
   virtual Result<std::optional<Site>> find_site_by_id(std::string_view id) = 0;

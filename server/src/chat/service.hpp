@@ -1,0 +1,122 @@
+#pragma once
+// The live chat service: what visitors and operators do over their connections (docs/
+// protocol.md), with no knowledge of sockets. A transport hands it each text frame with the
+// Peer it came from; the service answers and fans out through Peer::send.
+//
+// Threads: on_frame runs on the connection's own executor, one frame at a time per peer, and
+// submits store writes in the order frames arrive (so one connection's messages commit in the
+// order sent). Everything that touches the set of connections runs on one serial executor, the
+// hub (`Options::post_hub`): registrations, fan-out after a commit, resumes. Because commits
+// complete in order and the hub runs posted work in order, every connection sees a
+// conversation's messages in seq order.
+//
+// Several nodes: fan-out here is in-process. With PostgreSQL behind several nodes, publish()
+// is where each committed change would also go out through NOTIFY, and a LISTEN loop would
+// feed other nodes' changes into the same hub functions.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "chat/business_hours.hpp"
+#include "chat/identity.hpp"
+#include "chat/peer.hpp"
+#include "chat/visitor_token.hpp"
+#include "store/store.hpp"
+#include "vitrina/protocol/chat.hpp"
+
+namespace vitrina::chat {
+
+/// A site's chat settings, from `settings.chat` in the site's settings JSON:
+///   {"chat": {"identity_secret": "…", "require_identity": false, "business_hours": {…}}}
+struct SiteChat {
+  store::Site site;
+  std::string identity_secret;
+  IdentityMode identity_mode = IdentityMode::optional;
+  std::optional<Schedule> hours;
+};
+
+/// Reads `settings.chat`; bad business hours are reported and ignored (always open).
+Result<std::shared_ptr<SiteChat>> load_site_chat(store::Site site);
+
+struct ServiceOptions {
+  protocol::chat::Limits limits;
+  std::int64_t resume_batch = 100;
+  std::size_t max_refused_per_minute = 10;
+  /// Runs work on the hub's serial executor, in the order posted.
+  std::function<void(std::function<void()>)> post_hub;
+  /// Unix milliseconds and steady milliseconds; injected so tests control time.
+  std::function<std::int64_t()> now_ms;
+  std::function<std::int64_t()> steady_ms;
+  /// Called after a commit that put webhook events in the outbox.
+  std::function<void()> on_event;
+  /// Makes conv_… and vis_… ids.
+  std::function<std::string(std::string_view prefix)> new_id;
+};
+
+class Service {
+ public:
+  Service(store::Store& store, VisitorTokens tokens, ServiceOptions options);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  /// The site whose public key is `public_key`, with its chat settings (cached for a few
+  /// seconds). Nothing when there is no such site.
+  Result<std::shared_ptr<const SiteChat>> site_by_public_key(std::string_view public_key);
+  Result<std::shared_ptr<const SiteChat>> site_by_id(std::string_view site_id);
+
+  /// A text frame from `peer`. Never throws for anything the client sent.
+  void on_frame(const std::shared_ptr<Peer>& peer, std::string_view text);
+  /// The transport's own refusals (too many frames): an error frame with `retry_after_ms`.
+  void refuse_rate(const std::shared_ptr<Peer>& peer, std::int64_t retry_after_ms);
+  /// A frame over limits().frame_bytes: an error frame (too_large); the transport closes.
+  void refuse_too_large(const std::shared_ptr<Peer>& peer);
+  /// The connection has ended: forget it (and update the operator's presence).
+  void on_closed(const std::shared_ptr<Peer>& peer);
+
+  const protocol::chat::Limits& limits() const noexcept { return options_.limits; }
+  /// Connections per site, for the transport's limits. Any thread.
+  std::size_t visitor_connections(std::string_view site_id);
+  void count_visitor_connection(std::string_view site_id, int delta);
+
+ private:
+  struct Hub;
+  void hello(const std::shared_ptr<Peer>& peer, std::string ref, protocol::chat::Hello hello);
+  void message(const std::shared_ptr<Peer>& peer, std::string ref, protocol::chat::SendMessage m);
+  void offline(const std::shared_ptr<Peer>& peer, std::string ref, protocol::chat::LeaveOfflineMessage m);
+  void resume(const std::shared_ptr<Peer>& peer, std::string ref, protocol::chat::Resume r);
+  void typing(const std::shared_ptr<Peer>& peer, protocol::chat::SetTyping t);
+  void read(const std::shared_ptr<Peer>& peer, protocol::chat::MarkRead r);
+  void context(const std::shared_ptr<Peer>& peer, protocol::chat::VisitorContext c);
+  void presence(const std::shared_ptr<Peer>& peer, protocol::chat::OperatorStatus status);
+  void action(const std::shared_ptr<Peer>& peer, std::string ref, protocol::chat::ConversationAction a);
+  void fail(const std::shared_ptr<Peer>& peer, const protocol::Error& error, std::string ref, std::string client_id,
+            bool counts);
+  void after_append(const std::shared_ptr<Peer>& peer, std::string ref, Result<store::ChatAppended> r);
+  protocol::chat::PresenceEvent availability(const SiteChat& site) const;
+  protocol::chat::Actor actor_of(const PeerState& s) const;
+
+  store::Store& store_;
+  VisitorTokens tokens_;
+  ServiceOptions options_;
+  std::unique_ptr<Hub> hub_;  // touched only on the hub executor
+
+  std::mutex sites_mu_;
+  struct CachedSite {
+    std::shared_ptr<SiteChat> site;
+    std::int64_t loaded_ms = 0;
+  };
+  std::unordered_map<std::string, CachedSite> sites_;  // by site id
+  std::unordered_map<std::string, std::string> site_by_key_;
+  std::unordered_map<std::string, std::size_t> visitor_counts_;
+};
+
+}  // namespace vitrina::chat
