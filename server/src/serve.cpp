@@ -16,6 +16,7 @@
 #include "chat/visitor_token.hpp"
 #include "http/blocking_pool.hpp"
 #include "http/callback_routes.hpp"
+#include "http/chat_routes.hpp"
 #include "http/chat_socket.hpp"
 #include "http/console_routes.hpp"
 #include "http/health.hpp"
@@ -135,6 +136,7 @@ int serve(const config::Config& config) {
   auto router = std::make_shared<http::Router>();
   http::add_health_routes(*router, *store);
   http::add_console_routes(*router, *store, cpu_pool, config.console);
+  http::add_chat_console_routes(*router, chat_service, *store);
   const auto& cc = config.chat;
   auto chat_sockets = http::add_chat_routes(*router, chat_service, *store,
                                             {.max_per_ip = cc.max_per_ip,

@@ -13,10 +13,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "auth/session.hpp"
 #include "http/api_support.hpp"
-#include "http/console_routes.hpp"
-#include "http/cookies.hpp"
+#include "http/console_auth.hpp"
 #include "log/log.hpp"
 #include "vitrina/protocol/chat_rules.hpp"
 
@@ -39,19 +37,10 @@ std::int64_t steady_ms() {
       .count();
 }
 
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 Response too_many(std::string_view detail) {
   Response r = make_problem(Status::too_many_requests, "too-many-connections", "Too many connections", detail);
   r.head.set(Field::retry_after, "10");
   return r;
-}
-
-Response not_signed_in(std::string_view detail) {
-  return make_problem(Status::unauthorized, "unauthenticated", "Not signed in", detail);
 }
 
 }  // namespace
@@ -350,23 +339,6 @@ class ChatSocket final : public chat::Peer, public std::enable_shared_from_this<
 
 namespace {
 
-// The Origin a same-origin console page sends: this server's own scheme, host and port.
-bool same_origin(const Request& req, std::string_view origin) {
-  const auto host = req[Field::host];
-  if (host.empty() || origin.empty()) return false;
-  return origin == "http://" + std::string(host) || origin == "https://" + std::string(host);
-}
-
-std::optional<std::string> session_cookie(const Request& req) {
-  const auto [begin, end] = req.equal_range(Field::cookie);
-  for (auto it = begin; it != end; ++it) {
-    for (auto value : cookie_values(it->value(), kSessionCookie)) {
-      if (auth::is_session_token(value)) return std::string(value);
-    }
-  }
-  return std::nullopt;
-}
-
 Upgrade visitor_upgrade(const std::shared_ptr<ChatSockets>& sockets, const Request& req, Context& ctx) {
   Upgrade out;
   auto key = query_param(req, "site");
@@ -405,47 +377,33 @@ Upgrade visitor_upgrade(const std::shared_ptr<ChatSockets>& sockets, const Reque
 
 Upgrade operator_upgrade(const std::shared_ptr<ChatSockets>& sockets, const Request& req, Context& ctx) {
   Upgrade out;
-  if (!same_origin(req, req[Field::origin])) {
-    out.refused = make_problem(Status::forbidden, "origin-not-allowed", "Origin not allowed",
-                               "the console connects from this server's own origin", "Origin");
+  if (!is_same_origin(req)) {
+    out.refused = cross_origin();
     return out;
   }
-  auto token = session_cookie(req);
-  if (!token) {
-    out.refused = not_signed_in("no session cookie");
+  auto who = authenticate_operator(sockets->store, req);
+  if (auto* refused = std::get_if<Response>(&who)) {
+    out.refused = std::move(*refused);
     return out;
   }
-  auto session = sockets->store.find_session(auth::hash_session_token(*token));
-  if (!session) {
-    out.refused = problem_from_error(session.error());
-    return out;
-  }
-  if (!*session || (*session)->expires_at <= unix_ms()) {
-    out.refused = not_signed_in("the session is unknown or has ended");
-    return out;
-  }
-  auto op = sockets->store.find_operator_by_id((*session)->operator_id);
-  if (!op || !*op) {
-    out.refused = not_signed_in("the operator no longer exists");
-    return out;
-  }
-  auto site = sockets->service.site_by_id((*op)->site_id);
+  auto op = std::get<store::Operator>(std::move(who));
+  auto site = sockets->service.site_by_id(op.site_id);
   if (!site || !*site) {
     out.refused = make_problem(Status::forbidden, "site-disabled", "Site disabled");
     return out;
   }
-  if (auto full = sockets->reserve(ctx.remote_address, (*site)->site.id, (*op)->id)) {
+  if (auto full = sockets->reserve(ctx.remote_address, (*site)->site.id, op.id)) {
     out.refused = std::move(*full);
     return out;
   }
-  out.takeover = [sockets, site = *site, op = std::move(**op), ip = ctx.remote_address](tcp::socket socket,
-                                                                                        Request request) {
+  out.takeover = [sockets, site = *site, op = std::move(op), ip = ctx.remote_address](tcp::socket socket,
+                                                                                      Request request) {
     auto s = std::make_shared<ChatSocket>(sockets, std::move(socket), ip);
     s->state.role = pc::Role::operator_;
     s->state.site = site;
     s->state.operator_id = op.id;
     s->state.operator_name = op.name;
-    s->state.operator_role = op.role == "admin" ? pc::OperatorRole::owner : pc::OperatorRole::operator_;
+    s->state.operator_role = chat_role(op);
     s->start(std::move(request));
   };
   return out;

@@ -9,6 +9,7 @@
 #include "auth/password.hpp"
 #include "auth/session.hpp"
 #include "http/await_store.hpp"
+#include "http/console_auth.hpp"
 #include "http/console_json.hpp"
 #include "http/cookies.hpp"
 #include "http/login_limiter.hpp"
@@ -32,17 +33,6 @@ std::int64_t now_ms() {
 
 Response unauthenticated(std::string_view detail) {
   return make_problem(Status::unauthorized, "unauthenticated", "Not signed in", detail);
-}
-
-// The first well-formed session token among the Cookie headers' vitrina_session values.
-std::optional<std::string> session_token(const Request& req) {
-  const auto [begin, end] = req.equal_range(Field::cookie);
-  for (auto it = begin; it != end; ++it) {
-    for (auto value : cookie_values(it->value(), kSessionCookie)) {
-      if (auth::is_session_token(value)) return std::string(value);
-    }
-  }
-  return std::nullopt;
 }
 
 class Console {
