@@ -8,7 +8,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
-#include <deque>
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
@@ -140,15 +139,21 @@ class ChatSocket final : public chat::Peer, public std::enable_shared_from_this<
     co_await self->serve(std::move(req));
   }
 
-  net::awaitable<void> serve(Request req) {
-    const auto& o = owner_->options;
+  // The upgrade request lives only in this frame: an idle connection does not keep its headers.
+  net::awaitable<boost::system::error_code> accept(Request req) {
     // Frames over frame_bytes are refused by read_loop; this bounds what a refused one may cost.
     ws_.read_message_max(kMaxDrainedFrame);
     ws_.auto_fragment(false);
     ws_.set_option(
         websocket::stream_base::decorator([](websocket::response_type& res) { res.set(Field::server, "vitrina"); }));
     ws_.control_callback([this](websocket::frame_type, beast::string_view) { last_received_ms_ = steady_ms(); });
-    auto [accept_ec] = co_await ws_.async_accept(req, use_tuple);
+    auto [ec] = co_await ws_.async_accept(req, use_tuple);
+    co_return ec;
+  }
+
+  net::awaitable<void> serve(Request req) {
+    const auto& o = owner_->options;
+    const auto accept_ec = co_await accept(std::move(req));
     if (!accept_ec) {
       last_received_ms_ = steady_ms();
       arm(o.hello_timeout);
@@ -254,10 +259,9 @@ class ChatSocket final : public chat::Peer, public std::enable_shared_from_this<
   void enqueue(std::shared_ptr<const std::string> frame) {
     if (closing_ || finished_) return;
     const auto& o = owner_->options;
-    if (queue_.size() >= o.queue_frames || queued_bytes_ + frame->size() > o.queue_bytes) {
+    if (queue_.size() - queue_head_ >= o.queue_frames || queued_bytes_ + frame->size() > o.queue_bytes) {
       // A client that does not read is dropped; nobody else waits for it.
-      queue_.clear();
-      queued_bytes_ = 0;
+      clear_queue();
       return begin_close(pc::kCloseSlowConsumer, "not reading");
     }
     queued_bytes_ += frame->size();
@@ -266,27 +270,38 @@ class ChatSocket final : public chat::Peer, public std::enable_shared_from_this<
   }
 
   void write_next() {
-    if (queue_.empty() || finished_) {
+    if (queue_head_ == queue_.size() || finished_) {
       writing_ = false;
       if (close_pending_) start_close_handshake();
       return;
     }
     writing_ = true;
     ws_.text(true);
-    const auto& front = queue_.front();
-    ws_.async_write(net::buffer(*front), [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-      if (!self->queue_.empty()) {
-        self->queued_bytes_ -= self->queue_.front()->size();
-        self->queue_.pop_front();
-      }
-      if (ec) {
-        self->writing_ = false;
-        self->queue_.clear();
-        self->queued_bytes_ = 0;
-        return;
-      }
-      self->write_next();
-    });
+    // The handler owns the frame being written: the queue may be dropped meanwhile (4413).
+    auto front = queue_[queue_head_];
+    const auto bytes = net::buffer(*front);
+    ws_.async_write(bytes,
+                    [self = shared_from_this(), front = std::move(front)](boost::system::error_code ec, std::size_t) {
+                      if (self->queue_head_ < self->queue_.size()) {
+                        self->queued_bytes_ -= self->queue_[self->queue_head_]->size();
+                        self->queue_[self->queue_head_++].reset();
+                        if (self->queue_head_ == self->queue_.size()) self->clear_queue();
+                      }
+                      if (ec) {
+                        self->writing_ = false;
+                        self->clear_queue();
+                        return;
+                      }
+                      self->write_next();
+                    });
+  }
+
+  void clear_queue() {
+    queue_.clear();
+    queue_head_ = 0;
+    queued_bytes_ = 0;
+    // A burst's storage is given back once it has been written.
+    if (queue_.capacity() > 16) queue_.shrink_to_fit();
   }
 
   // Frames already queued (an error frame explaining the close) go out first, unless the close
@@ -319,7 +334,10 @@ class ChatSocket final : public chat::Peer, public std::enable_shared_from_this<
   net::steady_timer timer_;
   beast::flat_buffer buffer_;
   std::string ip_;
-  std::deque<std::shared_ptr<const std::string>> queue_;
+  // Frames not yet written, from queue_head_ on. A vector rather than a deque: an idle
+  // connection's empty queue then costs no allocation.
+  std::vector<std::shared_ptr<const std::string>> queue_;
+  std::size_t queue_head_ = 0;
   std::size_t queued_bytes_ = 0;
   std::int64_t last_received_ms_ = 0;
   std::int64_t refill_ms_ = 0;
