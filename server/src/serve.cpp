@@ -17,6 +17,7 @@
 #include "http/blocking_pool.hpp"
 #include "http/callback_routes.hpp"
 #include "http/canned_routes.hpp"
+#include "http/chat_routes.hpp"
 #include "http/chat_socket.hpp"
 #include "http/console_routes.hpp"
 #include "http/health.hpp"
@@ -165,6 +166,7 @@ int serve(const config::Config& config) {
   http::add_health_routes(*router, *store);
   http::add_console_routes(*router, *store, cpu_pool, config.console);
   http::add_canned_routes(*router, *store, config.console);
+  http::add_chat_console_routes(*router, chat_service, *store);
   const auto& cc = config.chat;
   auto chat_sockets = http::add_chat_routes(*router, chat_service, *store,
                                             {.max_per_ip = cc.max_per_ip,

@@ -1,5 +1,7 @@
 #include "http/console_auth.hpp"
 
+#include <chrono>
+
 #include "auth/keys.hpp"
 #include "auth/session.hpp"
 #include "http/cookies.hpp"
@@ -52,6 +54,34 @@ std::variant<ConsoleCaller, Response> authenticate_console(store::Store& store, 
   if (!op) return problem_from_error(op.error());
   if (!*op) return unauthenticated_console("the operator no longer exists");
   return ConsoleCaller{.op = std::move(**op), .session = std::move(**session), .token = std::move(*token)};
+}
+
+std::variant<store::Operator, Response> authenticate_operator(store::Store& store, const Request& req) {
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  auto caller = authenticate_console(store, req, false, now);
+  if (auto* refusal = std::get_if<Response>(&caller)) return std::move(*refusal);
+  return std::move(std::get<ConsoleCaller>(caller).op);
+}
+
+bool is_same_origin(const Request& req) {
+  const auto host = req[Field::host];
+  const auto origin = req[Field::origin];
+  if (host.empty() || origin.empty()) return false;
+  const std::string_view o(origin.data(), origin.size());
+  const std::string_view h(host.data(), host.size());
+  auto after = [&](std::string_view scheme) { return o.starts_with(scheme) && o.substr(scheme.size()) == h; };
+  return after("http://") || after("https://");
+}
+
+Response cross_origin() {
+  return make_problem(Status::forbidden, "origin-not-allowed", "Origin not allowed",
+                      "console requests come from this server's own origin", "Origin");
+}
+
+protocol::chat::OperatorRole chat_role(const store::Operator& op) {
+  return is_owner(op) ? protocol::chat::OperatorRole::owner : protocol::chat::OperatorRole::operator_;
 }
 
 bool is_owner(const store::Operator& op) noexcept { return op.role == "admin" || op.role == "owner"; }

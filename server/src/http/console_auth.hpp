@@ -1,13 +1,16 @@
 #pragma once
 // Who is calling a console endpoint: the operator behind the session cookie, with the CSRF
-// check for requests that change something. Shared by every /v1/console/… route.
+// checks for requests that change something (the session's token in X-CSRF-Token, and the
+// server's own Origin). Shared by every /v1/console/… route and the operator WebSocket.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 
 #include "http/message.hpp"
 #include "store/store.hpp"
+#include "vitrina/protocol/chat.hpp"
 
 namespace vitrina::http {
 
@@ -29,6 +32,19 @@ std::optional<std::string> session_token(const Request& req);
 /// token, 503 when the store cannot read. `now_ms` is the current unix time in milliseconds.
 std::variant<ConsoleCaller, Response> authenticate_console(store::Store& store, const Request& req, bool state_changing,
                                                            std::int64_t now_ms, bool secure_cookies = false);
+
+/// authenticate_console for a request that changes nothing, answering only the operator.
+std::variant<store::Operator, Response> authenticate_operator(store::Store& store, const Request& req);
+
+/// True when `Origin` is this server's own, as the Host header names it: what a page served by
+/// the server sends. Browsers send Origin on every WebSocket upgrade and cross-origin POST.
+bool is_same_origin(const Request& req);
+
+/// 403 naming Origin, for a console request from another origin.
+Response cross_origin();
+
+/// An operator's role in the chat protocol: the store's "admin" is the site's owner.
+protocol::chat::OperatorRole chat_role(const store::Operator& op);
 
 /// Owners manage the site's settings (canned responses among them). The store spells the role
 /// "admin"; the protocol and the console call it "owner".

@@ -235,17 +235,6 @@ std::string session_json(const store::Operator& op, std::string_view csrf_token)
   return std::move(w).str();
 }
 
-std::string colleagues_json(const std::vector<store::Operator>& ops) {
-  protocol::JsonWriter w;
-  w.begin_object().key("data").begin_array();
-  for (const auto& op : ops) {
-    w.begin_object().key("id").value(op.id).key("name").value(op.name);
-    w.key("role").value(admin::role_name(op.role)).end_object();
-  }
-  w.end_array().end_object();
-  return std::move(w).str();
-}
-
 std::string operator_json(const store::Operator& op) {
   protocol::JsonWriter w;
   w.begin_object();

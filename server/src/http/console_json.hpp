@@ -33,9 +33,6 @@ bool is_json_media_type(std::string_view content_type) noexcept;
 /// `{"operator":{"id","email","name","role","site_id"}}`: never the password hash.
 std::string operator_json(const store::Operator& op);
 
-/// `{"data":[{"id","name","role"}…]}`: a site's operators as colleagues see them (no e-mails).
-std::string colleagues_json(const std::vector<store::Operator>& ops);
-
 /// `{"operator":{…},"csrf_token":"…"}`: the sign-in and /v1/console/me answer.
 std::string session_json(const store::Operator& op, std::string_view csrf_token);
 

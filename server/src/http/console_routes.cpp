@@ -10,6 +10,7 @@
 #include "auth/password.hpp"
 #include "auth/session.hpp"
 #include "http/await_store.hpp"
+#include "http/console_auth.hpp"
 #include "http/console_json.hpp"
 #include "http/cookies.hpp"
 #include "http/login_limiter.hpp"
@@ -43,7 +44,6 @@ class Console {
 
   net::awaitable<Response> login(const Request& req, Context& ctx);
   Response me(const Request& req, Context& ctx);
-  Response colleagues(const Request& req, Context& ctx);
   net::awaitable<Response> logout(const Request& req, Context& ctx);
 
  private:
@@ -187,16 +187,6 @@ Response Console::me(const Request& req, Context&) {
   return r;
 }
 
-Response Console::colleagues(const Request& req, Context&) {
-  auto caller = authenticate_console(store_, req, false, now_ms(), secure_);
-  if (auto* refusal = std::get_if<Response>(&caller)) return std::move(*refusal);
-  auto ops = store_.list_operators(std::get<ConsoleCaller>(caller).op.site_id);
-  if (!ops) return problem_from_error(ops.error());
-  Response r = make_json(Status::ok, colleagues_json(*ops));
-  r.head.set(Field::cache_control, "no-store");
-  return r;
-}
-
 net::awaitable<Response> Console::logout(const Request& req, Context& ctx) {
   if (auto token = session_token(req)) {
     // A live session ends only with its CSRF token; one that is unknown or expired has
@@ -237,8 +227,6 @@ void add_console_routes(Router& router, store::Store& store, BlockingPool& cpu,
   router.add_async("POST", "/v1/console/login",
                    [console](const Request& req, Context& ctx) { return console->login(req, ctx); });
   router.get("/v1/console/me", [console](const Request& req, Context& ctx) { return console->me(req, ctx); });
-  router.get("/v1/console/operators",
-             [console](const Request& req, Context& ctx) { return console->colleagues(req, ctx); });
   router.add_async("POST", "/v1/console/logout",
                    [console](const Request& req, Context& ctx) { return console->logout(req, ctx); });
 }

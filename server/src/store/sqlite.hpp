@@ -111,8 +111,7 @@ class Connection {
   std::map<std::string, Statement, std::less<>> cache_;
 };
 
-/// Runs one statement from `db`'s cache to completion; `bind` fills its parameters. The
-/// statement is reset afterwards, whatever happens.
+/// Runs one cached statement to completion; `bind` fills its parameters.
 template <class Bind>
 Result<void> run_cached(Connection& db, std::string_view sql, Bind&& bind) {
   auto stmt = db.cached(sql);
