@@ -46,12 +46,17 @@ export const createCanned = (item) => call('POST', '/v1/console/canned_responses
 export const changeCanned = (id, item) => call('PATCH', `/v1/console/canned_responses/${encodeURIComponent(id)}`, item);
 export const deleteCanned = (id) => call('DELETE', `/v1/console/canned_responses/${encodeURIComponent(id)}`);
 
-// Conversations of the site: {status?, text?, email?, phone?, from?, to?} -> [conversation].
+// Conversations of the site (docs/api.md, "Console: conversations"): {status?, q?, email?,
+// phone?, from?, to?} -> [conversation object with unread, waiting_since and activity].
 export async function listConversations(filters = {}) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(filters)) if (v !== undefined && v !== '') q.set(k, v);
   const data = await call('GET', `/v1/console/conversations${q.size ? '?' + q : ''}`);
-  return Array.isArray(data?.data) ? data.data : [];
+  if (!Array.isArray(data?.data)) return [];
+  return data.data.map((item) => ({
+    ...item.conversation, unread: item.unread || 0, waiting_since: item.waiting_since,
+    activity: item.updated_at || item.conversation?.created_at,
+  }));
 }
 
 // The site's operators, for assigning: [{id, name, role}]. Empty when the server does not list them.

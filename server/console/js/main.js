@@ -75,9 +75,9 @@ function renderAll() {
 }
 
 async function loadLists() {
-  for (const status of ['waiting', 'open', 'closed']) {
+  for (const status of ['waiting,open', 'closed']) {
     try {
-      for (const c of await api.listConversations({ status })) upsertConversation(c);
+      for (const c of await api.listConversations({ status, limit: 100 })) upsertConversation(c);
     } catch {
       // The lists come back with the next reconnect; live frames keep arriving meanwhile.
     }
@@ -155,13 +155,21 @@ function onMessage(m) {
   if (msgs.has(m.seq)) return;
   msgs.set(m.seq, m);
   state.typing.delete(m.conversation_id);
+  // Writing reads: a visitor's message means they have seen everything before it.
+  if (m.author?.role === 'visitor') {
+    state.visitorRead.set(m.conversation_id, Math.max(m.seq, state.visitorRead.get(m.conversation_id) || 0));
+  }
   const c = state.conversations.get(m.conversation_id);
   if (!c) return;
   if (!m.internal) { c.preview = m.text; }
   c.activity = m.created_at;
-  if (m.seq > (c.last_seq || 0)) {
-    c.last_seq = m.seq;
-    if (m.author?.role === 'visitor') {
+  // The conversation frame may already carry this seq as last_seq: count each visitor message
+  // once, by the highest seq counted or read so far.
+  if (m.seq > (c.last_seq || 0)) c.last_seq = m.seq;
+  if (m.seq > Math.max(c.counted || 0, c.read_sent || 0)) {
+    c.counted = m.seq;
+    // History being loaded is read once it is in (select marks it).
+    if (m.author?.role === 'visitor' && !state.resuming.has(m.conversation_id)) {
       const watching = m.conversation_id === state.current && !document.hidden && document.hasFocus();
       if (watching) markRead(); else c.unread = (c.unread || 0) + 1;
       // A visitor answering in one of my conversations while I look elsewhere.
@@ -198,10 +206,13 @@ async function select(id) {
   if (!state.loaded.has(id) && socket?.ready) {
     try {
       // The whole history: live frames seen so far may be only its tail.
+      state.resuming.add(id);
       await socket.resume(id, 0);
       state.loaded.add(id);
     } catch (err) {
       $('composer-error').textContent = `Cannot load the history: ${err.message}`;
+    } finally {
+      state.resuming.delete(id);
     }
   }
   if (c) markRead();
@@ -290,7 +301,7 @@ for (const tab of document.querySelectorAll('[data-tab]')) {
 $('search-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const f = e.target.elements;
-  const filters = { text: f.text.value.trim(), email: f.email.value.trim(), phone: f.phone.value.trim() };
+  const filters = { q: f.text.value.trim(), email: f.email.value.trim(), phone: f.phone.value.trim() };
   if (f.from.value) filters.from = new Date(`${f.from.value}T00:00:00`).toISOString();
   if (f.to.value) filters.to = new Date(new Date(`${f.to.value}T00:00:00`).getTime() + 86400000).toISOString();
   try {

@@ -7,6 +7,7 @@ export const state = {
   messages: new Map(),        // id -> Map(seq -> message)
   own: new Map(),             // client_id -> {conversation_id, text, internal, failed}: sent, not yet acked
   loaded: new Set(),          // conversations whose history has been loaded
+  resuming: new Set(),        // conversations whose history is being loaded now
   current: null,              // the open conversation's id
   tab: 'waiting',
   searchResults: null,        // [conversation ids] of the last search
