@@ -18,6 +18,8 @@
 #include "http/blocking_pool.hpp"
 #include "http/callback_request_routes.hpp"
 #include "http/callback_routes.hpp"
+#include "http/canned_routes.hpp"
+#include "http/chat_routes.hpp"
 #include "http/chat_socket.hpp"
 #include "http/console_routes.hpp"
 #include "http/health.hpp"
@@ -64,8 +66,16 @@ protocol::Result<void> mount_static(http::Router& router, const std::string& dir
       .num("files", static_cast<std::int64_t>((*files)->file_count()))
       .emit();
   const std::string pattern = prefix + "*";
-  router.get(pattern, [files = *files, skip = prefix.size()](const http::Request& req, http::Context& ctx) {
-    return files->serve(req, std::string_view(ctx.path).substr(skip));
+  router.get(pattern, [files = *files, prefix](const http::Request& req, http::Context& ctx) {
+    // The mount also matches its directory without the slash ("/console"): send the browser to
+    // "/console/", so the page's relative URLs resolve inside it.
+    if (ctx.path.size() < prefix.size()) {
+      http::Response r;
+      r.head.result(http::Status::moved_permanently);
+      r.head.set(http::Field::location, prefix);
+      return r;
+    }
+    return files->serve(req, std::string_view(ctx.path).substr(prefix.size()));
   });
   return {};
 }
@@ -76,6 +86,26 @@ std::string default_widget_dir() {
 #else
   return {};
 #endif
+}
+
+// Nothing inline, nothing from elsewhere, no HTML built from strings (Trusted Types): visitor
+// text can only ever become text. 'self' in connect-src covers the same-origin WebSocket.
+constexpr std::string_view kConsolePolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
+    "require-trusted-types-for 'script'; trusted-types 'none'";
+
+// The configured console directory, else the source tree's (a build), else the installed one.
+std::string console_dir(const config::Config& config) {
+  if (!config.console_dir.empty()) return config.console_dir;
+  std::error_code ec;
+#ifdef VITRINA_SOURCE_CONSOLE_DIR
+  if (fs::is_directory(VITRINA_SOURCE_CONSOLE_DIR, ec)) return VITRINA_SOURCE_CONSOLE_DIR;
+#endif
+#ifdef VITRINA_INSTALLED_CONSOLE_DIR
+  if (fs::is_directory(VITRINA_INSTALLED_CONSOLE_DIR, ec)) return VITRINA_INSTALLED_CONSOLE_DIR;
+#endif
+  return {};
 }
 
 }  // namespace
@@ -139,6 +169,8 @@ int serve(const config::Config& config) {
   auto router = std::make_shared<http::Router>();
   http::add_health_routes(*router, *store);
   http::add_console_routes(*router, *store, cpu_pool, config.console);
+  http::add_canned_routes(*router, *store, config.console);
+  http::add_chat_console_routes(*router, chat_service, *store);
   const auto& cc = config.chat;
   auto chat_sockets = http::add_chat_routes(*router, chat_service, *store,
                                             {.max_per_ip = cc.max_per_ip,
@@ -223,6 +255,22 @@ int serve(const config::Config& config) {
     }
   } else {
     log::warn("widget assets not found; /v1/vitrina.js will not be served").str("dir", widget_dir).emit();
+  }
+  // The console's pages carry the strictest policy: scripts, styles and connections from this
+  // origin only, never framed.
+  if (const std::string dir = console_dir(config); !dir.empty()) {
+    auto mounted = mount_static(*router, dir, "/console/",
+                                {.cache_control = "no-cache",
+                                 .index_html = true,
+                                 .content_security_policy = std::string(kConsolePolicy),
+                                 .deny_framing = true});
+    if (!mounted) {
+      log::error("cannot load the console").str("error", mounted.error().message).emit();
+      log::flush();
+      return 1;
+    }
+  } else {
+    log::warn("console files not found; /console/ will not be served").emit();
   }
   if (!config.site_dir.empty()) {
     auto mounted = mount_static(*router, config.site_dir, "/", {.cache_control = "no-cache", .index_html = true});

@@ -53,6 +53,18 @@ TEST(UserAgent, IsCutAt256BytesBetweenCharacters) {
   EXPECT_EQ(truncate_user_agent("a\tb\nc\x7f"), "a b c ");
 }
 
+TEST(CsrfToken, IsFixedPerSessionDistinctAcrossSessionsAndRevealsNothing) {
+  const auto token = generate_session_token();
+  const auto csrf = csrf_token(token);
+  ASSERT_EQ(csrf.size(), 64u);
+  EXPECT_EQ(csrf.find_first_not_of("0123456789abcdef"), std::string::npos) << csrf;
+  EXPECT_EQ(csrf_token(token), csrf) << "derived, so it needs no storage";
+  EXPECT_NE(csrf_token(generate_session_token()), csrf);
+  // Neither the session token nor the hash the store keeps for it.
+  EXPECT_EQ(csrf.find(token.substr(4)), std::string::npos);
+  EXPECT_NE(csrf, hash_session_token(token));
+}
+
 TEST(DummyPasswordHash, IsAnArgon2idHashNothingShortMatches) {
   const auto& hash = dummy_password_hash();
   EXPECT_TRUE(hash.starts_with("$argon2id$")) << hash;

@@ -102,7 +102,7 @@ TEST(OperatorJson, HasThePublicFieldsAndNeverTheHash) {
   op.name = "Ann \"A\"";
   op.role = "admin";
   op.password_hash = "$argon2id$secret";
-  EXPECT_EQ(operator_json(op), R"({"operator":{"id":"op_1","email":"a@b.c","name":"Ann \"A\"","role":"admin",)"
+  EXPECT_EQ(operator_json(op), R"({"operator":{"id":"op_1","email":"a@b.c","name":"Ann \"A\"","role":"owner",)"
                                R"("site_id":"site_1"}})");
 }
 

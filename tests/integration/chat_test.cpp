@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support.hpp"
@@ -103,6 +104,36 @@ class ChatTest : public ::testing::Test {
     EXPECT_TRUE(w && w->find("\"type\":\"welcome\"") != std::string::npos) << w.value_or("(nothing)");
     if (welcome != nullptr) *welcome = w.value_or("");
     return c;
+  }
+
+  std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+  // One console HTTP request with the session cookie; `with_origin` adds the console's Origin.
+  std::string console(const std::string& method, const std::string& target, const std::string& cookie,
+                      const std::string& body = {}, bool with_origin = true) {
+    std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) +
+                      "\r\nConnection: close\r\nCookie: " + cookie + "\r\n";
+    if (with_origin) req += "Origin: " + origin() + "\r\n";
+    if (!body.empty()) req += "Content-Type: application/json\r\n";
+    req += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    return raw_exchange(port_, req);
+  }
+
+  // The webhook events the outbox holds for the site, oldest first: "type payload" lines.
+  std::vector<std::string> outbox() {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open((data_.str() + "/vitrina.db").c_str(), &db), SQLITE_OK);
+    std::vector<std::string> out;
+    sqlite3_stmt* stmt = nullptr;
+    const std::string sql = "SELECT event_type || ' ' || payload FROM webhook_messages WHERE site_id = '" + site_id_ +
+                            "' ORDER BY created_at, rowid";
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    while (stmt != nullptr && sqlite3_step(stmt) == SQLITE_ROW) {
+      out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return out;
   }
 
   TempDir data_;
@@ -460,6 +491,127 @@ TEST_F(ChatTest, ANonReadingClientIsClosedAndOthersCarryOn) {
   while (slow->read(std::chrono::seconds(10))) ++received;
   EXPECT_FALSE(slow->timed_out()) << "the non-reading client was not disconnected after " << received;
   EXPECT_LT(received, kCount) << "it was sent everything";
+}
+
+TEST_F(ChatTest, ConsoleHttpSearchesActsAndKeepsNotesFromTheVisitor) {
+  start();
+  auto op = operator_client();
+  const std::string cookie = login();
+  auto visitor = visitor_client(
+      R"({"type":"hello","v":1,"context":{"email":"ann@example.com","phone":"+7 999 123-45-67","name":"Anna"}})");
+  visitor->send(R"({"type":"message","client_id":"http-visitor-01","text":"Is the blue dress in M?"})");
+  auto ack = visitor->read_type("ack");
+  ASSERT_TRUE(ack);
+  const std::string conv = frame_value(*ack, "conversation_id");
+  ASSERT_TRUE(op->read_type("message"));
+
+  auto listed = console("GET", "/v1/console/conversations?status=waiting", cookie);
+  EXPECT_EQ(status_of(listed), 200) << listed;
+  EXPECT_NE(listed.find(conv), std::string::npos) << listed;
+  EXPECT_NE(listed.find(R"("unread":1)"), std::string::npos) << listed;
+  EXPECT_NE(listed.find(R"("waiting_since":")"), std::string::npos) << listed;
+  // Search by text, e-mail (any case), phone digits and date.
+  for (const std::string query : {"q=blue%20dress", "email=ANN@example.com", "phone=79991234567",
+                                  "from=2020-01-01T00:00:00Z&status=waiting,open"}) {
+    auto found = console("GET", "/v1/console/conversations?" + query, cookie);
+    EXPECT_NE(found.find(conv), std::string::npos) << query << ": " << found;
+  }
+  for (const std::string query :
+       {"q=red", "email=bob@example.com", "phone=70000000000", "from=2100-01-01T00:00:00Z", "status=closed"}) {
+    auto found = console("GET", "/v1/console/conversations?" + query, cookie);
+    EXPECT_EQ(status_of(found), 200) << found;
+    EXPECT_EQ(found.find(conv), std::string::npos) << query << ": " << found;
+  }
+  auto bad = console("GET", "/v1/console/conversations?status=lost", cookie);
+  EXPECT_EQ(status_of(bad), 422) << bad;
+  EXPECT_NE(bad.find(R"("field":"status")"), std::string::npos) << bad;
+  EXPECT_EQ(status_of(console("GET", "/v1/console/conversations", "vitrina_session=nothing")), 401);
+
+  // Actions need the console's own Origin (CSRF) and change nothing without it.
+  auto forged = console("POST", "/v1/console/conversations/" + conv + "/take", cookie, {}, false);
+  EXPECT_EQ(status_of(forged), 403) << forged;
+  auto taken = console("POST", "/v1/console/conversations/" + conv + "/take", cookie);
+  EXPECT_EQ(status_of(taken), 200) << taken;
+  EXPECT_EQ(frame_value(taken, "status"), "open") << taken;
+  auto seen = visitor->read_type("conversation");
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(frame_value(*seen, "status"), "open") << *seen;
+
+  // An internal note: operators see it live and in history; the visitor never does.
+  auto note = console("POST", "/v1/console/conversations/" + conv + "/notes", cookie,
+                      R"({"client_id":"note-client-01","text":"VIP customer, be nice"})");
+  EXPECT_EQ(status_of(note), 200) << note;
+  EXPECT_EQ(frame_value(note, "seq"), "2") << note;
+  auto again = console("POST", "/v1/console/conversations/" + conv + "/notes", cookie,
+                       R"({"client_id":"note-client-01","text":"VIP customer, be nice"})");
+  EXPECT_EQ(frame_value(again, "seq"), "2") << "a repeated client id stores nothing: " << again;
+  auto live_note = op->read_type("message");
+  ASSERT_TRUE(live_note);
+  EXPECT_EQ(frame_value(*live_note, "internal"), "true") << *live_note;
+  op->send(R"({"type":"message","conversation_id":")" + conv + R"(","client_id":"http-op-reply","text":"Yes"})");
+  ASSERT_TRUE(op->read_type("ack"));
+  auto reply = visitor->read_type("message");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(frame_value(*reply, "seq"), "3") << "the note must not reach the visitor: " << *reply;
+  visitor->send(R"({"type":"resume","conversation_id":")" + conv + R"(","last_seen":0})");
+  std::vector<std::string> seqs;
+  for (auto f = visitor->read(); f && frame_value(*f, "type") != "resumed"; f = visitor->read()) {
+    seqs.push_back(frame_value(*f, "seq"));
+  }
+  EXPECT_EQ(seqs, (std::vector<std::string>{"1", "3"}));
+  auto history = console("GET", "/v1/console/conversations/" + conv + "/messages", cookie);
+  EXPECT_EQ(status_of(history), 200) << history;
+  EXPECT_NE(history.find("VIP customer"), std::string::npos) << history;
+  EXPECT_NE(history.find(R"("last_seq":3)"), std::string::npos) << history;
+
+  auto closed = console("POST", "/v1/console/conversations/" + conv + "/close", cookie);
+  EXPECT_EQ(frame_value(closed, "status"), "closed") << closed;
+  auto reopened = console("POST", "/v1/console/conversations/" + conv + "/reopen", cookie);
+  EXPECT_EQ(frame_value(reopened, "status"), "open") << reopened;
+  auto nobody = console("POST", "/v1/console/conversations/" + conv + "/assign", cookie,
+                        R"({"operator_id":"op_000000000000000000000000"})");
+  EXPECT_EQ(status_of(nobody), 404) << nobody;
+  EXPECT_EQ(status_of(console("GET", "/v1/console/conversations/conv_000000000000000000000000", cookie)), 404);
+
+  // Webhook events, written with the changes: one per committed change, none for the note or
+  // the repeat.
+  std::vector<std::string> types;
+  for (const auto& event : outbox()) types.push_back(event.substr(0, event.find(' ')));
+  EXPECT_EQ(types, (std::vector<std::string>{"conversation.created", "message.created", "message.created",
+                                             "conversation.closed"}));
+  for (const auto& event : outbox()) EXPECT_EQ(event.find("VIP customer"), std::string::npos) << event;
+}
+
+TEST_F(ChatTest, OfflineMessageWebhooksCarryTheContact) {
+  set_chat_settings(R"({"business_hours":{"time_zone":"UTC","weekly":{}}})");
+  start();
+  auto visitor = visitor_client(R"({"type":"hello","v":1,"context":{"url":"https://shop.test/p/42"}})");
+  visitor->send(R"({"type":"offline_message","client_id":"offline-hook-1","text":"Do you have it in M?",)"
+                R"("email":"ann@example.com"})");
+  ASSERT_TRUE(visitor->read_type("ack"));
+  const auto events = outbox();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(events[0].starts_with("conversation.created ")) << events[0];
+  EXPECT_TRUE(events[1].starts_with("offline_message.created ")) << events[1];
+  EXPECT_NE(events[1].find(R"("email":"ann@example.com")"), std::string::npos) << events[1];
+  EXPECT_NE(events[1].find("https://shop.test/p/42"), std::string::npos) << events[1];
+}
+
+TEST_F(ChatTest, ConnectionsPerAddressAreLimited) {
+  start({"--set", "chat.max_per_ip=2"});
+  auto a = visitor_client();
+  auto b = visitor_client();
+  WsClient third;
+  EXPECT_EQ(third.connect(port_, "/v1/visitor/ws?site=" + public_key_, kOrigin), 429);
+  b->drop();
+  // The slot is freed once the server has seen the connection end.
+  int status = 0;
+  for (int i = 0; i < 50 && status != 101; ++i) {
+    WsClient retry;
+    status = retry.connect(port_, "/v1/visitor/ws?site=" + public_key_, kOrigin);
+    if (status != 101) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(status, 101);
 }
 
 }  // namespace

@@ -9,96 +9,10 @@
 #include <regex>
 #include <thread>
 
-#include "support.hpp"
+#include "console_support.hpp"
 
 namespace vitrina::testing {
 namespace {
-
-constexpr const char* kEmail = "anna@shop.example";
-constexpr const char* kPassword = "correct horse battery";
-
-std::string capture(const std::string& text, const std::string& pattern) {
-  std::smatch m;
-  if (!std::regex_search(text, m, std::regex(pattern))) return {};
-  return m[1].str();
-}
-
-std::string body_of(const std::string& response) {
-  const auto end = response.find("\r\n\r\n");
-  return end == std::string::npos ? std::string() : response.substr(end + 4);
-}
-
-// True when the whole response arrived: the body is as long as Content-Length says.
-bool complete(const std::string& response) {
-  const auto length = header_of(response, "Content-Length");
-  return !length.empty() && body_of(response).size() == std::stoul(length);
-}
-
-std::string login_body(const std::string& email, const std::string& password, const std::string& site = {}) {
-  std::string body = R"({"email":")" + email + R"(","password":")" + password + "\"";
-  if (!site.empty()) body += R"(,"site":")" + site + "\"";
-  return body + "}";
-}
-
-std::string post(int port, const std::string& path, const std::string& body,
-                 const std::string& headers = "Content-Type: application/json\r\n") {
-  return raw_exchange(port, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headers +
-                                "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
-}
-
-std::string login(int port, const std::string& email = kEmail, const std::string& password = kPassword,
-                  const std::string& site = {}) {
-  return post(port, "/v1/console/login", login_body(email, password, site));
-}
-
-// The session token a response's Set-Cookie carries, "" if none.
-std::string token_of(const std::string& response) {
-  return capture(header_of(response, "Set-Cookie"), "^vitrina_session=(ses_[0-9A-Za-z]{43});");
-}
-
-std::string me(int port, const std::string& token, const std::string& other_cookies = {}) {
-  return raw_exchange(port,
-                      "GET /v1/console/me HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                      "Cookie: " +
-                          other_cookies + "vitrina_session=" + token + "\r\n\r\n");
-}
-
-// A data directory with one site and one operator, made with the admin CLI.
-class ConsoleTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    site_id_ = create_site("S", &public_key_);
-    ASSERT_FALSE(site_id_.empty());
-    add_operator(site_id_, kEmail, kPassword);
-  }
-
-  std::string create_site(const std::string& name, std::string* public_key = nullptr) {
-    auto r =
-        run_server({"--data", data_.str(), "site", "create", "--name", name, "--origin", "http://127.0.0.1", "--json"});
-    EXPECT_EQ(r.exit_code, 0) << r.output;
-    if (public_key != nullptr) *public_key = capture(r.output, R"re("public_key":"(pk_[0-9A-Za-z]+)")re");
-    return capture(r.output, R"re("id":"(site_[0-9A-Za-z]+)")re");
-  }
-
-  void add_operator(const std::string& site, const std::string& email, const std::string& password) {
-    auto r = run_server_with_input(
-        {"--data", data_.str(), "operator", "add", "--site", site, "--email", email, "--password-stdin"},
-        password + "\n");
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-  }
-
-  std::unique_ptr<ServerProcess> start(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"--listen", "127.0.0.1:0", "--data", data_.str()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    auto server = std::make_unique<ServerProcess>(std::move(args));
-    if (server->wait_listening() == 0) ADD_FAILURE() << "server did not start: " << server->output();
-    return server;
-  }
-
-  TempDir data_;
-  std::string site_id_;
-  std::string public_key_;
-};
 
 TEST_F(ConsoleTest, LoginAnswersTheOperatorAndAnHttpOnlySessionCookie) {
   auto server = start();
@@ -210,12 +124,34 @@ TEST_F(ConsoleTest, MeAnswersForAValidCookieOnly) {
   EXPECT_EQ(status_of(me(port, token + "x")), 401);
 }
 
-TEST_F(ConsoleTest, LogoutEndsTheSessionAndExpiresTheCookie) {
+TEST_F(ConsoleTest, OperatorsListTheirSitesColleaguesWithRolesAndNoEmails) {
+  add_operator(site_id_, "boss@shop.example", kPassword, "owner");
+  const auto other_site = create_site("Other");
+  add_operator(other_site, "stranger@other.example", kPassword);
   auto server = start();
   const int port = server->port();
   const auto token = token_of(login(port));
+  const auto list = [&](const std::string& cookie) {
+    return raw_exchange(
+        port, "GET /v1/console/operators HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + cookie + "\r\n");
+  };
+  auto r = list("Cookie: vitrina_session=" + token + "\r\n");
+  ASSERT_EQ(status_of(r), 200) << r;
+  const auto body = body_of(r);
+  EXPECT_NE(body.find(R"("name":"anna","role":"operator")"), std::string::npos) << body;
+  EXPECT_NE(body.find(R"("name":"boss","role":"owner")"), std::string::npos) << body;
+  EXPECT_EQ(body.find("stranger"), std::string::npos) << body;
+  EXPECT_EQ(body.find("@"), std::string::npos) << body;
+  EXPECT_EQ(status_of(list("")), 401);
+}
+
+TEST_F(ConsoleTest, LogoutEndsTheSessionAndExpiresTheCookie) {
+  auto server = start();
+  const int port = server->port();
+  const auto signed_in = login(port);
+  const auto token = token_of(signed_in);
   ASSERT_FALSE(token.empty());
-  const std::string cookie = "Cookie: vitrina_session=" + token + "\r\n";
+  const std::string cookie = session_headers(token, csrf_of(signed_in));
 
   auto r = post(port, "/v1/console/logout", "", cookie);
   ASSERT_EQ(status_of(r), 204) << r;
@@ -224,6 +160,33 @@ TEST_F(ConsoleTest, LogoutEndsTheSessionAndExpiresTheCookie) {
   // Signing out again, or without a session, is still fine.
   EXPECT_EQ(status_of(post(port, "/v1/console/logout", "", cookie)), 204);
   EXPECT_EQ(status_of(post(port, "/v1/console/logout", "", "")), 204);
+}
+
+TEST_F(ConsoleTest, SignInAndMeAnswerTheSessionsCsrfToken) {
+  auto server = start();
+  const int port = server->port();
+  const auto first = login(port);
+  const auto token = token_of(first);
+  const auto csrf = csrf_of(first);
+  ASSERT_FALSE(csrf.empty()) << first;
+  EXPECT_EQ(body_of(first).find(token), std::string::npos) << "the CSRF token is not the session token";
+  EXPECT_EQ(csrf_of(me(port, token)), csrf);
+  // Another session, another token.
+  EXPECT_NE(csrf_of(login(port)), csrf);
+}
+
+TEST_F(ConsoleTest, LogoutWithoutTheCsrfTokenKeepsTheSession) {
+  auto server = start();
+  const int port = server->port();
+  const auto signed_in = login(port);
+  const auto token = token_of(signed_in);
+  for (const std::string& csrf : {std::string(), std::string(64, '0'), csrf_of(login(port))}) {
+    auto r = post(port, "/v1/console/logout", "", session_headers(token, csrf));
+    EXPECT_EQ(status_of(r), 403) << r;
+    EXPECT_NE(body_of(r).find(R"("field":"X-CSRF-Token")"), std::string::npos) << r;
+    EXPECT_TRUE(header_of(r, "Set-Cookie").empty()) << r;
+  }
+  EXPECT_EQ(status_of(me(port, token)), 200);
 }
 
 TEST_F(ConsoleTest, ExpiredSessionIsRefused) {
@@ -277,6 +240,21 @@ TEST_F(ConsoleTest, RepeatedFailuresForAnEmailAreRateLimited) {
   EXPECT_LE(std::stoi(retry), 15 * 60);
   // Other e-mails are not affected.
   EXPECT_EQ(status_of(login(port, "other@shop.example", kPassword)), 401);
+}
+
+TEST_F(ConsoleTest, RepeatedFailuresFromAnAddressAreRateLimitedAcrossEmails) {
+  auto server = start({"--set", "console.login_failures_per_address=3"});
+  const int port = server->port();
+  for (const char* email : {"a@shop.example", "b@shop.example", "c@shop.example"}) {
+    ASSERT_EQ(status_of(login(port, email, "wrong password")), 401);
+  }
+  // A fourth e-mail, and even the right password for a real one, are refused unchecked.
+  auto r = login(port, "d@shop.example", "wrong password");
+  EXPECT_EQ(status_of(r), 429) << r;
+  r = login(port);
+  EXPECT_EQ(status_of(r), 429) << r;
+  EXPECT_FALSE(header_of(r, "Retry-After").empty()) << r;
+  EXPECT_TRUE(header_of(r, "Set-Cookie").empty()) << r;
 }
 
 // The durability promise end to end: every sign-in answered 200 is on disk, even when the

@@ -38,8 +38,8 @@ void run_add(CommandContext& ctx, const OperatorCommandOptions& opt) {
   auto added =
       add_operator(*store, opt.site, opt.email, opt.name, password, now_ms(), OperatorOptions{.role = opt.role});
   if (!added) return report(ctx, added.error());
-  ctx.out << "Added " << added->role << " " << added->email << " (" << added->id << ") to site " << added->site_id
-          << '\n';
+  ctx.out << "Added " << role_name(added->role) << " " << added->email << " (" << added->id << ") to site "
+          << added->site_id << '\n';
   if (generated) {
     ctx.out << "  password:  " << password << "\n\n"
             << "The password is shown only this once: hand it to the operator now.\n";
@@ -59,7 +59,9 @@ void add_operator_commands(CLI::App& app, CommandContext& ctx) {
   add->add_option("--site", opt->site, "Site id (site_…) or public key (pk_…)")->required();
   add->add_option("--email", opt->email, "Sign-in email, stored lower-cased")->required();
   add->add_option("--name", opt->name, "Display name (default: the part of the email before @)");
-  add->add_option("--role", opt->role, "operator or admin")->check(CLI::IsMember({"operator", "admin"}));
+  add->add_option("--role", opt->role,
+                  "operator (answers chats) or owner (also manages the site's canned responses; \"admin\" is the same)")
+      ->check(CLI::IsMember({"operator", "owner", "admin"}));
   add->add_flag("--password-stdin", opt->password_stdin,
                 "Read the password from the first line of standard input instead of "
                 "generating one");

@@ -60,13 +60,17 @@ Result<std::string> normalize_email(std::string_view email) {
   return lowered;
 }
 
+std::string_view role_name(std::string_view stored_role) noexcept {
+  return stored_role == "admin" ? std::string_view("owner") : stored_role;
+}
+
 Result<store::Operator> add_operator(store::Store& store, std::string_view site, std::string_view email,
                                      std::string_view name, std::string_view password, std::int64_t now_ms,
                                      const OperatorOptions& options) {
   auto normalized = normalize_email(email);
   if (!normalized) return std::move(normalized).error();
-  if (options.role != "operator" && options.role != "admin") {
-    return protocol::make_error("invalid", "must be operator or admin", "role");
+  if (options.role != "operator" && options.role != "owner" && options.role != "admin") {
+    return protocol::make_error("invalid", "must be owner or operator", "role");
   }
   std::string display_name;
   if (name.find_first_not_of(" \t") == std::string_view::npos) {
@@ -94,7 +98,7 @@ Result<store::Operator> add_operator(store::Store& store, std::string_view site,
   op.email = std::move(*normalized);
   op.name = std::move(display_name);
   op.password_hash = std::move(*hash);
-  op.role = options.role;
+  op.role = options.role == "operator" ? "operator" : "admin";
   op.created_at = now_ms;
   auto inserted = store::wait_for<store::Operator>(
       [&](store::Done<store::Operator> done) { store.insert_operator(op, std::move(done)); });

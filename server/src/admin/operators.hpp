@@ -17,9 +17,13 @@ inline constexpr std::size_t kMinPasswordLength = 10;
 inline constexpr std::size_t kMaxPasswordLength = 1024;
 
 struct OperatorOptions {
-  std::string role = "operator";                     // "operator" | "admin"
+  std::string role = "operator";                     // "operator" | "owner" ("admin" is the same)
   auth::PasswordCost cost = auth::kInteractiveCost;  // tests may pass kMinimumCost
 };
+
+/// The role as the console, the protocol and the CLI name it: the store keeps an owner as
+/// "admin", its original name, so "admin" reads "owner"; anything else is answered as is.
+std::string_view role_name(std::string_view stored_role) noexcept;
 
 /// Trims and lower-cases `email` and checks it looks like local@domain.tld (a sanity check,
 /// not RFC 5322). "invalid" with field "email".

@@ -17,6 +17,12 @@ bool is_session_token(std::string_view token) noexcept {
 
 std::string hash_session_token(std::string_view token) { return hash_secret_key(token); }
 
+std::string csrf_token(std::string_view session_token) {
+  std::string input = "vitrina-csrf.v1.";
+  input += session_token;
+  return hash_secret_key(input);
+}
+
 std::string truncate_user_agent(std::string_view user_agent) {
   std::size_t end = std::min(user_agent.size(), kMaxUserAgentLength);
   // Back off over continuation bytes (10xxxxxx) so the cut falls between characters.

@@ -26,6 +26,13 @@ std::string generate_session_token();
 /// of the database does not let anyone sign in.
 std::string hash_session_token(std::string_view token);
 
+/// The CSRF token of a session: hex BLAKE2b-256 of a fixed label and the session token (64
+/// characters). The console reads it from the sign-in answer or /v1/console/me and sends it in
+/// the X-CSRF-Token header of every state-changing request; another site's page can neither
+/// read it nor send that header without a CORS preflight the server never grants. Derived, not
+/// stored, and it does not reveal the session token.
+std::string csrf_token(std::string_view session_token);
+
 /// `user_agent` cut to at most kMaxUserAgentLength bytes, never inside a UTF-8 sequence, with
 /// control characters replaced by spaces (it is shown to operators later).
 std::string truncate_user_agent(std::string_view user_agent);

@@ -434,8 +434,7 @@ void Service::hello(const PeerPtr& peer, std::string ref, pc::Hello h) {
   if (h.context) context(peer, std::move(*h.context));
 }
 
-void Service::message(const PeerPtr& peer, std::string ref, pc::SendMessage m) {
-  const PeerState& s = peer->state;
+store::ChatAppend Service::message_append(const PeerState& s, pc::SendMessage m) {
   store::ChatAppend a;
   a.site_id = s.site->site.id;
   a.visitor_id = s.visitor_id;
@@ -443,38 +442,53 @@ void Service::message(const PeerPtr& peer, std::string ref, pc::SendMessage m) {
   a.conversation_id = std::move(m.conversation_id);
   a.new_conversation_id = options_.new_id(pc::kConversationIdPrefix);
   a.actor = actor_of(s);
-  a.client_id = m.client_id;
+  a.client_id = std::move(m.client_id);
   a.text = std::move(m.text);
   a.internal = m.internal;
   a.now_ms = options_.now_ms();
-  const std::string site_id = a.site_id;
-  const std::int64_t now = a.now_ms;
-  a.events = [site_id, now](const store::ChatAppended& r) {
+  a.events = [site_id = a.site_id, now = a.now_ms](const store::ChatAppended& r) {
     std::vector<store::NewWebhookEvent> events;
     if (r.conversation_created) {
       protocol::JsonWriter w;
       pc::write_conversation(w, r.conversation.conversation);
       events.push_back(webhooks::make_event(site_id, "conversation.created", w.str(), now));
     }
-    if (r.offline) {
-      protocol::JsonWriter w;
-      pc::write_offline_message(w, *r.offline);
-      events.push_back(webhooks::make_event(site_id, "offline_message.created", w.str(), now));
-    } else if (!r.message.internal) {
+    if (!r.message.internal) {
       protocol::JsonWriter w;
       pc::write_message(w, r.message);
       events.push_back(webhooks::make_event(site_id, "message.created", w.str(), now));
     }
     return events;
   };
-  auto done = [this, peer, ref = std::move(ref),
-               client_id = std::move(m.client_id)](Result<store::ChatAppended> r) mutable {
-    options_.post_hub([this, peer, ref = std::move(ref), client_id = std::move(client_id), r = std::move(r)]() mutable {
-      if (!r) return fail(peer, r.error(), std::move(ref), std::move(client_id), false);
-      after_append(peer, std::move(ref), std::move(r));
-    });
+  return a;
+}
+
+void Service::submit_append(store::ChatAppend a, std::function<void(Result<store::ChatAppended>)> on_hub) {
+  auto done = [this, on_hub = std::move(on_hub)](Result<store::ChatAppended> r) mutable {
+    options_.post_hub([on_hub = std::move(on_hub), r = std::move(r)]() mutable { on_hub(std::move(r)); });
   };
   store_.append_chat_message(std::move(a), std::move(done));
+}
+
+void Service::message(const PeerPtr& peer, std::string ref, pc::SendMessage m) {
+  std::string client_id = m.client_id;
+  auto on_hub = [this, peer, ref = std::move(ref),
+                 client_id = std::move(client_id)](Result<store::ChatAppended> r) mutable {
+    if (!r) return fail(peer, r.error(), std::move(ref), std::move(client_id), false);
+    after_append(peer, ref, *r);
+  };
+  submit_append(message_append(peer->state, std::move(m)), std::move(on_hub));
+}
+
+void Service::note(PeerState who, std::string conversation_id, std::string client_id, std::string text,
+                   store::Done<pc::Ack> done) {
+  pc::SendMessage m{std::move(conversation_id), std::move(client_id), std::move(text), true};
+  auto on_hub = [this, done = std::move(done)](Result<store::ChatAppended> r) {
+    if (!r) return done(std::move(r).error());
+    after_append(nullptr, {}, *r);
+    done(r->ack);
+  };
+  submit_append(message_append(who, std::move(m)), std::move(on_hub));
 }
 
 void Service::offline(const PeerPtr& peer, std::string ref, pc::LeaveOfflineMessage m) {
@@ -507,19 +521,16 @@ void Service::offline(const PeerPtr& peer, std::string ref, pc::LeaveOfflineMess
     }
     return events;
   };
-  auto done = [this, peer, ref = std::move(ref),
-               client_id = std::move(m.client_id)](Result<store::ChatAppended> r) mutable {
-    options_.post_hub([this, peer, ref = std::move(ref), client_id = std::move(client_id), r = std::move(r)]() mutable {
-      if (!r) return fail(peer, r.error(), std::move(ref), std::move(client_id), false);
-      after_append(peer, std::move(ref), std::move(r));
-    });
+  auto on_hub = [this, peer, ref = std::move(ref),
+                 client_id = std::move(m.client_id)](Result<store::ChatAppended> r) mutable {
+    if (!r) return fail(peer, r.error(), std::move(ref), std::move(client_id), false);
+    after_append(peer, ref, *r);
   };
-  store_.append_chat_message(std::move(a), std::move(done));
+  submit_append(std::move(a), std::move(on_hub));
 }
 
-// On the hub: the commit is in; tell the sender, then everyone else.
-void Service::after_append(const PeerPtr& peer, std::string ref, Result<store::ChatAppended> r) {
-  const store::ChatAppended& a = *r;
+// On the hub: the commit is in; tell the sender (none for the HTTP API), then everyone else.
+void Service::after_append(const PeerPtr& peer, const std::string& ref, const store::ChatAppended& a) {
   hub_->remember(a.conversation);
   auto& site = hub_->site(a.conversation.site_id);
   if (!a.duplicate && a.conversation_changed) {
@@ -530,9 +541,9 @@ void Service::after_append(const PeerPtr& peer, std::string ref, Result<store::C
       hub_->announce(site, a.conversation, peer, ref, true);
     }
   }
-  peer->send(frame_of(a.ack));
+  if (peer) peer->send(frame_of(a.ack));
   if (a.duplicate) return;
-  raise_cursor(peer->state, a.message.conversation_id, a.message.seq);
+  if (peer) raise_cursor(peer->state, a.message.conversation_id, a.message.seq);
   hub_->deliver(site, a.conversation.visitor_id, a.message, peer.get());
   if (options_.on_event) options_.on_event();
 }
@@ -648,8 +659,8 @@ void Service::presence(const PeerPtr& peer, pc::OperatorStatus status) {
   });
 }
 
-void Service::action(const PeerPtr& peer, std::string ref, pc::ConversationAction a) {
-  const PeerState& s = peer->state;
+void Service::submit_action(const PeerState& s, pc::ConversationAction a,
+                            std::function<void(Result<store::ChatActed>)> on_hub) {
   store::ChatAction act;
   act.site_id = s.site->site.id;
   act.conversation_id = a.conversation_id;
@@ -659,15 +670,18 @@ void Service::action(const PeerPtr& peer, std::string ref, pc::ConversationActio
   act.now_ms = options_.now_ms();
   if (a.kind == pc::ActionKind::assign) {
     auto target = store_.find_operator_by_id(a.operator_id);
-    if (!target) return fail(peer, target.error(), ref, {}, false);
-    if (!*target || (*target)->site_id != act.site_id) {
-      return fail(peer, protocol::make_error("not_found", "no such operator", "operator_id"), ref, {}, false);
+    if (!target || !*target || (*target)->site_id != act.site_id) {
+      Result<store::ChatActed> refused = !target
+                                             ? Result<store::ChatActed>(std::move(target).error())
+                                             : Result<store::ChatActed>(protocol::make_error(
+                                                   std::string(pc::kErrorNotFound), "no such operator", "operator_id"));
+      options_.post_hub(
+          [on_hub = std::move(on_hub), refused = std::move(refused)]() mutable { on_hub(std::move(refused)); });
+      return;
     }
     act.target = {pc::AuthorRole::operator_, (*target)->id, (*target)->name};
   }
-  const std::string site_id = act.site_id;
-  const std::int64_t now = act.now_ms;
-  act.events = [site_id, now](const store::ChatActed& r) {
+  act.events = [site_id = act.site_id, now = act.now_ms](const store::ChatActed& r) {
     std::vector<store::NewWebhookEvent> events;
     if (r.conversation.conversation.status == pc::ConversationStatus::closed) {
       protocol::JsonWriter w;
@@ -676,17 +690,37 @@ void Service::action(const PeerPtr& peer, std::string ref, pc::ConversationActio
     }
     return events;
   };
-  auto done = [this, peer, ref = std::move(ref)](Result<store::ChatActed> r) mutable {
-    options_.post_hub([this, peer, ref = std::move(ref), r = std::move(r)] {
-      if (!r) return fail(peer, r.error(), ref, {}, false);
-      hub_->remember(r->conversation);
-      hub_->announce(hub_->site(r->conversation.site_id), r->conversation, peer, ref, r->changed);
-      if (r->changed && r->conversation.conversation.status == pc::ConversationStatus::closed && options_.on_event) {
-        options_.on_event();
-      }
-    });
+  auto done = [this, on_hub = std::move(on_hub)](Result<store::ChatActed> r) mutable {
+    options_.post_hub([on_hub = std::move(on_hub), r = std::move(r)]() mutable { on_hub(std::move(r)); });
   };
   store_.apply_chat_action(std::move(act), std::move(done));
+}
+
+// On the hub: a committed action to everyone it concerns; `actor` (none for the HTTP API) gets
+// the copy with `ref`.
+void Service::after_action(const store::ChatActed& r, const PeerPtr& actor, const std::string& ref) {
+  hub_->remember(r.conversation);
+  hub_->announce(hub_->site(r.conversation.site_id), r.conversation, actor, ref, r.changed);
+  if (r.changed && r.conversation.conversation.status == pc::ConversationStatus::closed && options_.on_event) {
+    options_.on_event();
+  }
+}
+
+void Service::action(const PeerPtr& peer, std::string ref, pc::ConversationAction a) {
+  auto on_hub = [this, peer, ref = std::move(ref)](Result<store::ChatActed> r) {
+    if (!r) return fail(peer, r.error(), ref, {}, false);
+    after_action(*r, peer, ref);
+  };
+  submit_action(peer->state, std::move(a), std::move(on_hub));
+}
+
+void Service::act(PeerState who, pc::ConversationAction a, store::Done<store::ChatConversation> done) {
+  auto on_hub = [this, done = std::move(done)](Result<store::ChatActed> r) {
+    if (!r) return done(std::move(r).error());
+    after_action(*r, nullptr, {});
+    done(std::move(r->conversation));
+  };
+  submit_action(who, std::move(a), std::move(on_hub));
 }
 
 }  // namespace vitrina::chat

@@ -82,6 +82,15 @@ class Service {
   /// The connection has ended: forget it (and update the operator's presence).
   void on_closed(const std::shared_ptr<Peer>& peer);
 
+  // The console's HTTP API: the same actions as the frames, by an operator outside any
+  // connection (`who`: role operator, site, operator id, name and role). The change is announced
+  // to the live connections as if a frame had made it; `done` runs on the hub.
+  /// take, assign, close, reopen; `done` gets the conversation after the action.
+  void act(PeerState who, protocol::chat::ConversationAction a, store::Done<store::ChatConversation> done);
+  /// An internal note (never sent to the visitor) with the operator's client id.
+  void note(PeerState who, std::string conversation_id, std::string client_id, std::string text,
+            store::Done<protocol::chat::Ack> done);
+
   const protocol::chat::Limits& limits() const noexcept { return options_.limits; }
   /// Connections per site, for the transport's limits. Any thread.
   std::size_t visitor_connections(std::string_view site_id);
@@ -100,7 +109,12 @@ class Service {
   void action(const std::shared_ptr<Peer>& peer, std::string ref, protocol::chat::ConversationAction a);
   void fail(const std::shared_ptr<Peer>& peer, const protocol::Error& error, std::string ref, std::string client_id,
             bool counts);
-  void after_append(const std::shared_ptr<Peer>& peer, std::string ref, Result<store::ChatAppended> r);
+  store::ChatAppend message_append(const PeerState& s, protocol::chat::SendMessage m);
+  void submit_append(store::ChatAppend a, std::function<void(Result<store::ChatAppended>)> on_hub);
+  void after_append(const std::shared_ptr<Peer>& peer, const std::string& ref, const store::ChatAppended& a);
+  void submit_action(const PeerState& s, protocol::chat::ConversationAction a,
+                     std::function<void(Result<store::ChatActed>)> on_hub);
+  void after_action(const store::ChatActed& r, const std::shared_ptr<Peer>& actor, const std::string& ref);
   protocol::chat::PresenceEvent availability(const SiteChat& site) const;
   protocol::chat::Actor actor_of(const PeerState& s) const;
 

@@ -28,6 +28,10 @@ struct HttpLimits {
 struct ConsoleSettings {
   std::uint32_t session_ttl_ms = 12 * 60 * 60 * 1000;  // an operator stays signed in this long
   bool secure_cookies = false;                         // add Secure to the session cookie (serving over HTTPS)
+  // Failed sign-ins within 15 minutes that block an e-mail, and a client address (a NAT hides
+  // many people behind one address: a wider budget), until the window ends.
+  std::uint32_t login_failures_per_email = 10;
+  std::uint32_t login_failures_per_address = 50;
 };
 
 struct WebhookSettings {
@@ -95,6 +99,7 @@ struct Config {
   std::uint32_t shutdown_grace_ms = 10000;  // in-flight requests get this long after SIGTERM
   std::string widget_dir;                   // served under /v1/
   std::string site_dir;                     // served under /, optional
+  std::string console_dir;                  // the operator console, served under /console/
   std::string log_level = "info";
   bool log_requests = true;
   std::string store_engine = "sqlite";

@@ -60,6 +60,9 @@ std::vector<Entry> build() {
                set_int(&Config::shutdown_grace_ms)});
   s.push_back({"static.widget_dir", "VITRINA_STATIC_WIDGET_DIR", "widget assets, served under /v1/", Kind::string, 1,
                4096, set_str(&Config::widget_dir)});
+  s.push_back({"static.console_dir", "VITRINA_STATIC_CONSOLE_DIR",
+               "the operator console's files, served under /console/", Kind::string, 1, 4096,
+               set_str(&Config::console_dir)});
   s.push_back({"static.site_dir", "VITRINA_STATIC_SITE_DIR", "optional site pages, served under /", Kind::string, 0,
                4096, set_str(&Config::site_dir)});
   s.push_back({"log.level", "VITRINA_LOG_LEVEL", "debug, info, warn or error", Kind::log_level, 0, 0,
@@ -78,6 +81,16 @@ std::vector<Entry> build() {
   s.push_back({"console.secure_cookies", "VITRINA_CONSOLE_SECURE_COOKIES",
                "mark the console session cookie Secure (set when clients reach the server over HTTPS)", Kind::boolean,
                0, 0, [](Config& c, const Value& v) { c.console.secure_cookies = std::get<bool>(v); }});
+  s.push_back({"console.login_failures_per_email", "VITRINA_CONSOLE_LOGIN_FAILURES_PER_EMAIL",
+               "failed sign-ins within 15 minutes that block an e-mail until the window ends", Kind::integer, 1, 10000,
+               [](Config& c, const Value& v) {
+                 c.console.login_failures_per_email = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
+               }});
+  s.push_back({"console.login_failures_per_address", "VITRINA_CONSOLE_LOGIN_FAILURES_PER_ADDRESS",
+               "failed sign-ins within 15 minutes that block a client address until the window ends", Kind::integer, 1,
+               100000, [](Config& c, const Value& v) {
+                 c.console.login_failures_per_address = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
+               }});
   s.push_back(
       {"webhooks.retry_schedule_ms", "VITRINA_WEBHOOKS_RETRY_SCHEDULE_MS",
        "delays before each webhook retry, comma-separated milliseconds (each gets +-10% jitter)", Kind::ms_list, 0, 0,

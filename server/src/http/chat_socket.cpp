@@ -8,15 +8,12 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
-#include <deque>
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
 
-#include "auth/session.hpp"
 #include "http/api_support.hpp"
-#include "http/console_routes.hpp"
-#include "http/cookies.hpp"
+#include "http/console_auth.hpp"
 #include "log/log.hpp"
 #include "vitrina/protocol/chat_rules.hpp"
 
@@ -39,19 +36,10 @@ std::int64_t steady_ms() {
       .count();
 }
 
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 Response too_many(std::string_view detail) {
   Response r = make_problem(Status::too_many_requests, "too-many-connections", "Too many connections", detail);
   r.head.set(Field::retry_after, "10");
   return r;
-}
-
-Response not_signed_in(std::string_view detail) {
-  return make_problem(Status::unauthorized, "unauthenticated", "Not signed in", detail);
 }
 
 }  // namespace
@@ -151,15 +139,21 @@ class ChatSocket final : public chat::Peer, public std::enable_shared_from_this<
     co_await self->serve(std::move(req));
   }
 
-  net::awaitable<void> serve(Request req) {
-    const auto& o = owner_->options;
+  // The upgrade request lives only in this frame: an idle connection does not keep its headers.
+  net::awaitable<boost::system::error_code> accept(Request req) {
     // Frames over frame_bytes are refused by read_loop; this bounds what a refused one may cost.
     ws_.read_message_max(kMaxDrainedFrame);
     ws_.auto_fragment(false);
     ws_.set_option(
         websocket::stream_base::decorator([](websocket::response_type& res) { res.set(Field::server, "vitrina"); }));
     ws_.control_callback([this](websocket::frame_type, beast::string_view) { last_received_ms_ = steady_ms(); });
-    auto [accept_ec] = co_await ws_.async_accept(req, use_tuple);
+    auto [ec] = co_await ws_.async_accept(req, use_tuple);
+    co_return ec;
+  }
+
+  net::awaitable<void> serve(Request req) {
+    const auto& o = owner_->options;
+    const auto accept_ec = co_await accept(std::move(req));
     if (!accept_ec) {
       last_received_ms_ = steady_ms();
       arm(o.hello_timeout);
@@ -265,10 +259,9 @@ class ChatSocket final : public chat::Peer, public std::enable_shared_from_this<
   void enqueue(std::shared_ptr<const std::string> frame) {
     if (closing_ || finished_) return;
     const auto& o = owner_->options;
-    if (queue_.size() >= o.queue_frames || queued_bytes_ + frame->size() > o.queue_bytes) {
+    if (queue_.size() - queue_head_ >= o.queue_frames || queued_bytes_ + frame->size() > o.queue_bytes) {
       // A client that does not read is dropped; nobody else waits for it.
-      queue_.clear();
-      queued_bytes_ = 0;
+      clear_queue();
       return begin_close(pc::kCloseSlowConsumer, "not reading");
     }
     queued_bytes_ += frame->size();
@@ -277,27 +270,38 @@ class ChatSocket final : public chat::Peer, public std::enable_shared_from_this<
   }
 
   void write_next() {
-    if (queue_.empty() || finished_) {
+    if (queue_head_ == queue_.size() || finished_) {
       writing_ = false;
       if (close_pending_) start_close_handshake();
       return;
     }
     writing_ = true;
     ws_.text(true);
-    const auto& front = queue_.front();
-    ws_.async_write(net::buffer(*front), [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-      if (!self->queue_.empty()) {
-        self->queued_bytes_ -= self->queue_.front()->size();
-        self->queue_.pop_front();
-      }
-      if (ec) {
-        self->writing_ = false;
-        self->queue_.clear();
-        self->queued_bytes_ = 0;
-        return;
-      }
-      self->write_next();
-    });
+    // The handler owns the frame being written: the queue may be dropped meanwhile (4413).
+    auto front = queue_[queue_head_];
+    const auto bytes = net::buffer(*front);
+    ws_.async_write(bytes,
+                    [self = shared_from_this(), front = std::move(front)](boost::system::error_code ec, std::size_t) {
+                      if (self->queue_head_ < self->queue_.size()) {
+                        self->queued_bytes_ -= self->queue_[self->queue_head_]->size();
+                        self->queue_[self->queue_head_++].reset();
+                        if (self->queue_head_ == self->queue_.size()) self->clear_queue();
+                      }
+                      if (ec) {
+                        self->writing_ = false;
+                        self->clear_queue();
+                        return;
+                      }
+                      self->write_next();
+                    });
+  }
+
+  void clear_queue() {
+    queue_.clear();
+    queue_head_ = 0;
+    queued_bytes_ = 0;
+    // A burst's storage is given back once it has been written.
+    if (queue_.capacity() > 16) queue_.shrink_to_fit();
   }
 
   // Frames already queued (an error frame explaining the close) go out first, unless the close
@@ -330,7 +334,10 @@ class ChatSocket final : public chat::Peer, public std::enable_shared_from_this<
   net::steady_timer timer_;
   beast::flat_buffer buffer_;
   std::string ip_;
-  std::deque<std::shared_ptr<const std::string>> queue_;
+  // Frames not yet written, from queue_head_ on. A vector rather than a deque: an idle
+  // connection's empty queue then costs no allocation.
+  std::vector<std::shared_ptr<const std::string>> queue_;
+  std::size_t queue_head_ = 0;
   std::size_t queued_bytes_ = 0;
   std::int64_t last_received_ms_ = 0;
   std::int64_t refill_ms_ = 0;
@@ -349,23 +356,6 @@ class ChatSocket final : public chat::Peer, public std::enable_shared_from_this<
 };
 
 namespace {
-
-// The Origin a same-origin console page sends: this server's own scheme, host and port.
-bool same_origin(const Request& req, std::string_view origin) {
-  const auto host = req[Field::host];
-  if (host.empty() || origin.empty()) return false;
-  return origin == "http://" + std::string(host) || origin == "https://" + std::string(host);
-}
-
-std::optional<std::string> session_cookie(const Request& req) {
-  const auto [begin, end] = req.equal_range(Field::cookie);
-  for (auto it = begin; it != end; ++it) {
-    for (auto value : cookie_values(it->value(), kSessionCookie)) {
-      if (auth::is_session_token(value)) return std::string(value);
-    }
-  }
-  return std::nullopt;
-}
 
 Upgrade visitor_upgrade(const std::shared_ptr<ChatSockets>& sockets, const Request& req, Context& ctx) {
   Upgrade out;
@@ -405,47 +395,33 @@ Upgrade visitor_upgrade(const std::shared_ptr<ChatSockets>& sockets, const Reque
 
 Upgrade operator_upgrade(const std::shared_ptr<ChatSockets>& sockets, const Request& req, Context& ctx) {
   Upgrade out;
-  if (!same_origin(req, req[Field::origin])) {
-    out.refused = make_problem(Status::forbidden, "origin-not-allowed", "Origin not allowed",
-                               "the console connects from this server's own origin", "Origin");
+  if (!is_same_origin(req)) {
+    out.refused = cross_origin();
     return out;
   }
-  auto token = session_cookie(req);
-  if (!token) {
-    out.refused = not_signed_in("no session cookie");
+  auto who = authenticate_operator(sockets->store, req);
+  if (auto* refused = std::get_if<Response>(&who)) {
+    out.refused = std::move(*refused);
     return out;
   }
-  auto session = sockets->store.find_session(auth::hash_session_token(*token));
-  if (!session) {
-    out.refused = problem_from_error(session.error());
-    return out;
-  }
-  if (!*session || (*session)->expires_at <= unix_ms()) {
-    out.refused = not_signed_in("the session is unknown or has ended");
-    return out;
-  }
-  auto op = sockets->store.find_operator_by_id((*session)->operator_id);
-  if (!op || !*op) {
-    out.refused = not_signed_in("the operator no longer exists");
-    return out;
-  }
-  auto site = sockets->service.site_by_id((*op)->site_id);
+  auto op = std::get<store::Operator>(std::move(who));
+  auto site = sockets->service.site_by_id(op.site_id);
   if (!site || !*site) {
     out.refused = make_problem(Status::forbidden, "site-disabled", "Site disabled");
     return out;
   }
-  if (auto full = sockets->reserve(ctx.remote_address, (*site)->site.id, (*op)->id)) {
+  if (auto full = sockets->reserve(ctx.remote_address, (*site)->site.id, op.id)) {
     out.refused = std::move(*full);
     return out;
   }
-  out.takeover = [sockets, site = *site, op = std::move(**op), ip = ctx.remote_address](tcp::socket socket,
-                                                                                        Request request) {
+  out.takeover = [sockets, site = *site, op = std::move(op), ip = ctx.remote_address](tcp::socket socket,
+                                                                                      Request request) {
     auto s = std::make_shared<ChatSocket>(sockets, std::move(socket), ip);
     s->state.role = pc::Role::operator_;
     s->state.site = site;
     s->state.operator_id = op.id;
     s->state.operator_name = op.name;
-    s->state.operator_role = op.role == "admin" ? pc::OperatorRole::owner : pc::OperatorRole::operator_;
+    s->state.operator_role = chat_role(op);
     s->start(std::move(request));
   };
   return out;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "auth/keys.hpp"
 #include "auth/session.hpp"
 #include "http/api_support.hpp"
 #include "http/cookies.hpp"
@@ -10,12 +11,7 @@ namespace vitrina::http {
 
 namespace {
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-Response not_signed_in(std::string_view detail) {
+Response unauthenticated_console(std::string_view detail) {
   return make_problem(Status::unauthorized, "unauthenticated", "Not signed in", detail);
 }
 
@@ -31,31 +27,53 @@ std::optional<std::string> session_token(const Request& req) {
   return std::nullopt;
 }
 
-std::variant<SignedIn, Response> signed_in_operator(store::Store& store, const Request& req, bool* expired) {
+std::variant<ConsoleCaller, Response> authenticate_console(store::Store& store, const Request& req, bool state_changing,
+                                                           std::int64_t now_ms, bool secure_cookies) {
   auto token = session_token(req);
-  if (!token) return not_signed_in("no session cookie");
+  if (!token) return unauthenticated_console("no session cookie");
   const std::string hash = auth::hash_session_token(*token);
   auto session = store.find_session(hash);
   if (!session) return problem_from_error(session.error());
-  if (!*session) return not_signed_in("the session is unknown or has ended");
-  if ((*session)->expires_at <= now_ms()) {
+  if (!*session) return unauthenticated_console("the session is unknown or has ended");
+  if ((*session)->expires_at <= now_ms) {
     // Nobody waits for this removal; sign-in prunes expired sessions too.
     store.delete_session(hash, {});
-    if (expired != nullptr) *expired = true;
-    return not_signed_in("the session has expired");
+    Response r = unauthenticated_console("the session has expired");
+    r.head.set(Field::set_cookie, make_set_cookie(kSessionCookie, "", {.max_age_s = 0, .secure = secure_cookies}));
+    return r;
+  }
+  // Checked before the operator is read, so a forged request learns nothing about the account.
+  if (state_changing) {
+    const auto presented = req[kCsrfHeader];
+    if (presented.empty() || !auth::constant_time_equal(presented, auth::csrf_token(*token))) {
+      return make_problem(Status::forbidden, "csrf", "CSRF check failed",
+                          "send the session's csrf_token (from sign-in or /v1/console/me) in X-CSRF-Token",
+                          kCsrfHeader);
+    }
   }
   auto op = store.find_operator_by_id((*session)->operator_id);
   if (!op) return problem_from_error(op.error());
-  if (!*op) return not_signed_in("the operator no longer exists");
-  return SignedIn{std::move(**session), std::move(**op)};
+  if (!*op) return unauthenticated_console("the operator no longer exists");
+  return ConsoleCaller{.op = std::move(**op), .session = std::move(**session), .token = std::move(*token)};
 }
 
-bool same_origin(const Request& req) {
-  const std::string_view origin = req[Field::origin];
-  if (origin.empty()) return true;
-  const auto scheme_end = origin.find("://");
-  if (scheme_end == std::string_view::npos) return false;
-  return origin.substr(scheme_end + 3) == req[Field::host];
+std::variant<store::Operator, Response> authenticate_operator(store::Store& store, const Request& req) {
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  auto caller = authenticate_console(store, req, false, now);
+  if (auto* refusal = std::get_if<Response>(&caller)) return std::move(*refusal);
+  return std::move(std::get<ConsoleCaller>(caller).op);
+}
+
+bool is_same_origin(const Request& req) {
+  const auto host = req[Field::host];
+  const auto origin = req[Field::origin];
+  if (host.empty() || origin.empty()) return false;
+  const std::string_view o(origin.data(), origin.size());
+  const std::string_view h(host.data(), host.size());
+  auto after = [&](std::string_view scheme) { return o.starts_with(scheme) && o.substr(scheme.size()) == h; };
+  return after("http://") || after("https://");
 }
 
 std::variant<StaffCaller, Response> authenticate_staff(store::Store& store, const Request& req) {
@@ -64,18 +82,33 @@ std::variant<StaffCaller, Response> authenticate_staff(store::Store& store, cons
     if (auto* refused = std::get_if<Response>(&site)) return std::move(*refused);
     return StaffCaller{std::get<store::Site>(std::move(site)), {}};
   }
-  auto who = signed_in_operator(store, req);
+  auto who = authenticate_operator(store, req);
   if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
-  auto& signed_in = std::get<SignedIn>(who);
+  auto& op = std::get<store::Operator>(who);
   const bool safe = req.method() == bhttp::verb::get || req.method() == bhttp::verb::head;
-  if (!safe && !same_origin(req)) {
+  if (!safe && !req[Field::origin].empty() && !is_same_origin(req)) {
     return make_problem(Status::forbidden, "cross-site", "Cross-site request refused",
                         "a signed-in change must come from the console's own origin", "Origin");
   }
-  auto site = store.find_site_by_id(signed_in.op.site_id);
+  auto site = store.find_site_by_id(op.site_id);
   if (!site) return problem_from_error(site.error());
-  if (!*site) return not_signed_in("the operator's site no longer exists");
-  return StaffCaller{std::move(**site), signed_in.op.id};
+  if (!*site) return unauthenticated_console("the operator's site no longer exists");
+  return StaffCaller{std::move(**site), op.id};
+}
+
+Response cross_origin() {
+  return make_problem(Status::forbidden, "origin-not-allowed", "Origin not allowed",
+                      "console requests come from this server's own origin", "Origin");
+}
+
+protocol::chat::OperatorRole chat_role(const store::Operator& op) {
+  return is_owner(op) ? protocol::chat::OperatorRole::owner : protocol::chat::OperatorRole::operator_;
+}
+
+bool is_owner(const store::Operator& op) noexcept { return op.role == "admin" || op.role == "owner"; }
+
+Response owner_only() {
+  return make_problem(Status::forbidden, "forbidden", "Not allowed", "only the site's owner may do this", "role");
 }
 
 }  // namespace vitrina::http

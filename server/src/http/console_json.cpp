@@ -215,12 +215,31 @@ bool is_json_media_type(std::string_view content_type) noexcept {
   return true;
 }
 
+namespace {
+
+void write_operator(protocol::JsonWriter& w, const store::Operator& op) {
+  w.key("operator").begin_object();
+  w.key("id").value(op.id).key("email").value(op.email).key("name").value(op.name);
+  w.key("role").value(admin::role_name(op.role)).key("site_id").value(op.site_id);
+  w.end_object();
+}
+
+}  // namespace
+
+std::string session_json(const store::Operator& op, std::string_view csrf_token) {
+  protocol::JsonWriter w;
+  w.begin_object();
+  write_operator(w, op);
+  w.key("csrf_token").value(csrf_token);
+  w.end_object();
+  return std::move(w).str();
+}
+
 std::string operator_json(const store::Operator& op) {
   protocol::JsonWriter w;
-  w.begin_object().key("operator").begin_object();
-  w.key("id").value(op.id).key("email").value(op.email).key("name").value(op.name);
-  w.key("role").value(op.role).key("site_id").value(op.site_id);
-  w.end_object().end_object();
+  w.begin_object();
+  write_operator(w, op);
+  w.end_object();
   return std::move(w).str();
 }
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/store.hpp"
 #include "vitrina/protocol/result.hpp"
@@ -31,5 +32,8 @@ bool is_json_media_type(std::string_view content_type) noexcept;
 
 /// `{"operator":{"id","email","name","role","site_id"}}`: never the password hash.
 std::string operator_json(const store::Operator& op);
+
+/// `{"operator":{…},"csrf_token":"…"}`: the sign-in and /v1/console/me answer.
+std::string session_json(const store::Operator& op, std::string_view csrf_token);
 
 }  // namespace vitrina::http

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 
 #include "auth/password.hpp"
 #include "auth/session.hpp"
@@ -38,8 +39,8 @@ class Console {
         cpu_(cpu),
         ttl_(settings.session_ttl_ms),
         secure_(settings.secure_cookies),
-        per_email_({.max_failures = 10}),
-        per_address_({.max_failures = 50}) {}
+        per_email_({.max_failures = settings.login_failures_per_email}),
+        per_address_({.max_failures = settings.login_failures_per_address}) {}
 
   net::awaitable<Response> login(const Request& req, Context& ctx);
   Response me(const Request& req, Context& ctx);
@@ -58,7 +59,7 @@ class Console {
   std::chrono::milliseconds ttl_;
   bool secure_;
   LoginLimiter per_email_;
-  LoginLimiter per_address_;  // a NAT hides many people behind one address: a wider budget
+  LoginLimiter per_address_;
 };
 
 Result<std::vector<store::Operator>> Console::candidates(const LoginRequest& login) {
@@ -171,26 +172,29 @@ net::awaitable<Response> Console::login(const Request& req, Context& ctx) {
       .str("operator", target->id)
       .str("site", target->site_id)
       .emit();
-  Response r = make_json(Status::ok, operator_json(*target));
+  Response r = make_json(Status::ok, session_json(*target, auth::csrf_token(token)));
   r.head.set(Field::cache_control, "no-store");
   r.head.set(Field::set_cookie, cookie(token, ttl_.count() / 1000));
   co_return r;
 }
 
 Response Console::me(const Request& req, Context&) {
-  bool expired = false;
-  auto who = signed_in_operator(store_, req, &expired);
-  if (auto* refused = std::get_if<Response>(&who)) {
-    if (expired) refused->head.set(Field::set_cookie, cookie("", 0));
-    return std::move(*refused);
-  }
-  Response r = make_json(Status::ok, operator_json(std::get<SignedIn>(who).op));
+  auto caller = authenticate_console(store_, req, false, now_ms(), secure_);
+  if (auto* refusal = std::get_if<Response>(&caller)) return std::move(*refusal);
+  const auto& who = std::get<ConsoleCaller>(caller);
+  Response r = make_json(Status::ok, session_json(who.op, auth::csrf_token(who.token)));
   r.head.set(Field::cache_control, "no-store");
   return r;
 }
 
 net::awaitable<Response> Console::logout(const Request& req, Context& ctx) {
   if (auto token = session_token(req)) {
+    // A live session ends only with its CSRF token; one that is unknown or expired has
+    // nothing left to protect, and its cookie is expired below all the same.
+    auto caller = authenticate_console(store_, req, true, now_ms(), secure_);
+    if (auto* refusal = std::get_if<Response>(&caller); refusal && refusal->head.result() == Status::forbidden) {
+      co_return std::move(*refusal);
+    }
     auto remove = [this, hash = auth::hash_session_token(*token)](store::Done<void> done) mutable {
       store_.delete_session(std::move(hash), std::move(done));
     };
@@ -215,7 +219,7 @@ net::awaitable<Response> Console::logout(const Request& req, Context& ctx) {
 
 void add_console_routes(Router& router, store::Store& store, BlockingPool& cpu,
                         const config::ConsoleSettings& settings) {
-  // Shared by the three handlers; lives as long as the router holds them.
+  // Shared by the handlers; lives as long as the router holds them.
   auto console = std::make_shared<Console>(store, cpu, settings);
   // Make the dummy hash now, so the first sign-in with an unknown e-mail is not slower than
   // the rest (which would tell that the e-mail is unknown).

@@ -174,6 +174,10 @@ void StaticFiles::prepare_fields(File& file) const {
     if (options_.cross_origin) {
       common += "Access-Control-Allow-Origin: *\r\nCross-Origin-Resource-Policy: cross-origin\r\n";
     }
+    if (!options_.content_security_policy.empty()) {
+      common += "Content-Security-Policy: " + options_.content_security_policy + "\r\n";
+    }
+    if (options_.deny_framing) common += "X-Frame-Options: DENY\r\nReferrer-Policy: same-origin\r\n";
     std::string ok = "Content-Type: " + std::string(file.content_type) +
                      "\r\nContent-Length: " + std::to_string(e.bytes->size()) + "\r\n" + common +
                      "X-Content-Type-Options: nosniff\r\n";

@@ -17,6 +17,10 @@ struct StaticOptions {
   std::string cache_control = "no-cache";  // for names without a content hash
   bool cross_origin = false;               // widget assets are fetched from shops' pages
   bool index_html = false;                 // "dir/" serves "dir/index.html"
+  // Sent with every answer when set: a page's Content-Security-Policy, which also rides on its
+  // scripts and styles, where it is harmless.
+  std::string content_security_policy;
+  bool deny_framing = false;  // X-Frame-Options: DENY and Referrer-Policy: same-origin
   std::size_t max_file_bytes = 64u << 20;
   std::size_t max_total_bytes = 512u << 20;
 };

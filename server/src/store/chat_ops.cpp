@@ -39,14 +39,7 @@ constexpr const char* kInsertOffline =
     "INSERT INTO chat_offline_messages (conversation_id, name, email, phone, context, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?)";
 
-template <class Bind>
-Result<void> run_cached(sqlite::Connection& db, std::string_view sql, Bind&& bind) {
-  auto stmt = db.cached(sql);
-  if (!stmt) return std::move(stmt).error();
-  sqlite::ScopedStatement scoped(**stmt);
-  bind(*scoped);
-  return scoped->run();
-}
+using sqlite::run_cached;
 
 Result<void> ensure_visitor(sqlite::Connection& db, std::string_view id, std::string_view site_id,
                             std::string_view user_id, std::int64_t now) {
@@ -118,9 +111,25 @@ Result<std::optional<Earlier>> find_earlier(sqlite::Connection& db, const ChatAp
       Earlier{std::string(scoped->column_text(0)), scoped->column_int(1), scoped->column_int(2)}};
 }
 
-class Append final : public WriteOp {
+// A chat write whose outcome `out_` goes to `done` once committed.
+template <class Out>
+class ChatWrite : public WriteOp {
  public:
-  Append(ChatAppend append, Done<ChatAppended> done) : a_(std::move(append)), done_(std::move(done)) {}
+  void complete(Result<void> outcome) override {
+    if (!done_) return;
+    if (!outcome) return done_(std::move(outcome).error());
+    done_(std::move(out_));
+  }
+
+ protected:
+  explicit ChatWrite(Done<Out> done) : done_(std::move(done)) {}
+  Done<Out> done_;
+  Out out_;
+};
+
+class Append final : public ChatWrite<ChatAppended> {
+ public:
+  Append(ChatAppend append, Done<ChatAppended> done) : ChatWrite(std::move(done)), a_(std::move(append)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     out_ = {};
@@ -192,12 +201,6 @@ class Append final : public WriteOp {
     if (out_.offline) out_.offline->context = out_.conversation.conversation.context;
     if (a_.events) return enqueue_all(db, a_.events(out_));
     return {};
-  }
-
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(std::move(out_));
   }
 
  private:
@@ -286,13 +289,11 @@ class Append final : public WriteOp {
   }
 
   ChatAppend a_;
-  Done<ChatAppended> done_;
-  ChatAppended out_;
 };
 
-class Action final : public WriteOp {
+class Action final : public ChatWrite<ChatActed> {
  public:
-  Action(ChatAction action, Done<ChatActed> done) : a_(std::move(action)), done_(std::move(done)) {}
+  Action(ChatAction action, Done<ChatActed> done) : ChatWrite(std::move(done)), a_(std::move(action)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     out_ = {};
@@ -322,21 +323,13 @@ class Action final : public WriteOp {
     return {};
   }
 
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(std::move(out_));
-  }
-
  private:
   ChatAction a_;
-  Done<ChatActed> done_;
-  ChatActed out_;
 };
 
-class Read final : public WriteOp {
+class Read final : public ChatWrite<ChatReadResult> {
  public:
-  Read(ChatRead read, Done<ChatReadResult> done) : r_(std::move(read)), done_(std::move(done)) {}
+  Read(ChatRead read, Done<ChatReadResult> done) : ChatWrite(std::move(done)), r_(std::move(read)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     out_ = {};
@@ -359,21 +352,14 @@ class Read final : public WriteOp {
     });
   }
 
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(out_);
-  }
-
  private:
   ChatRead r_;
-  Done<ChatReadResult> done_;
-  ChatReadResult out_;
 };
 
-class Context final : public WriteOp {
+class Context final : public ChatWrite<chat::VisitorContext> {
  public:
-  Context(ChatContextUpdate update, Done<chat::VisitorContext> done) : u_(std::move(update)), done_(std::move(done)) {}
+  Context(ChatContextUpdate update, Done<chat::VisitorContext> done)
+      : ChatWrite(std::move(done)), u_(std::move(update)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     if (auto r = ensure_visitor(db, u_.visitor_id, u_.site_id, u_.user_id, u_.now_ms); !r) return r;
@@ -389,16 +375,8 @@ class Context final : public WriteOp {
     });
   }
 
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(std::move(out_));
-  }
-
  private:
   ChatContextUpdate u_;
-  Done<chat::VisitorContext> done_;
-  chat::VisitorContext out_;
 };
 
 }  // namespace

@@ -39,6 +39,7 @@ struct ChatConversation {
   std::int64_t unread = 0;           // visitor messages after operator_read_seq
   std::int64_t last_message_at = 0;  // unix ms of the newest message, 0 when none
   std::int64_t waiting_since = 0;    // unix ms the conversation started waiting, 0 unless waiting
+  std::int64_t updated_at = 0;       // unix ms of the last change (message or action): the inbox order
 };
 
 /// Webhook events to write in the same transaction as a chat change, built by the caller from

@@ -324,6 +324,20 @@ CREATE UNIQUE INDEX ratings_once_per_conversation ON ratings (site_id, conversat
 CREATE INDEX ratings_by_site ON ratings (site_id, kind, created_at);
 CREATE INDEX ratings_by_ip ON ratings (site_id, ip, created_at);
 )sql"},
+    // Canned responses: a site's prepared replies, found in the console by a shortcut that is
+    // unique per site (the UNIQUE index also serves the by-shortcut listing).
+    Migration{11, R"sql(
+CREATE TABLE canned_responses (
+  id         TEXT PRIMARY KEY,
+  site_id    TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  shortcut   TEXT NOT NULL CONSTRAINT shortcut CHECK (length(shortcut) BETWEEN 1 AND 32),
+  title      TEXT NOT NULL DEFAULT '' CONSTRAINT title CHECK (length(title) <= 100),
+  text       TEXT NOT NULL CONSTRAINT text CHECK (length(text) BETWEEN 1 AND 4096),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (site_id, shortcut)
+) STRICT;
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

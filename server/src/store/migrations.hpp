@@ -15,6 +15,10 @@ std::int64_t latest_schema_version() noexcept;
 /// How many migrations this binary knows (their numbers need not be contiguous).
 std::size_t migration_count() noexcept;
 
+/// How many migrations this binary knows. Versions increase but need not be contiguous, so a
+/// fully migrated database records exactly this many.
+std::size_t migration_count() noexcept;
+
 /// Brings the database up to latest_schema_version(). Refuses ("unavailable") a database whose
 /// version is newer: an older binary must not write to a schema it does not understand.
 /// `path` is only used in messages.

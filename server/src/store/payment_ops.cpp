@@ -48,14 +48,7 @@ constexpr const char* kIdempotencyByKey =
     "SELECT site_id, key, request_hash, status_code, response_body, created_at FROM idempotency_keys "
     "WHERE site_id = ? AND key = ?";
 
-template <class Bind>
-Result<void> run_cached(sqlite::Connection& db, std::string_view sql, Bind&& bind) {
-  auto stmt = db.cached(sql);
-  if (!stmt) return std::move(stmt).error();
-  sqlite::ScopedStatement scoped(**stmt);
-  bind(*scoped);
-  return scoped->run();
-}
+using sqlite::run_cached;
 
 Payment read_payment(const sqlite::Statement& row) {
   Payment p;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "vitrina/protocol/result.hpp"
 
@@ -109,5 +110,15 @@ class Connection {
   std::unique_ptr<sqlite3, Closer> db_;
   std::map<std::string, Statement, std::less<>> cache_;
 };
+
+/// Runs one cached statement to completion; `bind` fills its parameters.
+template <class Bind>
+Result<void> run_cached(Connection& db, std::string_view sql, Bind&& bind) {
+  auto stmt = db.cached(sql);
+  if (!stmt) return std::move(stmt).error();
+  ScopedStatement scoped(**stmt);
+  bind(*scoped);
+  return scoped->run();
+}
 
 }  // namespace vitrina::store::sqlite

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "store/acquirer_event_ops.hpp"
+#include "store/canned_ops.hpp"
 #include "store/chat_ops.hpp"
 #include "store/chat_reads.hpp"
 #include "store/callback_ops.hpp"
@@ -102,6 +103,24 @@ class SqliteStore final : public Store {
   }
   void resend(ResendRequest request, Done<std::int64_t> done) override {
     writer_->submit(make_resend(std::move(request), std::move(done)));
+  }
+
+  void insert_canned_response(CannedResponse response, Done<CannedResponse> done) override {
+    writer_->submit(make_insert_canned_response(std::move(response), std::move(done)));
+  }
+  void update_canned_response(CannedResponseChange change, Done<CannedResponse> done) override {
+    writer_->submit(make_update_canned_response(std::move(change), std::move(done)));
+  }
+  void delete_canned_response(std::string id, std::string site_id, Done<void> done) override {
+    writer_->submit(make_delete_canned_response(std::move(id), std::move(site_id), std::move(done)));
+  }
+  Result<std::vector<CannedResponse>> list_canned_responses(std::string_view site_id) override {
+    auto lease = reads_->acquire();
+    return canned_reads::of_site(lease->db, site_id);
+  }
+  Result<std::optional<CannedResponse>> find_canned_response(std::string_view site_id, std::string_view id) override {
+    auto lease = reads_->acquire();
+    return canned_reads::by_id(lease->db, site_id, id);
   }
 
   void create_payment(Payment payment, IdempotencyRecord idempotency, Done<Payment> done) override {

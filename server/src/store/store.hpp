@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "store/acquirer_records.hpp"
+#include "store/canned_records.hpp"
 #include "store/chat_records.hpp"
 #include "store/callback_records.hpp"
 #include "store/payment_records.hpp"
@@ -133,6 +134,12 @@ class Store {
   /// oldest first, and answers how many it deleted. A key deleted this way can be used again.
   virtual void prune_idempotency(std::int64_t before, std::size_t limit, Done<std::int64_t> done) = 0;
 
+  // Canned responses (canned_records.hpp). "conflict" (field "shortcut") when the site already
+  // has the shortcut; "not_found" (field "id") for another site's or an unknown response.
+  virtual void insert_canned_response(CannedResponse response, Done<CannedResponse> done) = 0;
+  /// Answers the response as it now is.
+  virtual void update_canned_response(CannedResponseChange change, Done<CannedResponse> done) = 0;
+  virtual void delete_canned_response(std::string id, std::string site_id, Done<void> done) = 0;
   // Live chat (chat_records.hpp). Errors besides the common ones carry the chat protocol's
   // codes: "not_found" (conversation_id), "conversation_closed", "conflict", "not_allowed",
   // "invalid" (seq, last_seq).
@@ -218,6 +225,11 @@ class Store {
   /// The site's payment's refunds, oldest first (none for another site's payment).
   virtual Result<std::vector<Refund>> list_refunds(std::string_view site_id, std::string_view payment_id) = 0;
   virtual Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view site_id, std::string_view key) = 0;
+
+  /// The site's canned responses, by shortcut.
+  virtual Result<std::vector<CannedResponse>> list_canned_responses(std::string_view site_id) = 0;
+  /// Only the site's own response.
+  virtual Result<std::optional<CannedResponse>> find_canned_response(std::string_view site_id, std::string_view id) = 0;
 
   /// Waits until every write submitted before this call has committed. Used at shutdown.
   virtual void flush() = 0;

@@ -64,14 +64,7 @@ constexpr const char* kResendTo =
 constexpr const char* kMessageSite = "SELECT site_id FROM webhook_messages WHERE id = ?";
 constexpr const char* kEndpointState = "SELECT site_id, disabled FROM webhook_endpoints WHERE id = ?";
 
-template <class Bind>
-Result<void> run_cached(sqlite::Connection& db, const char* sql, Bind&& bind) {
-  auto stmt = db.cached(sql);
-  if (!stmt) return std::move(stmt).error();
-  sqlite::ScopedStatement scoped(**stmt);
-  bind(*scoped);
-  return scoped->run();
-}
+using sqlite::run_cached;
 
 Error no_endpoint(const std::string& id) {
   return protocol::make_error("not_found", "no webhook endpoint with id " + id, "endpoint_id");

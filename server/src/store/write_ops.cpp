@@ -22,15 +22,7 @@ constexpr const char* kInsertSession =
     "user_agent) VALUES (?, ?, ?, ?, ?, ?)";
 constexpr const char* kDeleteSession = "DELETE FROM operator_sessions WHERE token_hash = ?";
 
-// Runs one cached statement; `bind` fills its parameters.
-template <class Bind>
-Result<void> run_cached(sqlite::Connection& db, const char* sql, Bind&& bind) {
-  auto stmt = db.cached(sql);
-  if (!stmt) return std::move(stmt).error();
-  sqlite::ScopedStatement scoped(**stmt);
-  bind(*scoped);
-  return scoped->run();
-}
+using sqlite::run_cached;
 
 class InsertSite final : public WriteOp {
  public:

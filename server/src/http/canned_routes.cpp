@@ -1,0 +1,159 @@
+#include "http/canned_routes.hpp"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "auth/keys.hpp"
+#include "http/api_support.hpp"
+#include "http/await_store.hpp"
+#include "http/canned_json.hpp"
+#include "http/console_auth.hpp"
+#include "log/log.hpp"
+
+namespace vitrina::http {
+
+namespace {
+
+namespace net = boost::asio;
+
+constexpr std::string_view kIdPrefix = "cr_";
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Response no_response() {
+  return make_problem(Status::not_found, "not-found", "Not found", "no canned response with this id", "id");
+}
+
+// Store errors of a write: a taken shortcut is 409 naming it, a missing row 404.
+Response write_problem(const protocol::Error& error) {
+  if (error.code == "not_found") return no_response();
+  if (error.code == "conflict") {
+    return make_problem(Status::conflict, "conflict", "Conflict",
+                        "the site already has a canned response with this shortcut", "shortcut");
+  }
+  return problem_from_error(error);
+}
+
+class CannedApi {
+ public:
+  CannedApi(store::Store& store, const config::ConsoleSettings& settings)
+      : store_(store), secure_(settings.secure_cookies) {}
+
+  Response list(const Request& req, Context&) {
+    auto who = authenticate_console(store_, req, false, now_ms(), secure_);
+    if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
+    const auto& caller = std::get<ConsoleCaller>(who);
+    auto found = store_.list_canned_responses(caller.op.site_id);
+    if (!found) return problem_from_error(found.error());
+    return json_answer(Status::ok, canned_list_json(*found));
+  }
+
+  net::awaitable<Response> create(const Request& req, Context& ctx) {
+    auto who = owner(req);
+    if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
+    const auto caller = std::get<ConsoleCaller>(std::move(who));
+    if (auto stop = check_json_body(req, kMaxCannedBody)) co_return std::move(*stop);
+    auto input = parse_canned_input(req.body(), false);
+    if (!input) co_return api_problem(input.error());
+    auto existing = store_.list_canned_responses(caller.op.site_id);
+    if (!existing) co_return problem_from_error(existing.error());
+    if (existing->size() >= kMaxCannedResponses) {
+      co_return make_problem(Status::conflict, "limit-reached", "Too many canned responses",
+                             "a site keeps at most " + std::to_string(kMaxCannedResponses) + "; delete one first");
+    }
+    store::CannedResponse response;
+    response.id = auth::generate_id(kIdPrefix);
+    response.site_id = caller.op.site_id;
+    response.shortcut = std::move(*input->shortcut);
+    response.title = input->title.value_or("");
+    response.text = std::move(*input->text);
+    response.created_at = response.updated_at = now_ms();
+    auto write = [this, &response](store::Done<store::CannedResponse> done) {
+      store_.insert_canned_response(response, std::move(done));
+    };
+    auto stored = co_await await_write<store::CannedResponse>(std::move(write));
+    if (!stored) co_return write_problem(stored.error());
+    log::info("canned response created")
+        .str("rid", ctx.request_id)
+        .str("site", caller.op.site_id)
+        .str("id", stored->id)
+        .emit();
+    Response r = json_answer(Status::created, canned_json(*stored));
+    r.head.set(Field::location, "/v1/console/canned_responses/" + stored->id);
+    co_return r;
+  }
+
+  net::awaitable<Response> change(const Request& req, Context& ctx) {
+    auto who = owner(req);
+    if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
+    const auto caller = std::get<ConsoleCaller>(std::move(who));
+    if (auto stop = check_json_body(req, kMaxCannedBody)) co_return std::move(*stop);
+    auto input = parse_canned_input(req.body(), true);
+    if (!input) co_return api_problem(input.error());
+    store::CannedResponseChange change{.id = ctx.params["id"],
+                                       .site_id = caller.op.site_id,
+                                       .shortcut = std::move(input->shortcut),
+                                       .title = std::move(input->title),
+                                       .text = std::move(input->text),
+                                       .updated_at = now_ms()};
+    auto write = [this, &change](store::Done<store::CannedResponse> done) {
+      store_.update_canned_response(change, std::move(done));
+    };
+    auto stored = co_await await_write<store::CannedResponse>(std::move(write));
+    if (!stored) co_return write_problem(stored.error());
+    log::info("canned response changed")
+        .str("rid", ctx.request_id)
+        .str("site", caller.op.site_id)
+        .str("id", stored->id)
+        .emit();
+    co_return json_answer(Status::ok, canned_json(*stored));
+  }
+
+  net::awaitable<Response> remove(const Request& req, Context& ctx) {
+    auto who = owner(req);
+    if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
+    const auto caller = std::get<ConsoleCaller>(std::move(who));
+    const std::string id = ctx.params["id"];
+    auto write = [this, &id, &caller](store::Done<void> done) {
+      store_.delete_canned_response(id, caller.op.site_id, std::move(done));
+    };
+    auto deleted = co_await await_write<void>(std::move(write));
+    if (!deleted) co_return write_problem(deleted.error());
+    log::info("canned response deleted").str("rid", ctx.request_id).str("site", caller.op.site_id).str("id", id).emit();
+    Response r;
+    r.head.result(Status::no_content);
+    r.head.set(Field::cache_control, "no-store");
+    co_return r;
+  }
+
+ private:
+  // A signed-in owner with a valid CSRF token, or the refusal.
+  std::variant<ConsoleCaller, Response> owner(const Request& req) {
+    auto who = authenticate_console(store_, req, true, now_ms(), secure_);
+    if (auto* caller = std::get_if<ConsoleCaller>(&who); caller && !is_owner(caller->op)) return owner_only();
+    return who;
+  }
+
+  store::Store& store_;
+  bool secure_;
+};
+
+}  // namespace
+
+void add_canned_routes(Router& router, store::Store& store, const config::ConsoleSettings& settings) {
+  auto api = std::make_shared<CannedApi>(store, settings);
+  router.get("/v1/console/canned_responses", [api](const Request& req, Context& ctx) { return api->list(req, ctx); });
+  router.add_async("POST", "/v1/console/canned_responses",
+                   [api](const Request& req, Context& ctx) { return api->create(req, ctx); });
+  router.add_async("PATCH", "/v1/console/canned_responses/{id}",
+                   [api](const Request& req, Context& ctx) { return api->change(req, ctx); });
+  router.add_async("DELETE", "/v1/console/canned_responses/{id}",
+                   [api](const Request& req, Context& ctx) { return api->remove(req, ctx); });
+}
+
+}  // namespace vitrina::http
