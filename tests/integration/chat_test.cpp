@@ -660,6 +660,19 @@ TEST_F(ChatTest, OperatorPresenceAndVisitorContextReachTheOtherSide) {
   EXPECT_EQ(frame_value(*offline, "status"), "offline") << *offline;
 }
 
+TEST_F(ChatTest, VisitorsAreToldWhenBusinessHoursClose) {
+  start({"--set", "chat.presence_refresh_ms=200"});
+  auto op = operator_client();
+  std::string welcome;
+  auto visitor = visitor_client(R"({"type":"hello","v":1})", &welcome);
+  EXPECT_NE(welcome.find(R"("presence":{"status":"online"})"), std::string::npos) << welcome;
+  // The shop closes (no open day at all) while the visitor is connected.
+  set_chat_settings(R"({"business_hours":{"time_zone":"Europe/Berlin","weekly":{}}})");
+  auto closed = visitor->read_type("presence", std::chrono::seconds(10));
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(frame_value(*closed, "status"), "closed") << *closed;
+}
+
 TEST_F(ChatTest, SilentConnectionsAreClosedWith4408) {
   start({"--set", "chat.hello_timeout_ms=300", "--set", "chat.idle_timeout_ms=600", "--set",
          "chat.ping_interval_ms=200"});
