@@ -673,6 +673,20 @@ TEST_F(ChatTest, VisitorsAreToldWhenBusinessHoursClose) {
   EXPECT_EQ(frame_value(*closed, "status"), "closed") << *closed;
 }
 
+TEST_F(ChatTest, SigningOutClosesTheOperatorsConnectionWith4401) {
+  start({"--set", "chat.ping_interval_ms=200"});
+  const std::string cookie = login();
+  WsClient op;
+  ASSERT_EQ(op.connect(port_, "/v1/console/ws", origin(), cookie), 101);
+  op.send(R"({"type":"hello","v":1})");
+  ASSERT_TRUE(op.read_type("welcome"));
+  auto out = console("POST", "/v1/console/logout", cookie);
+  ASSERT_EQ(status_of(out), 204) << out;
+  while (op.read(std::chrono::seconds(3))) {
+  }
+  EXPECT_EQ(op.close_code(), 4401);
+}
+
 TEST_F(ChatTest, SilentConnectionsAreClosedWith4408) {
   start({"--set", "chat.hello_timeout_ms=300", "--set", "chat.idle_timeout_ms=600", "--set",
          "chat.ping_interval_ms=200"});
