@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <csignal>
 #include <filesystem>
@@ -301,6 +302,19 @@ int serve(const config::Config& config) {
   reconciler.start();
   server.start();
 
+  // Business hours open and close with nobody acting: visitors' presence is recomputed on a tick.
+  net::steady_timer presence_timer(hub_strand);
+  bool presence_stopped = false;  // touched on the hub strand only
+  std::function<void()> presence_tick = [&] {
+    presence_timer.expires_after(std::chrono::milliseconds(config.chat.presence_refresh_ms));
+    presence_timer.async_wait([&](boost::system::error_code wait_ec) {
+      if (wait_ec || presence_stopped) return;
+      chat_service.refresh_presence();
+      presence_tick();
+    });
+  };
+  net::post(hub_strand, presence_tick);
+
   net::signal_set signals(net::make_strand(ioc), SIGINT, SIGTERM);
   std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code sec, int sig) {
     if (sec) return;
@@ -313,6 +327,10 @@ int serve(const config::Config& config) {
     second = true;
     log::info("shutting down").num("signal", sig).emit();
     http::shutdown_chat(*chat_sockets);
+    net::post(hub_strand, [&] {
+      presence_stopped = true;
+      presence_timer.cancel();
+    });
     server.shutdown(std::chrono::milliseconds(config.shutdown_grace_ms),
                     [&signals] { net::post(signals.get_executor(), [&signals] { signals.cancel(); }); });
     signals.async_wait(on_signal);

@@ -73,8 +73,8 @@ class ChatTest : public ::testing::Test {
     ASSERT_NE(port_, 0) << server_->output();
   }
 
-  std::string login() {
-    const std::string body = std::string(R"({"email":")") + kEmail + R"(","password":")" + kPassword + "\"}";
+  std::string login(const std::string& email = kEmail) {
+    const std::string body = R"({"email":")" + email + R"(","password":")" + kPassword + "\"}";
     auto r = raw_exchange(port_,
                           "POST /v1/console/login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                           "Content-Type: application/json\r\nContent-Length: " +
@@ -83,9 +83,9 @@ class ChatTest : public ::testing::Test {
   }
 
   // A welcomed operator connection.
-  std::unique_ptr<WsClient> operator_client() {
+  std::unique_ptr<WsClient> operator_client(const std::string& email = kEmail) {
     auto c = std::make_unique<WsClient>();
-    const auto cookie = login();
+    const auto cookie = login(email);
     EXPECT_FALSE(cookie.empty());
     EXPECT_EQ(c->connect(port_, "/v1/console/ws", "http://127.0.0.1:" + std::to_string(port_), cookie), 101);
     c->send(R"({"type":"hello","v":1})");
@@ -612,6 +612,103 @@ TEST_F(ChatTest, ConnectionsPerAddressAreLimited) {
     if (status != 101) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_EQ(status, 101);
+}
+
+TEST_F(ChatTest, OperatorPresenceAndVisitorContextReachTheOtherSide) {
+  auto added = run_server_with_input(
+      {"--data", data_.str(), "operator", "add", "--site", site_id_, "--email", "ivan@shop.test", "--password-stdin"},
+      std::string(kPassword) + "\n");
+  ASSERT_EQ(added.exit_code, 0) << added.output;
+  start();
+  std::string welcome;
+  auto visitor = visitor_client(R"({"type":"hello","v":1})", &welcome);
+  EXPECT_NE(welcome.find(R"("presence":{"status":"offline"})"), std::string::npos) << "nobody online: " << welcome;
+  auto op = operator_client();
+  auto online = visitor->read_type("presence");
+  ASSERT_TRUE(online);
+  EXPECT_EQ(frame_value(*online, "status"), "online") << *online;
+
+  op->send(R"({"type":"presence","status":"away"})");
+  auto away = visitor->read_type("presence");
+  ASSERT_TRUE(away);
+  EXPECT_EQ(frame_value(*away, "status"), "offline") << "an away operator takes no chats: " << *away;
+  op->send(R"({"type":"presence","status":"online"})");
+  ASSERT_TRUE(visitor->read_type("presence"));
+
+  // A colleague sees the operator, and sees them leave.
+  auto colleague = operator_client("ivan@shop.test");
+  auto seen = colleague->read_type("operator_presence");
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(frame_value(*seen, "status"), "online") << *seen;
+
+  // The page's context goes to operators, never back to the visitor.
+  visitor->send(R"({"type":"context","url":"https://shop.test/p/42","title":"Blue dress",)"
+                R"("attributes":{"cart_total":"4500 RUB","items":3}})");
+  auto context = colleague->read_type("visitor_context");
+  ASSERT_TRUE(context);
+  EXPECT_EQ(frame_value(*context, "title"), "Blue dress") << *context;
+  EXPECT_EQ(frame_value(*context, "items"), "3") << *context;
+
+  // Maria leaves, then Ivan steps away: nobody answers any more.
+  op.reset();
+  auto left = colleague->read_type("operator_presence");
+  ASSERT_TRUE(left);
+  EXPECT_EQ(frame_value(*left, "status"), "offline") << *left;
+  colleague->send(R"({"type":"presence","status":"away"})");
+  auto offline = visitor->read_type("presence");
+  ASSERT_TRUE(offline);
+  EXPECT_EQ(frame_value(*offline, "status"), "offline") << *offline;
+}
+
+TEST_F(ChatTest, VisitorsAreToldWhenBusinessHoursClose) {
+  start({"--set", "chat.presence_refresh_ms=200"});
+  auto op = operator_client();
+  std::string welcome;
+  auto visitor = visitor_client(R"({"type":"hello","v":1})", &welcome);
+  EXPECT_NE(welcome.find(R"("presence":{"status":"online"})"), std::string::npos) << welcome;
+  // The shop closes (no open day at all) while the visitor is connected.
+  set_chat_settings(R"({"business_hours":{"time_zone":"Europe/Berlin","weekly":{}}})");
+  auto closed = visitor->read_type("presence", std::chrono::seconds(10));
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(frame_value(*closed, "status"), "closed") << *closed;
+}
+
+TEST_F(ChatTest, SigningOutClosesTheOperatorsConnectionWith4401) {
+  start({"--set", "chat.ping_interval_ms=200"});
+  const std::string cookie = login();
+  WsClient op;
+  ASSERT_EQ(op.connect(port_, "/v1/console/ws", origin(), cookie), 101);
+  op.send(R"({"type":"hello","v":1})");
+  ASSERT_TRUE(op.read_type("welcome"));
+  auto out = console("POST", "/v1/console/logout", cookie);
+  ASSERT_EQ(status_of(out), 204) << out;
+  while (op.read(std::chrono::seconds(3))) {
+  }
+  EXPECT_EQ(op.close_code(), 4401);
+}
+
+TEST_F(ChatTest, SilentConnectionsAreClosedWith4408) {
+  start({"--set", "chat.hello_timeout_ms=300", "--set", "chat.idle_timeout_ms=600", "--set",
+         "chat.ping_interval_ms=200"});
+  WsClient no_hello;
+  ASSERT_EQ(no_hello.connect(port_, "/v1/visitor/ws?site=" + public_key_, kOrigin), 101);
+  while (no_hello.read(std::chrono::seconds(3))) {
+  }
+  EXPECT_EQ(no_hello.close_code(), 4408);
+
+  // A client that keeps sending stays past the idle timeout; a silent one is closed.
+  auto talking = visitor_client();
+  for (int i = 0; i < 8; ++i) {
+    talking->send(R"({"type":"ping","ref":"keep-alive"})");
+    auto pong = talking->read_type("pong", std::chrono::seconds(2));
+    ASSERT_TRUE(pong) << "closed although it kept talking: " << talking->close_code();
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  }
+  auto silent = visitor_client();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  while (silent->read(std::chrono::seconds(3))) {
+  }
+  EXPECT_EQ(silent->close_code(), 4408);
 }
 
 }  // namespace

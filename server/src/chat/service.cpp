@@ -102,12 +102,22 @@ struct Service::Hub {
     std::unordered_map<std::string, std::vector<PeerPtr>> visitors;
     std::unordered_map<std::string, OperatorEntry> presence;
     int online = 0;
-    std::optional<pc::PresenceEvent> last_presence;
+    std::shared_ptr<const SiteChat> chat;            // the settings of the last connection registered
+    std::optional<pc::PresenceEvent> last_presence;  // the last presence visitors were told
   };
   std::unordered_map<std::string, SiteHub> sites;
   std::unordered_map<std::string, std::string> conversation_visitor;
 
   SiteHub& site(const std::string& id) { return sites[id]; }
+
+  // The site's availability to every visitor connected to it.
+  void tell_visitors(SiteHub& s, const pc::PresenceEvent& p) {
+    s.last_presence = p;
+    auto frame = frame_of(p);
+    for (auto& [id, peers] : s.visitors) {
+      for (auto& v : peers) v->send(frame);
+    }
+  }
 
   void remember(const store::ChatConversation& c) {
     if (conversation_visitor.size() >= kMaxConversationCache) conversation_visitor.clear();
@@ -333,13 +343,7 @@ void Service::on_closed(const PeerPtr& peer) {
     site.presence.erase(it);
     hub_->to_operators(
         site, frame_of(pc::OperatorPresenceEvent{s.operator_id, s.operator_name, pc::OperatorStatus::offline}));
-    if (was_online && --site.online == 0) {
-      const auto p = availability(*s.site);
-      auto frame = frame_of(p);
-      for (auto& [id, peers] : site.visitors) {
-        for (auto& v : peers) v->send(frame);
-      }
-    }
+    if (was_online && --site.online == 0) hub_->tell_visitors(site, availability(*s.site));
   });
 }
 
@@ -357,6 +361,7 @@ void Service::hello(const PeerPtr& peer, std::string ref, pc::Hello h) {
       auto& site = hub_->site(st.site->site.id);
       st.registered = true;
       site.operators.push_back(peer);
+      site.chat = st.site;
       auto& entry = site.presence[st.operator_id];
       const bool first = entry.connections++ == 0;
       entry.name = st.operator_name;
@@ -374,10 +379,7 @@ void Service::hello(const PeerPtr& peer, std::string ref, pc::Hello h) {
       hub_->to_operators(site, frame_of(pc::OperatorPresenceEvent{st.operator_id, st.operator_name, entry.status}),
                          peer.get());
       if (entry.status == pc::OperatorStatus::online && site.online++ == 0) {
-        auto frame = frame_of(availability(*st.site));
-        for (auto& [id, peers] : site.visitors) {
-          for (auto& v : peers) v->send(frame);
-        }
+        hub_->tell_visitors(site, availability(*st.site));
       }
     });
     return;
@@ -413,6 +415,7 @@ void Service::hello(const PeerPtr& peer, std::string ref, pc::Hello h) {
     auto& hub_site = hub_->site(st.site->site.id);
     st.registered = true;
     hub_site.visitors[st.visitor_id].push_back(peer);
+    hub_site.chat = st.site;
     pc::VisitorSession v;
     v.visitor_id = st.visitor_id;
     v.token = token.token;
@@ -420,6 +423,8 @@ void Service::hello(const PeerPtr& peer, std::string ref, pc::Hello h) {
     v.token_status = token.status;
     v.user_id = st.user_id;
     v.presence = availability(*st.site);
+    // What the others were told stands until the tick sees a change (refresh_presence).
+    if (!hub_site.last_presence) hub_site.last_presence = v.presence;
     auto open = store_.find_open_chat_conversation(st.site->site.id, st.visitor_id);
     if (open && *open) {
       hub_->remember(**open);
@@ -639,6 +644,18 @@ void Service::context(const PeerPtr& peer, pc::VisitorContext c) {
   store_.update_chat_context(std::move(u), std::move(done));
 }
 
+void Service::refresh_presence() {
+  options_.post_hub([this] {
+    for (auto& [id, site] : hub_->sites) {
+      if (site.visitors.empty() || !site.chat) continue;
+      // The settings may have changed (new business hours): read through the short cache.
+      if (auto fresh = site_by_id(id); fresh && *fresh) site.chat = *fresh;
+      const auto now = availability(*site.chat);
+      if (site.last_presence != now) hub_->tell_visitors(site, now);
+    }
+  });
+}
+
 void Service::presence(const PeerPtr& peer, pc::OperatorStatus status) {
   options_.post_hub([this, peer, status] {
     PeerState& s = peer->state;
@@ -650,12 +667,7 @@ void Service::presence(const PeerPtr& peer, pc::OperatorStatus status) {
     hub_->to_operators(site, frame_of(pc::OperatorPresenceEvent{s.operator_id, s.operator_name, status}), peer.get());
     const int before = site.online;
     site.online += (status == pc::OperatorStatus::online) - (was_online ? 1 : 0);
-    if ((before == 0) != (site.online == 0)) {
-      auto frame = frame_of(availability(*s.site));
-      for (auto& [id, peers] : site.visitors) {
-        for (auto& v : peers) v->send(frame);
-      }
-    }
+    if ((before == 0) != (site.online == 0)) hub_->tell_visitors(site, availability(*s.site));
   });
 }
 

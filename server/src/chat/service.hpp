@@ -79,6 +79,10 @@ class Service {
   void refuse_rate(const std::shared_ptr<Peer>& peer, std::int64_t retry_after_ms);
   /// A frame over limits().frame_bytes: an error frame (too_large); the transport closes.
   void refuse_too_large(const std::shared_ptr<Peer>& peer);
+  /// Recomputes each site's availability for its connected visitors and tells them when it
+  /// changed since they were last told: business hours open and close with nobody acting, so
+  /// the composition root calls this on a timer. Any thread.
+  void refresh_presence();
   /// The connection has ended: forget it (and update the operator's presence).
   void on_closed(const std::shared_ptr<Peer>& peer);
 

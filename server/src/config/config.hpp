@@ -72,19 +72,20 @@ struct AcquirerSettings {
 
 // Live chat limits (docs/protocol.md, "Limits and close codes").
 struct ChatSettings {
-  std::uint32_t message_bytes = 4096;       // a message's text, bytes of UTF-8
-  std::uint32_t message_chars = 2000;       // a message's text, characters
-  std::uint32_t frame_bytes = 32 * 1024;    // one WebSocket frame (close 1009 beyond)
-  std::uint32_t frames_per_second = 20;     // per connection, sustained
-  std::uint32_t frame_burst = 40;           // per connection, at once
-  std::uint32_t max_per_ip = 20;            // visitor connections from one IP address
-  std::uint32_t max_per_site = 10000;       // visitor connections to one site
-  std::uint32_t max_per_operator = 10;      // console connections of one operator
-  std::uint32_t queue_frames = 256;         // outbound frames not yet written (close 4413 beyond)
-  std::uint32_t queue_bytes = 1024 * 1024;  // outbound bytes not yet written
-  std::uint32_t hello_timeout_ms = 10000;   // from the upgrade to hello
-  std::uint32_t ping_interval_ms = 30000;   // the server pings this often
-  std::uint32_t idle_timeout_ms = 75000;    // nothing received this long: close 4408
+  std::uint32_t message_bytes = 4096;         // a message's text, bytes of UTF-8
+  std::uint32_t message_chars = 2000;         // a message's text, characters
+  std::uint32_t frame_bytes = 32 * 1024;      // one WebSocket frame (close 1009 beyond)
+  std::uint32_t frames_per_second = 20;       // per connection, sustained
+  std::uint32_t frame_burst = 40;             // per connection, at once
+  std::uint32_t max_per_ip = 20;              // visitor connections from one IP address
+  std::uint32_t max_per_site = 10000;         // visitor connections to one site
+  std::uint32_t max_per_operator = 10;        // console connections of one operator
+  std::uint32_t queue_frames = 256;           // outbound frames not yet written (close 4413 beyond)
+  std::uint32_t queue_bytes = 1024 * 1024;    // outbound bytes not yet written
+  std::uint32_t hello_timeout_ms = 10000;     // from the upgrade to hello
+  std::uint32_t ping_interval_ms = 30000;     // the server pings this often
+  std::uint32_t idle_timeout_ms = 75000;      // nothing received this long: close 4408
+  std::uint32_t presence_refresh_ms = 15000;  // how often business hours are re-checked for visitors
 };
 
 /// Parses "5000,300000,…" (positive milliseconds, non-decreasing is not required).

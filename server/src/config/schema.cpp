@@ -186,6 +186,9 @@ std::vector<Entry> build() {
   s.push_back({"chat.idle_timeout_ms", "VITRINA_CHAT_IDLE_TIMEOUT_MS",
                "a chat connection that sends nothing (no frame, no pong) this long is closed (4408)", Kind::integer,
                200, 36000000, set_chat(&ChatSettings::idle_timeout_ms)});
+  s.push_back({"chat.presence_refresh_ms", "VITRINA_CHAT_PRESENCE_REFRESH_MS",
+               "how often visitors' presence is recomputed, so business hours opening and closing reach them",
+               Kind::integer, 100, 3600000, set_chat(&ChatSettings::presence_refresh_ms)});
   return s;
 }
 

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "auth/session.hpp"
 #include "http/api_support.hpp"
 #include "http/console_auth.hpp"
 #include "log/log.hpp"
@@ -33,6 +34,11 @@ constexpr std::uint64_t kMaxDrainedFrame = 16 * 1024 * 1024;
 
 std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::int64_t unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -124,6 +130,9 @@ class ChatSocket final : public chat::Peer, public std::enable_shared_from_this<
     net::co_spawn(ws_.get_executor(), run(shared_from_this(), std::move(req)), net::detached);
   }
 
+  /// Operators: the session the connection belongs to; it is closed (4401) once that ends.
+  void set_session(std::string token_hash) { session_hash_ = std::move(token_hash); }
+
   void send(std::shared_ptr<const std::string> frame) override {
     net::post(ws_.get_executor(),
               [self = shared_from_this(), frame = std::move(frame)]() mutable { self->enqueue(std::move(frame)); });
@@ -211,6 +220,11 @@ class ChatSocket final : public chat::Peer, public std::enable_shared_from_this<
       owner_->service.on_frame(shared_from_this(),
                                std::string_view(static_cast<const char*>(data.data()), data.size()));
       release_buffer();
+      // Once hello is accepted the timer switches from the hello deadline to pings.
+      if (!pings_started_ && state.welcomed) {
+        pings_started_ = true;
+        arm(o.ping_interval);
+      }
     }
   }
 
@@ -247,6 +261,8 @@ class ChatSocket final : public chat::Peer, public std::enable_shared_from_this<
       return;
     }
     if (!state.welcomed) return begin_close(pc::kCloseTimeout, "no hello in time");
+    // An operator's connection lasts as long as the sign-in it was opened with.
+    if (!session_hash_.empty() && !session_current()) return begin_close(pc::kCloseUnauthenticated, "session ended");
     const std::int64_t quiet = steady_ms() - last_received_ms_;
     if (quiet >= o.idle_timeout.count()) return begin_close(pc::kCloseTimeout, "idle");
     if (!pinging_ && !writing_) {
@@ -254,6 +270,14 @@ class ChatSocket final : public chat::Peer, public std::enable_shared_from_this<
       ws_.async_ping({}, [self = shared_from_this()](boost::system::error_code) { self->pinging_ = false; });
     }
     arm(std::min(o.ping_interval, std::chrono::milliseconds(o.idle_timeout.count() - quiet)));
+  }
+
+  // False once the operator has signed out or the session has expired; a store that cannot be
+  // read keeps the connection (the next tick asks again).
+  bool session_current() {
+    auto session = owner_->store.find_session(session_hash_);
+    if (!session) return true;
+    return *session && (*session)->expires_at > unix_ms();
   }
 
   void enqueue(std::shared_ptr<const std::string> frame) {
@@ -334,6 +358,7 @@ class ChatSocket final : public chat::Peer, public std::enable_shared_from_this<
   net::steady_timer timer_;
   beast::flat_buffer buffer_;
   std::string ip_;
+  std::string session_hash_;  // operators: the hash of the session cookie they connected with
   // Frames not yet written, from queue_head_ on. A vector rather than a deque: an idle
   // connection's empty queue then costs no allocation.
   std::vector<std::shared_ptr<const std::string>> queue_;
@@ -347,6 +372,7 @@ class ChatSocket final : public chat::Peer, public std::enable_shared_from_this<
   std::string close_reason_;
   bool writing_ = false;
   bool pinging_ = false;
+  bool pings_started_ = false;
   bool closing_ = false;
   bool close_pending_ = false;
   bool close_started_ = false;
@@ -414,14 +440,16 @@ Upgrade operator_upgrade(const std::shared_ptr<ChatSockets>& sockets, const Requ
     out.refused = std::move(*full);
     return out;
   }
-  out.takeover = [sockets, site = *site, op = std::move(op), ip = ctx.remote_address](tcp::socket socket,
-                                                                                      Request request) {
+  std::string session = auth::hash_session_token(session_token(req).value_or(""));
+  out.takeover = [sockets, site = *site, op = std::move(op), ip = ctx.remote_address, session = std::move(session)](
+                     tcp::socket socket, Request request) {
     auto s = std::make_shared<ChatSocket>(sockets, std::move(socket), ip);
     s->state.role = pc::Role::operator_;
     s->state.site = site;
     s->state.operator_id = op.id;
     s->state.operator_name = op.name;
     s->state.operator_role = chat_role(op);
+    s->set_session(session);
     s->start(std::move(request));
   };
   return out;
