@@ -1,172 +1,138 @@
-// The Stripe and CloudPayments connectors' callback side with no network: what they verify,
-// which events they report, and how CloudPayments answers each outcome. Their HTTP side runs
-// against the emulators in tests/integration.
+// The YooKassa and T-Bank connectors without a network: built from configuration (unknown keys,
+// missing credentials and bad values named), the sites they serve, callbacks refused before any
+// request goes out (an address off the allow-list, another terminal, a forged Token), T-Bank's
+// "OK" answers, and a T-Bank notification turned into its event.
 
 #include <gtest/gtest.h>
 
-#include "acquirers/cloudpayments.hpp"
-#include "acquirers/stripe.hpp"
-#include "acquirers/stripe_signature.hpp"
+#include "acquirers/connector_config.hpp"
+#include "acquirers/tbank.hpp"
+#include "acquirers/tbank_wire.hpp"
+#include "acquirers/yookassa.hpp"
 
 namespace vitrina::acquirers {
 namespace {
 
-constexpr std::int64_t kNow = 1'767'225'600;
-
-HttpClient unused_client() { return HttpClient(*parse_base_url("http://127.0.0.1:9"), HttpClientOptions{}); }
-
-Stripe stripe_connector() {
-  return Stripe(unused_client(), {{"site_a", {.secret_key = "sk_test_a", .webhook_secret = "whsec_a"}}}, IpAllowList{});
+ConnectorConfig config(std::string name) {
+  ConnectorConfig c{.name = std::move(name), .section = {}, .http = {}};
+  // Nothing listens there: a test that reached the network would fail with "unavailable".
+  c.section.settings["base_url"] = "http://127.0.0.1:1/api";
+  return c;
 }
 
-std::string completed(const std::string& site, const std::string& payment_status = "paid",
-                      const std::string& capture = "") {
-  return R"({"id":"evt_1","object":"event","type":"checkout.session.completed","created":1,"data":{"object":{)"
-         R"("id":"cs_1","object":"checkout.session","url":null,"status":"complete","payment_status":")" +
-         payment_status +
-         R"(","currency":"eur","amount_total":1500,"expires_at":2,"payment_intent":"pi_1",)"
-         R"("metadata":{"vitrina_payment_id":"pay_1","vitrina_site_id":")" +
-         site + R"(")" + (capture.empty() ? "" : R"(,"vitrina_capture":")" + capture + R"(")") + "}}}}";
+std::shared_ptr<const Acquirer> yookassa() {
+  auto c = config("yookassa");
+  c.section.sites["site_a"] = {{"shop_id", "100500"}, {"secret_key", "test_s"}, {"receipt", "true"}};
+  auto built = YooKassa::from_config(c);
+  EXPECT_TRUE(built) << built.error().message;
+  return built ? *built : nullptr;
 }
 
-RawHeaders stripe_headers(const std::string& body, const std::string& secret = "whsec_a", std::int64_t t = kNow) {
-  return {{"Stripe-Signature", stripe::sign(secret, t, body)}};
+std::shared_ptr<const Acquirer> tbank() {
+  auto c = config("tbank");
+  c.section.sites["site_a"] = {{"terminal_key", "TK"}, {"password", "pw"}};
+  auto built = TBank::from_config(c);
+  EXPECT_TRUE(built) << built.error().message;
+  return built ? *built : nullptr;
 }
 
-TEST(StripeConnector, ReportsAVerifiedCompletedSessionWithItsAmount) {
-  const auto body = completed("site_a");
-  auto events = stripe_connector().verify_callback(stripe_headers(body), body, {.site_id = "site_a", .now_s = kNow});
-  ASSERT_TRUE(events) << events.error().message;
-  ASSERT_EQ(events->size(), 1u);
-  const AcquirerEvent& e = events->front();
-  EXPECT_EQ(e.event_id, "evt_1");
+TEST(Connectors, AreBuiltFromTheirTablesAndServeTheirSitesOnly) {
+  auto yk = yookassa();
+  auto tb = tbank();
+  ASSERT_TRUE(yk && tb);
+  EXPECT_EQ(yk->name(), "yookassa");
+  EXPECT_TRUE(yk->serves("site_a"));
+  EXPECT_FALSE(yk->serves("site_b"));
+  EXPECT_TRUE(tb->blocking());
+  EXPECT_TRUE(tb->serves("site_a"));
+}
+
+TEST(Connectors, RefuseBadConfigurationNamingTheKey) {
+  auto c = config("yookassa");
+  c.section.sites["site_a"] = {{"shop_id", "1"}, {"secret_key", "s"}, {"vat_code", "13"}};
+  EXPECT_EQ(YooKassa::from_config(c).error().field, "acquirers.yookassa.sites.site_a.vat_code");
+  c.section.sites["site_a"] = {{"shop_id", "1"}, {"secret_key", "s"}, {"receipt", "yes"}};
+  EXPECT_EQ(YooKassa::from_config(c).error().field, "acquirers.yookassa.sites.site_a.receipt");
+  c.section.sites["site_a"] = {{"shop_id", "1"}, {"secret_key", "s"}};
+  c.section.settings["allowed_ips"] = "185.71.76.0/40";
+  EXPECT_EQ(YooKassa::from_config(c).error().field, "acquirers.yookassa.allowed_ips");
+  auto t = config("tbank");
+  t.section.sites["site_a"] = {{"terminal_key", "TK"}};
+  EXPECT_EQ(TBank::from_config(t).error().field, "acquirers.tbank.sites.site_a.password");
+  t.section.settings["base_url"] = "http://securepay.tinkoff.ru/v2";
+  t.section.sites["site_a"]["password"] = "pw";
+  EXPECT_EQ(TBank::from_config(t).error().field, "acquirers.tbank.base_url");
+}
+
+TEST(YooKassaConnector, RefusesNotificationsOffTheAllowListBeforeAnyRead) {
+  auto yk = yookassa();
+  const std::string body = R"({"type":"notification","event":"payment.succeeded","object":{"id":"2d9a"}})";
+  for (const char* peer : {"127.0.0.1", "10.0.0.1", "", "185.71.76.32"}) {
+    auto r = yk->verify_callback({}, body, {.site_id = "site_a", .peer_address = peer, .now_s = 0});
+    ASSERT_FALSE(r) << peer;
+    EXPECT_EQ(r.error().code, "unauthenticated") << peer;
+  }
+  // From YooKassa's range the notification is read back: here nothing answers, so "unavailable"
+  // (the acquirer is asked to send it again), never an event taken from the body.
+  auto read = yk->verify_callback({}, body, {.site_id = "site_a", .peer_address = "185.71.76.5", .now_s = 0});
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().code, "unavailable");
+  auto other = yk->verify_callback({}, body, {.site_id = "site_b", .peer_address = "185.71.76.5", .now_s = 0});
+  EXPECT_EQ(other.error().code, "unauthenticated");
+}
+
+std::string notification(std::string_view terminal, std::string_view password, std::string_view status) {
+  return tbank::signed_request({{"TerminalKey", std::string(terminal)},
+                                {"OrderId", std::string("pay_1")},
+                                {"Success", true},
+                                {"Status", std::string(status)},
+                                {"PaymentId", std::int64_t{13660}},
+                                {"ErrorCode", std::string("0")},
+                                {"Amount", std::int64_t{150000}}},
+                               password);
+}
+
+TEST(TBankConnector, TurnsAVerifiedNotificationIntoItsEvent) {
+  auto tb = tbank();
+  auto r = tb->verify_callback({}, notification("TK", "pw", "CONFIRMED"), {.site_id = "site_a"});
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->size(), 1u);
+  const auto& e = r->front();
   EXPECT_EQ(e.payment_id, "pay_1");
-  EXPECT_EQ(e.acquirer_ref, "cs_1");
+  EXPECT_EQ(e.acquirer_ref, "13660");
+  EXPECT_EQ(e.amount, 150000);
   EXPECT_EQ(e.event.kind, protocol::PaymentEventKind::succeeded);
-  EXPECT_EQ(e.amount, 1500);
-  EXPECT_EQ(e.currency, "EUR");
+  EXPECT_FALSE(e.step_of_one_stage);
+  auto held = tb->verify_callback({}, notification("TK", "pw", "AUTHORIZED"), {.site_id = "site_a"});
+  ASSERT_TRUE(held);
+  EXPECT_TRUE(held->front().step_of_one_stage);
+  auto quiet = tb->verify_callback({}, notification("TK", "pw", "FORM_SHOWED"), {.site_id = "site_a"});
+  ASSERT_TRUE(quiet);
+  EXPECT_TRUE(quiet->empty()) << "acknowledged, changes nothing";
 }
 
-TEST(StripeConnector, ReportsATwoStageSessionAsAuthorized) {
-  const auto body = completed("site_a", "unpaid", "manual");
-  auto events = stripe_connector().verify_callback(stripe_headers(body), body, {.site_id = "site_a", .now_s = kNow});
-  ASSERT_TRUE(events);
-  ASSERT_EQ(events->size(), 1u);
-  EXPECT_EQ(events->front().event.kind, protocol::PaymentEventKind::authorized);
+TEST(TBankConnector, RefusesForgedOrForeignNotifications) {
+  auto tb = tbank();
+  EXPECT_EQ(tb->verify_callback({}, notification("TK", "nope", "CONFIRMED"), {.site_id = "site_a"}).error().code,
+            "unauthenticated");
+  EXPECT_EQ(tb->verify_callback({}, notification("OTHER", "pw", "CONFIRMED"), {.site_id = "site_a"}).error().code,
+            "unauthenticated");
+  EXPECT_EQ(tb->verify_callback({}, notification("TK", "pw", "CONFIRMED"), {.site_id = "site_b"}).error().code,
+            "unauthenticated");
 }
 
-TEST(StripeConnector, RefusesABadSignatureAnUnknownSiteAndAStaleTimestamp) {
-  const auto body = completed("site_a");
-  const auto s = stripe_connector();
-  auto forged = s.verify_callback(stripe_headers(body, "whsec_b"), body, {.site_id = "site_a", .now_s = kNow});
-  ASSERT_FALSE(forged);
-  EXPECT_EQ(forged.error().code, "unauthenticated");
-  auto tampered = s.verify_callback(stripe_headers(body), body + " ", {.site_id = "site_a", .now_s = kNow});
-  ASSERT_FALSE(tampered);
-  EXPECT_EQ(tampered.error().code, "unauthenticated");
-  auto stale =
-      s.verify_callback(stripe_headers(body, "whsec_a", kNow - 301), body, {.site_id = "site_a", .now_s = kNow});
-  ASSERT_FALSE(stale);
-  EXPECT_EQ(stale.error().code, "unauthenticated");
-  auto elsewhere = s.verify_callback(stripe_headers(body), body, {.site_id = "site_b", .now_s = kNow});
-  ASSERT_FALSE(elsewhere);
-  EXPECT_EQ(elsewhere.error().code, "unauthenticated");
-}
-
-TEST(StripeConnector, AcknowledgesAnotherSitesSessionWithoutActing) {
-  // One Stripe account, two sites: each endpoint receives every event of the account.
-  const auto body = completed("site_b");
-  auto events = stripe_connector().verify_callback(stripe_headers(body), body, {.site_id = "site_a", .now_s = kNow});
-  ASSERT_TRUE(events);
-  EXPECT_TRUE(events->empty());
-}
-
-TEST(StripeConnector, HonoursTheAllowList) {
-  const Stripe s(unused_client(), {{"site_a", {.secret_key = "sk_test_a", .webhook_secret = "whsec_a"}}},
-                 *IpAllowList::parse("3.18.12.63/32"));
-  const auto body = completed("site_a");
-  auto outside = s.verify_callback(stripe_headers(body), body,
-                                   {.site_id = "site_a", .peer_address = "203.0.113.9", .now_s = kNow});
-  ASSERT_FALSE(outside);
-  EXPECT_EQ(outside.error().code, "unauthenticated");
-  auto inside =
-      s.verify_callback(stripe_headers(body), body, {.site_id = "site_a", .peer_address = "3.18.12.63", .now_s = kNow});
-  EXPECT_TRUE(inside);
-}
-
-CloudPayments cloudpayments_connector() {
-  return CloudPayments(unused_client(), {{"site_a", {.public_id = "pk_a", .api_secret = "secret_a"}}}, IpAllowList{});
-}
-
-RawHeaders cp_headers(const std::string& body, const std::string& secret = "secret_a") {
-  return {{"X-Content-HMAC", cloudpayments::content_hmac(body, secret)}};
-}
-
-const std::string kPay = "TransactionId=504&Amount=15.00&Currency=RUB&InvoiceId=pay_1&Status=Completed";
-
-TEST(CloudPaymentsConnector, ReportsAPayByTheKindTheUrlNames) {
-  auto events = cloudpayments_connector().verify_callback(cp_headers(kPay), kPay,
-                                                          {.site_id = "site_a", .now_s = kNow, .kind = "pay"});
-  ASSERT_TRUE(events) << events.error().message;
-  ASSERT_EQ(events->size(), 1u);
-  const AcquirerEvent& e = events->front();
-  EXPECT_EQ(e.event_id, "pay:504");
-  EXPECT_EQ(e.payment_id, "pay_1");
-  EXPECT_EQ(e.event.kind, protocol::PaymentEventKind::succeeded);
-  EXPECT_EQ(e.amount, 1500);
-  EXPECT_EQ(e.currency, "RUB");
-  EXPECT_FALSE(e.check_only);
-}
-
-TEST(CloudPaymentsConnector, ReportsACheckAsAQuestion) {
-  auto events = cloudpayments_connector().verify_callback(cp_headers(kPay), kPay,
-                                                          {.site_id = "site_a", .now_s = kNow, .kind = "check"});
-  ASSERT_TRUE(events);
-  ASSERT_EQ(events->size(), 1u);
-  EXPECT_TRUE(events->front().check_only);
-  EXPECT_EQ(events->front().amount, 1500);
-}
-
-TEST(CloudPaymentsConnector, FailAndRefundChangeNothing) {
-  const auto c = cloudpayments_connector();
-  auto fail = c.verify_callback(cp_headers(kPay), kPay, {.site_id = "site_a", .now_s = kNow, .kind = "fail"});
-  ASSERT_TRUE(fail);
-  EXPECT_TRUE(fail->empty());
-  const std::string refund = kPay + "&PaymentTransactionId=503&OperationType=Refund";
-  auto refunded = c.verify_callback(cp_headers(refund), refund, {.site_id = "site_a", .now_s = kNow, .kind = "refund"});
-  ASSERT_TRUE(refunded);
-  EXPECT_TRUE(refunded->empty());
-}
-
-TEST(CloudPaymentsConnector, VerifiesBeforeAskingWhatKindItIs) {
-  const auto c = cloudpayments_connector();
-  auto forged = c.verify_callback(cp_headers(kPay, "other"), kPay, {.site_id = "site_a", .now_s = kNow, .kind = "pay"});
-  ASSERT_FALSE(forged);
-  EXPECT_EQ(forged.error().code, "unauthenticated");
-  auto forged_no_kind = c.verify_callback(cp_headers(kPay, "other"), kPay, {.site_id = "site_a", .now_s = kNow});
-  ASSERT_FALSE(forged_no_kind);
-  EXPECT_EQ(forged_no_kind.error().code, "unauthenticated");
-  auto no_kind = c.verify_callback(cp_headers(kPay), kPay, {.site_id = "site_a", .now_s = kNow});
-  ASSERT_FALSE(no_kind);
-  EXPECT_EQ(no_kind.error().code, "invalid");
-  EXPECT_EQ(no_kind.error().field, "type");
-}
-
-TEST(CloudPaymentsConnector, AnswersEachOutcomeInItsOwnCodes) {
-  const auto c = cloudpayments_connector();
-  const auto body = [&](CallbackOutcome o) {
-    auto a = c.answer_callback(o);
-    return a ? std::to_string(a->status) + " " + a->body : std::string("ours");
-  };
-  EXPECT_EQ(body(CallbackOutcome::accepted), R"(200 {"code":0})");
-  EXPECT_EQ(body(CallbackOutcome::duplicate), R"(200 {"code":0})");
-  EXPECT_EQ(body(CallbackOutcome::invalid), R"(200 {"code":10})");
-  EXPECT_EQ(body(CallbackOutcome::refused), R"(200 {"code":12})");
-  EXPECT_EQ(body(CallbackOutcome::not_payable), R"(200 {"code":13})");
-  EXPECT_EQ(body(CallbackOutcome::expired), R"(200 {"code":20})");
-  // Not ours to vouch for, or our failure: a non-zero answer CloudPayments retries.
-  EXPECT_EQ(body(CallbackOutcome::unauthenticated), "ours");
-  EXPECT_EQ(body(CallbackOutcome::unavailable), "ours");
+TEST(TBankConnector, AnswersOkOnlyForWhatItTook) {
+  auto tb = tbank();
+  EXPECT_EQ(tb->answer_callback(CallbackOutcome::accepted)->body, "OK");
+  EXPECT_EQ(tb->answer_callback(CallbackOutcome::duplicate)->body, "OK");
+  for (auto o : {CallbackOutcome::refused, CallbackOutcome::unauthenticated, CallbackOutcome::invalid,
+                 CallbackOutcome::unavailable}) {
+    auto a = tb->answer_callback(o);
+    ASSERT_TRUE(a);
+    EXPECT_NE(a->body, "OK");
+    EXPECT_NE(a->status, 200);
+  }
+  EXPECT_FALSE(yookassa()->answer_callback(CallbackOutcome::accepted)) << "YooKassa takes the server's default";
 }
 
 }  // namespace

@@ -13,6 +13,32 @@ TEST(ConfigErrors, UnknownKeyInFileIsRefusedNamingIt) {
   EXPECT_NE(r.output.find("unknown key \"http.body_limt\""), std::string::npos) << r.output;
 }
 
+TEST(ConfigErrors, AcquirerMistakesStopTheServerNamingTheKeyNotTheSecret) {
+  TempDir dir;
+  dir.write("vitrina.toml",
+            "listen = \"127.0.0.1:0\"\n[acquirers.yookassa.sites.site_a]\nshop_id = \"1\"\nsecret_kee = "
+            "\"live_hidden\"\n");
+  auto r = run_server({"--config", dir.str() + "/vitrina.toml", "--data", dir.str()});
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("acquirers.yookassa.sites.site_a.secret_kee"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("live_hidden"), std::string::npos) << r.output;
+
+  r = run_server({"--listen", "127.0.0.1:0", "--data", dir.str(), "--set", "acquirers.tbank.sites.site_a.password=pw"});
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("acquirers.tbank.sites.site_a.terminal_key is required"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("=pw"), std::string::npos) << r.output;
+
+  r = run_server({"--listen", "127.0.0.1:0", "--data", dir.str(), "--set", "acquirers.nopay.key=x"});
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("acquirers.nopay: no such acquirer"), std::string::npos) << r.output;
+
+  r = run_server(
+      {"--listen", "127.0.0.1:0", "--data", dir.str(), "--set", "acquirers.yookassa.base_url=http://api.yookassa.ru/v3",
+       "--set", "acquirers.yookassa.sites.site_a.shop_id=1", "--set", "acquirers.yookassa.sites.site_a.secret_key=s"});
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("acquirers.yookassa.base_url must use https"), std::string::npos) << r.output;
+}
+
 TEST(ConfigErrors, BadValueFromEnvironmentNamesTheVariable) {
   TempDir dir;
   const auto r = run_server({"--data", dir.str()}, {{"VITRINA_IO_THREADS", "many"}});

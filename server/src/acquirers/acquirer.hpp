@@ -53,6 +53,9 @@ struct AcquirerEvent {
   /// payment still go ahead in this amount and currency? Answered from the payment as read;
   /// nothing is written for it.
   bool check_only = false;
+  /// True for a hold that a one-stage payment passes through on its way to success (T-Bank's
+  /// AUTHORIZED before its CONFIRMED): news only for a two-stage payment (is_news_for).
+  bool step_of_one_stage = false;
 };
 
 /// What the acquirer says when a payment is created.
@@ -149,6 +152,12 @@ class Acquirer {
 /// amount, or, for a capture of a two-stage payment, the amount the event takes. Errors
 /// "refused" naming the field ("amount" or "currency").
 Result<void> amount_agrees(const store::Payment& payment, const AcquirerEvent& event);
+
+/// False for an event that says nothing new about this payment: a step_of_one_stage event for a
+/// one-stage payment.
+inline bool is_news_for(const store::Payment& payment, const AcquirerEvent& event) {
+  return !(event.step_of_one_stage && payment.capture);
+}
 
 /// The acquirer said no: "refused", with the acquirer's own error code (kept in Error::field,
 /// which has no input field to name here) when it gave one.

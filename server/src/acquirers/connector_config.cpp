@@ -70,6 +70,15 @@ Result<HttpClientOptions> ConnectorConfig::http_options() const {
   return out;
 }
 
+Result<HttpClient> ConnectorConfig::client(std::string_view default_base_url) const {
+  auto base = parse_base_url(optional("base_url", default_base_url));
+  if (!base)
+    return protocol::make_error("invalid", key_name("base_url") + " " + base.error().message, key_name("base_url"));
+  auto options = http_options();
+  if (!options) return std::move(options).error();
+  return HttpClient(std::move(*base), std::move(*options));
+}
+
 Result<void> ConnectorConfig::only_keys(const std::vector<std::string_view>& known,
                                         const std::vector<std::string_view>& known_site_keys) const {
   const auto has = [](const std::vector<std::string_view>& list, const std::string& k) {

@@ -32,6 +32,9 @@ struct ConnectorConfig {
   /// The connector's own HTTP options: http plus `ca_file`, `connect_timeout_ms` and
   /// `read_timeout_ms` overrides from its table.
   Result<HttpClientOptions> http_options() const;
+  /// The client for the acquirer's API at `base_url` (or `default_base_url` when the table has
+  /// none), with http_options(); errors "invalid" naming the key at fault.
+  Result<HttpClient> client(std::string_view default_base_url) const;
   /// Errors "invalid" naming the first key of the table (or of a site) not in `known`.
   Result<void> only_keys(const std::vector<std::string_view>& known,
                          const std::vector<std::string_view>& known_site_keys) const;

@@ -148,7 +148,9 @@ net::awaitable<CallbackProcessor::Applied> CallbackProcessor::apply(const acquir
     const std::int64_t now = now_ms();
     if (event.check_only) co_return check(payment, now);
     std::optional<store::PaymentUpdate> update;
-    auto planned = payments::plan_change(payment, event.event, now);
+    // A step on the way to a one-stage payment's success is no news for it.
+    auto planned = acquirers::is_news_for(payment, event) ? payments::plan_change(payment, event.event, now)
+                                                          : protocol::Result<payments::Change>(payments::Change{});
     if (planned) {
       update = std::move(planned->update);
     } else {

@@ -9,6 +9,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "vitrina/protocol/result.hpp"
 
@@ -54,9 +56,11 @@ Response make_response(Status status, std::string body, std::string_view content
 Response make_json(Status status, std::string json);
 
 /// An RFC 9457 problem: `type` is a short slug (documented in docs/api.md), `field` names the
-/// offending input when there is one. Content-Type: application/problem+json.
+/// offending input when there is one; `extensions` are further string members (RFC 9457 §3.2),
+/// each left out when its value is empty. Content-Type: application/problem+json.
 Response make_problem(Status status, std::string_view type, std::string_view title, std::string_view detail = {},
-                      std::string_view field = {});
+                      std::string_view field = {},
+                      const std::vector<std::pair<std::string_view, std::string_view>>& extensions = {});
 
 /// Maps a domain error ("invalid", "not_found", "conflict", "unavailable", …) to a problem.
 Response problem_from_error(const protocol::Error& error);

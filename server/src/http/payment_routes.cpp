@@ -39,25 +39,8 @@ std::int64_t now_ms() {
 // own error code (Error::field of "refused" and "unavailable" errors).
 Response acquirer_problem_of(Status status, std::string_view type, std::string_view title, const protocol::Error& e,
                              std::string_view acquirer) {
-  protocol::JsonWriter w;
-  w.begin_object()
-      .key("type")
-      .value("urn:vitrina:problem:" + std::string(type))
-      .key("title")
-      .value(title)
-      .key("status")
-      .value(static_cast<int>(status))
-      .key("detail")
-      .value(std::string(acquirer) + ": " + e.message)
-      .key("field")
-      .value("acquirer")
-      .key("acquirer")
-      .value(acquirer);
-  if (!e.field.empty()) w.key("acquirer_code").value(e.field);
-  w.end_object();
-  Response r = make_response(status, std::move(w).str(), "application/problem+json");
-  r.head.set(Field::cache_control, "no-store");
-  return r;
+  return make_problem(status, type, title, std::string(acquirer) + ": " + e.message, "acquirer",
+                      {{"acquirer", acquirer}, {"acquirer_code", e.field}});
 }
 
 // The acquirer failed or said no: nothing was written, and the key stays free for a retry.

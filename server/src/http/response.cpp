@@ -71,7 +71,8 @@ Response make_json(Status status, std::string json) {
 }
 
 Response make_problem(Status status, std::string_view type, std::string_view title, std::string_view detail,
-                      std::string_view field) {
+                      std::string_view field,
+                      const std::vector<std::pair<std::string_view, std::string_view>>& extensions) {
   protocol::JsonWriter w;
   w.begin_object()
       .key("type")
@@ -82,6 +83,9 @@ Response make_problem(Status status, std::string_view type, std::string_view tit
       .value(static_cast<int>(status));
   if (!detail.empty()) w.key("detail").value(detail);
   if (!field.empty()) w.key("field").value(field);
+  for (const auto& [name, value] : extensions) {
+    if (!value.empty()) w.key(name).value(value);
+  }
   w.end_object();
   Response r = make_response(status, std::move(w).str(), "application/problem+json");
   r.head.set(Field::cache_control, "no-store");

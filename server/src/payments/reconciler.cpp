@@ -74,6 +74,7 @@ bool Reconciler::reconcile(const store::Payment& payment, std::int64_t now) {
   }
   if (!*report) return false;
   const acquirers::AcquirerEvent& event = **report;
+  if (!acquirers::is_news_for(payment, event)) return false;
   if (auto agrees = acquirers::amount_agrees(payment, event); !agrees) {
     log::error("acquirer reports another amount than the payment's")
         .str("payment", payment.id)

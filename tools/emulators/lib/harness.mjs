@@ -5,7 +5,7 @@
 //
 // Control endpoints (JSON bodies):
 //   POST /__emulator/faults    {"path": "/v1/checkout/sessions", "kind": "5xx"|"slow"|"timeout",
-//                               "count": 1, "delay_ms": 3000}
+//                               "count": 1, "delay_ms": 3000, "method": "POST" (optional)}
 //        5xx: answer 500 without doing anything; slow: do it, answer after delay_ms;
 //        timeout: do it, then hold the answer for delay_ms (longer than the client waits).
 //   POST /__emulator/callbacks {"mode": "normal"|"duplicate"|"reverse"|"forged"|"wrong_amount"}
@@ -95,11 +95,11 @@ export class Emulator {
       const entry = {
         method: req.method,
         path: url.pathname,
-        idempotency_key: req.headers['idempotency-key'] || req.headers['x-request-id'] || null,
+        idempotency_key: req.headers['idempotency-key'] || req.headers['idempotence-key'] || req.headers['x-request-id'] || null,
         status: 0,
       };
       this.requests.push(entry);
-      const fault = this.takeFault(url.pathname);
+      const fault = this.takeFault(url.pathname, req.method);
       if (fault && fault.kind === '5xx') {
         entry.status = 500;
         entry.fault = '5xx';
@@ -122,8 +122,9 @@ export class Emulator {
     send(res, 500, { error: 'internal' });
   }
 
-  takeFault(path) {
-    const i = this.faults.findIndex((f) => path.startsWith(f.path) && f.count > 0);
+  takeFault(path, method) {
+    const i = this.faults.findIndex(
+      (f) => path.startsWith(f.path) && (!f.method || f.method === method) && f.count > 0);
     if (i < 0) return null;
     const f = this.faults[i];
     f.count -= 1;
@@ -138,7 +139,8 @@ export class Emulator {
       return send(res, 200, { requests: this.requests, deliveries: this.deliveries });
     }
     if (req.method === 'POST' && path === '/faults') {
-      this.faults.push({ path: json.path ?? '/', kind: json.kind, count: json.count ?? 1, delay_ms: json.delay_ms });
+      this.faults.push({ path: json.path ?? '/', method: json.method, kind: json.kind, count: json.count ?? 1,
+        delay_ms: json.delay_ms });
       return send(res, 200, { ok: true });
     }
     if (req.method === 'POST' && path === '/callbacks') {
