@@ -23,7 +23,7 @@ class CloudPaymentsTest : public AcquirerFixture {
   void SetUp() override {
     start("cloudpayments.mjs", {"--public-id", kPublicId, "--api-secret", kApiSecret},
           [](const std::string& site, const std::string& base) {
-            return std::vector<std::string>{"acquirers.cloudpayments.api_base=" + base,
+            return std::vector<std::string>{"acquirers.cloudpayments.base_url=" + base,
                                             "acquirers.cloudpayments.sites." + site + ".public_id=" + kPublicId,
                                             "acquirers.cloudpayments.sites." + site + ".api_secret=" + kApiSecret};
           });

@@ -19,7 +19,7 @@ class StripeTest : public AcquirerFixture {
   void SetUp() override {
     start("stripe.mjs", {"--api-key", kApiKey, "--webhook-secret", kWebhookSecret},
           [](const std::string& site, const std::string& base) {
-            return std::vector<std::string>{"acquirers.stripe.api_base=" + base,
+            return std::vector<std::string>{"acquirers.stripe.base_url=" + base,
                                             "acquirers.stripe.sites." + site + ".secret_key=" + kApiKey,
                                             "acquirers.stripe.sites." + site + ".webhook_secret=" + kWebhookSecret};
           });

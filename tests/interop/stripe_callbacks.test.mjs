@@ -85,7 +85,7 @@ before(async () => {
   siteKey = site.secret_key;
   await cli(['webhook', 'add', '--site', siteId, '--url', `http://127.0.0.1:${receiver.address().port}/hook`, '--json']);
   const settings = ['webhooks.allow_private_targets=true', 'webhooks.poll_interval_ms=50',
-    `acquirers.stripe.api_base=http://127.0.0.1:${emulatorPort}`,
+    `acquirers.stripe.base_url=http://127.0.0.1:${emulatorPort}`,
     `acquirers.stripe.sites.${siteId}.secret_key=${API_KEY}`,
     `acquirers.stripe.sites.${siteId}.webhook_secret=${WEBHOOK_SECRET}`].flatMap((s) => ['--set', s]);
   const address = await startChild(SERVER, ['--listen', '127.0.0.1:0', '--data', data, ...settings],

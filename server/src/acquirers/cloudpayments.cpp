@@ -217,19 +217,13 @@ std::optional<CallbackAnswer> CloudPayments::answer_callback(CallbackOutcome out
 }
 
 Result<std::shared_ptr<const Acquirer>> make_cloudpayments(const ConnectorConfig& config) {
-  if (auto only = config.only_keys({"api_base", "allowed_ips"}, {"public_id", "api_secret"}); !only) {
+  if (auto only = config.only_keys({"base_url", "allowed_ips"}, {"public_id", "api_secret"}); !only) {
     return std::move(only).error();
   }
-  auto base = parse_base_url(config.optional("api_base", "https://api.cloudpayments.ru"));
-  if (!base)
-    return protocol::make_error("invalid", config.key_name("api_base") + ": " + base.error().message,
-                                config.key_name("api_base"));
-  auto http = config.http_options();
-  if (!http) return std::move(http).error();
-  auto allowed = IpAllowList::parse(config.optional("allowed_ips"));
-  if (!allowed)
-    return protocol::make_error("invalid", config.key_name("allowed_ips") + ": " + allowed.error().message,
-                                config.key_name("allowed_ips"));
+  auto client = config.client("https://api.cloudpayments.ru");
+  if (!client) return std::move(client).error();
+  auto allowed = config.allowed_ips();
+  if (!allowed) return std::move(allowed).error();
   std::map<std::string, CloudPayments::SiteKeys, std::less<>> sites;
   for (const auto& [site, keys] : config.section.sites) {
     auto public_id = config.site_required(site, "public_id");
@@ -238,8 +232,8 @@ Result<std::shared_ptr<const Acquirer>> make_cloudpayments(const ConnectorConfig
     if (!secret) return std::move(secret).error();
     sites.emplace(site, CloudPayments::SiteKeys{.public_id = std::move(*public_id), .api_secret = std::move(*secret)});
   }
-  return std::shared_ptr<const Acquirer>(std::make_shared<const CloudPayments>(
-      HttpClient(std::move(*base), std::move(*http)), std::move(sites), std::move(*allowed)));
+  return std::shared_ptr<const Acquirer>(
+      std::make_shared<const CloudPayments>(std::move(*client), std::move(sites), std::move(*allowed)));
 }
 
 }  // namespace vitrina::acquirers

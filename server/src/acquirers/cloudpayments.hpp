@@ -8,7 +8,7 @@
 //   /v1/callbacks/cloudpayments/{site}?type=check|pay|fail|confirm|refund|cancel
 //
 // Configuration, [acquirers.cloudpayments]:
-//   api_base      default https://api.cloudpayments.ru
+//   base_url      default https://api.cloudpayments.ru
 //   allowed_ips   optional: notifications only from these networks (comma-separated)
 //   [acquirers.cloudpayments.sites.<site_id>] public_id = "pk_…", api_secret = "…"
 

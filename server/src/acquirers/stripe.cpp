@@ -214,19 +214,13 @@ Result<std::vector<AcquirerEvent>> Stripe::verify_callback(const RawHeaders& hea
 }
 
 Result<std::shared_ptr<const Acquirer>> make_stripe(const ConnectorConfig& config) {
-  if (auto only = config.only_keys({"api_base", "allowed_ips"}, {"secret_key", "webhook_secret"}); !only) {
+  if (auto only = config.only_keys({"base_url", "allowed_ips"}, {"secret_key", "webhook_secret"}); !only) {
     return std::move(only).error();
   }
-  auto base = parse_base_url(config.optional("api_base", "https://api.stripe.com"));
-  if (!base)
-    return protocol::make_error("invalid", config.key_name("api_base") + ": " + base.error().message,
-                                config.key_name("api_base"));
-  auto http = config.http_options();
-  if (!http) return std::move(http).error();
-  auto allowed = IpAllowList::parse(config.optional("allowed_ips"));
-  if (!allowed)
-    return protocol::make_error("invalid", config.key_name("allowed_ips") + ": " + allowed.error().message,
-                                config.key_name("allowed_ips"));
+  auto client = config.client("https://api.stripe.com");
+  if (!client) return std::move(client).error();
+  auto allowed = config.allowed_ips();
+  if (!allowed) return std::move(allowed).error();
   std::map<std::string, Stripe::SiteKeys, std::less<>> sites;
   for (const auto& [site, keys] : config.section.sites) {
     auto secret = config.site_required(site, "secret_key");
@@ -243,8 +237,8 @@ Result<std::shared_ptr<const Acquirer>> make_stripe(const ConnectorConfig& confi
     }
     sites.emplace(site, Stripe::SiteKeys{.secret_key = std::move(*secret), .webhook_secret = std::move(*webhook)});
   }
-  return std::shared_ptr<const Acquirer>(std::make_shared<const Stripe>(HttpClient(std::move(*base), std::move(*http)),
-                                                                        std::move(sites), std::move(*allowed)));
+  return std::shared_ptr<const Acquirer>(
+      std::make_shared<const Stripe>(std::move(*client), std::move(sites), std::move(*allowed)));
 }
 
 }  // namespace vitrina::acquirers

@@ -4,7 +4,7 @@
 // Stripe-Signature before anything in them is read. Wire format in stripe_wire.hpp.
 //
 // Configuration, [acquirers.stripe]:
-//   api_base      default https://api.stripe.com
+//   base_url      default https://api.stripe.com
 //   allowed_ips   optional: webhooks only from these networks (comma-separated)
 //   [acquirers.stripe.sites.<site_id>] secret_key = "sk_…", webhook_secret = "whsec_…"
 
