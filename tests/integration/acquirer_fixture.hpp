@@ -36,6 +36,12 @@ class AcquirerFixture : public ::testing::Test {
     const std::string url = "http://127.0.0.1:" + std::to_string(receiver_.port()) + "/hook";
     auto added = admin({"webhook", "add", "--site", site_id_, "--url", url, "--json"});
     ASSERT_EQ(added.exit_code, 0) << added.output;
+    auto key = webhook::verify_key_parse(capture(added.output, R"re("secret":"(whsec_[^"]+)")re"));
+    ASSERT_TRUE(key) << added.output;
+    // Only messages that verify as Standard Webhooks count as received.
+    receiver_.judge([key = *key](const webhook::Headers& headers, const std::string& body) {
+      return webhook::verify(headers, body, key, webhook::unix_now()) ? 204 : 400;
+    });
     settings_ = base_settings();
     for (auto& s : server_settings(site_id_, emulator_->base_url())) {
       settings_.push_back("--set");
@@ -104,13 +110,6 @@ class AcquirerFixture : public ::testing::Test {
     return r ? r->status : 0;
   }
 
-  std::vector<std::string> webhook_types() {
-    std::vector<std::string> types;
-    for (const auto& [headers, body] : receiver_.received()) {
-      types.push_back(capture(body, R"re("type":"([a-z_.]+)")re"));
-    }
-    return types;
-  }
   /// Waits for the emulator's callbacks, then for `n` webhooks, then a little longer to catch an
   /// unexpected extra one; the types in arrival order.
   std::vector<std::string> settle(std::size_t n) {
@@ -118,7 +117,7 @@ class AcquirerFixture : public ::testing::Test {
     EXPECT_TRUE(wait_until([&] { return receiver_.received().size() >= n; }, std::chrono::seconds(10)))
         << server_->output();
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    return webhook_types();
+    return receiver_.types();
   }
   /// Every message has its own webhook-id.
   bool distinct_webhook_ids() {
