@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <string>
 
+#include "store/migrations.hpp"
+#include "store/sqlite.hpp"
 #include "store/store.hpp"
 
 namespace vitrina::store::testing {
@@ -70,6 +72,13 @@ inline Result<Site> insert_site_sync(Store& store, Site site) {
 
 inline Result<Operator> insert_operator_sync(Store& store, Operator op) {
   return wait_for<Operator>([&](Done<Operator> done) { store.insert_operator(std::move(op), std::move(done)); });
+}
+
+/// Creates `path` with the schema as it was after migration `version`.
+inline void migrate_to(const std::string& path, std::int64_t version) {
+  auto db = sqlite::Connection::open(path, sqlite::OpenMode::kReadWrite, std::chrono::seconds(5));
+  if (!db) throw std::runtime_error("open failed: " + db.error().message);
+  if (auto r = apply_migrations(*db, path, version); !r) throw std::runtime_error("migrate_to: " + r.error().message);
 }
 
 /// Runs one SQL statement on a separate raw connection (to corrupt or inspect a file).

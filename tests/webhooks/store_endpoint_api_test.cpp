@@ -251,22 +251,9 @@ TEST_F(StoreEndpointApi, MessagesNewestFirstPerSite) {
 TEST(WebhookMigration, EndpointsWrittenBeforeItSignWithTheirSecret) {
   TempDir dir;
   const auto path = dir.file("v.db");
-  testing::open_or_die(path).reset();
-  // Back to the schema before migration 6 (undoing the later ones too), with an endpoint
-  // written then.
+  // The schema before migration 6, with an endpoint written then.
+  testing::migrate_to(path, 5);
   testing::raw_exec(path,
-                    "DROP INDEX payments_to_reconcile;"  // migration 10
-                    "DROP INDEX payments_by_acquirer_ref;"
-                    "ALTER TABLE payments DROP COLUMN acquirer_ref;"
-                    "DROP INDEX idempotency_keys_by_age;"  // migration 7
-                    "DROP INDEX webhook_messages_by_site;"
-                    "ALTER TABLE webhook_attempts DROP COLUMN next_attempt_at;"
-                    "ALTER TABLE webhook_endpoints DROP COLUMN updated_at;"
-                    "ALTER TABLE webhook_endpoints DROP COLUMN description;"
-                    "ALTER TABLE webhook_endpoints DROP COLUMN previous_signing_key;"
-                    "ALTER TABLE webhook_endpoints DROP COLUMN public_key;"
-                    "ALTER TABLE webhook_endpoints DROP COLUMN signing_key;"
-                    "DELETE FROM schema_migrations WHERE version >= 6;"
                     "INSERT INTO sites (id, name, public_key, secret_hash, created_at, updated_at) "
                     "VALUES ('site_a', 'A', 'pk_a', 'h_a', 1, 1);"
                     "INSERT INTO webhook_endpoints (id, site_id, url, secret, created_at) "

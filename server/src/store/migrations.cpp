@@ -207,7 +207,7 @@ CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
     // The acquirer's own reference of a payment (its payment, order or session id): callbacks
     // that name only that find the payment by it, and the reconciliation worker looks for
     // payments still pending long after their last change.
-    Migration{10, R"sql(
+    Migration{8, R"sql(
 ALTER TABLE payments ADD COLUMN acquirer_ref TEXT NOT NULL DEFAULT '';
 CREATE INDEX payments_by_acquirer_ref ON payments (acquirer, acquirer_ref) WHERE acquirer_ref <> '';
 CREATE INDEX payments_to_reconcile ON payments (updated_at) WHERE status = 'pending';
@@ -226,7 +226,7 @@ std::int64_t now_ms() {
       .count();
 }
 
-Result<void> apply_pending(sqlite::Connection& db, const std::string& path) {
+Result<void> apply_pending(sqlite::Connection& db, const std::string& path, std::int64_t up_to) {
   if (auto r = db.exec(kCreateMigrationsTable); !r) return r;
   // Read the version inside the transaction: another process may have migrated meanwhile.
   auto current = current_schema_version(db);
@@ -238,6 +238,7 @@ Result<void> apply_pending(sqlite::Connection& db, const std::string& path) {
   }
   for (const auto& migration : kMigrations) {
     if (migration.version <= *current) continue;
+    if (migration.version > up_to) break;
     if (auto r = db.exec(migration.sql); !r) {
       auto error = std::move(r).error();
       error.message = "migration " + std::to_string(migration.version) + " failed on " + path + ": " + error.message;
@@ -267,10 +268,14 @@ Result<std::int64_t> current_schema_version(sqlite::Connection& db) {
 }
 
 Result<void> apply_migrations(sqlite::Connection& db, const std::string& path) {
+  return apply_migrations(db, path, latest_schema_version());
+}
+
+Result<void> apply_migrations(sqlite::Connection& db, const std::string& path, std::int64_t up_to) {
   // IMMEDIATE takes the write lock up front, so two processes opening a fresh file at once
   // migrate one after the other instead of both trying.
   if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r;
-  auto applied = apply_pending(db, path);
+  auto applied = apply_pending(db, path, up_to);
   if (!applied) {
     (void)db.exec("ROLLBACK");
     return applied;

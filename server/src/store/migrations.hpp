@@ -19,6 +19,9 @@ std::size_t migration_count() noexcept;
 /// version is newer: an older binary must not write to a schema it does not understand.
 /// `path` is only used in messages.
 Result<void> apply_migrations(sqlite::Connection& db, const std::string& path);
+/// The same, stopping after the migrations numbered up to `up_to` (to build an older schema,
+/// for example to test what a later migration does to rows written before it).
+Result<void> apply_migrations(sqlite::Connection& db, const std::string& path, std::int64_t up_to);
 
 /// The version recorded in the database, 0 for a fresh file.
 Result<std::int64_t> current_schema_version(sqlite::Connection& db);
