@@ -169,5 +169,40 @@ TEST(CloudPaymentsConnector, AnswersEachOutcomeInItsOwnCodes) {
   EXPECT_EQ(body(CallbackOutcome::unavailable), "ours");
 }
 
+ConnectorConfig config_of(std::string name, std::map<std::string, std::string> settings,
+                          std::map<std::string, std::string> site_keys) {
+  ConnectorConfig c;
+  c.name = std::move(name);
+  c.section.settings = std::move(settings);
+  c.section.sites["site_a"] = std::move(site_keys);
+  return c;
+}
+
+TEST(ConnectorConfiguration, ErrorsNameTheKeyAndNeverTheSecret) {
+  auto stripe_bad = make_stripe(config_of("stripe", {}, {{"secret_key", "sk_test_a"}, {"webhook_secret", "hunter2"}}));
+  ASSERT_FALSE(stripe_bad);
+  EXPECT_EQ(stripe_bad.error().field, "acquirers.stripe.sites.site_a.webhook_secret");
+  EXPECT_EQ(stripe_bad.error().message.find("hunter2"), std::string::npos);
+  auto stripe_missing = make_stripe(config_of("stripe", {}, {{"secret_key", "sk_test_a"}}));
+  ASSERT_FALSE(stripe_missing);
+  EXPECT_EQ(stripe_missing.error().field, "acquirers.stripe.sites.site_a.webhook_secret");
+  auto stripe_plain = make_stripe(config_of("stripe", {{"base_url", "http://api.stripe.com"}},
+                                            {{"secret_key", "sk_test_a"}, {"webhook_secret", "whsec_a"}}));
+  ASSERT_FALSE(stripe_plain);
+  EXPECT_EQ(stripe_plain.error().field, "acquirers.stripe.base_url");
+  auto cp_unknown = make_cloudpayments(
+      config_of("cloudpayments", {{"api_key", "x"}}, {{"public_id", "pk_a"}, {"api_secret", "secret_a"}}));
+  ASSERT_FALSE(cp_unknown);
+  EXPECT_EQ(cp_unknown.error().field, "acquirers.cloudpayments.api_key");
+  auto cp_ips = make_cloudpayments(
+      config_of("cloudpayments", {{"allowed_ips", "10.0.0.0/33"}}, {{"public_id", "pk_a"}, {"api_secret", "s"}}));
+  ASSERT_FALSE(cp_ips);
+  EXPECT_EQ(cp_ips.error().field, "acquirers.cloudpayments.allowed_ips");
+  auto good = make_cloudpayments(config_of("cloudpayments", {}, {{"public_id", "pk_a"}, {"api_secret", "s"}}));
+  ASSERT_TRUE(good) << good.error().message;
+  EXPECT_TRUE((*good)->serves("site_a"));
+  EXPECT_FALSE((*good)->serves("site_b"));
+}
+
 }  // namespace
 }  // namespace vitrina::acquirers
