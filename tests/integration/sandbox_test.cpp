@@ -72,18 +72,11 @@ class SandboxTest : public ::testing::Test {
     httplib::Client c("127.0.0.1", port_);
     return c.Post("/sandbox/pay/" + id, "card_number=" + card, "application/x-www-form-urlencoded");
   }
-  std::vector<std::string> webhook_types() {
-    std::vector<std::string> types;
-    for (const auto& [headers, body] : receiver_.received()) {
-      types.push_back(capture(body, R"re("type":"([a-z_.]+)")re"));
-    }
-    return types;
-  }
   // Waits for `n` webhooks, then a little longer to catch an unexpected extra one.
   std::vector<std::string> settle(std::size_t n) {
     EXPECT_TRUE(wait_until([&] { return receiver_.received().size() >= n; }, 10s)) << server_->output();
     std::this_thread::sleep_for(300ms);
-    auto types = webhook_types();
+    auto types = receiver_.types();
     std::sort(types.begin(), types.end());  // deliveries may overtake each other
     return types;
   }

@@ -85,6 +85,16 @@ class Receiver {
     std::lock_guard lock(mu_);
     return received_;
   }
+  /// The `type` of each accepted message, in arrival order.
+  std::vector<std::string> types() {
+    static const std::regex kType(R"re("type":"([a-z_.]+)")re");
+    std::vector<std::string> out;
+    for (const auto& [headers, body] : received()) {
+      std::smatch m;
+      out.push_back(std::regex_search(body, m, kType) ? m[1].str() : std::string{});
+    }
+    return out;
+  }
   int port() const { return port_; }
 
  private:

@@ -49,6 +49,10 @@ struct AcquirerEvent {
   /// (amount_agrees).
   std::optional<std::int64_t> amount;
   std::string currency;
+  /// A question before the payment rather than news about it (CloudPayments' Check): may the
+  /// payment still go ahead in this amount and currency? Answered from the payment as read;
+  /// nothing is written for it.
+  bool check_only = false;
   /// True for a hold that a one-stage payment passes through on its way to success (T-Bank's
   /// AUTHORIZED before its CONFIRMED): news only for a two-stage payment (is_news_for).
   bool step_of_one_stage = false;
@@ -72,6 +76,8 @@ struct CallbackRequest {
   std::string site_id;       // from /v1/callbacks/{acquirer}/{site}
   std::string peer_address;  // the TCP peer's IP address ("" when unknown)
   std::int64_t now_s = 0;    // Unix seconds
+  /// The callback kind the URL names (`?type=`), for acquirers whose callbacks do not say it.
+  std::string kind;
 };
 
 /// How a callback ended, for the acquirer's answer (Acquirer::answer_callback).
@@ -82,6 +88,8 @@ enum class CallbackOutcome {
   unauthenticated,  // did not verify; nothing changed
   invalid,          // verified but not understood, or for an unknown payment
   unavailable,      // our side failed (store); the acquirer should send it again
+  not_payable,      // a check_only event for a payment that is no longer pending; nothing changed
+  expired,          // a check_only event for a payment past its deadline; nothing changed
 };
 
 /// An answer in the acquirer's own terms.

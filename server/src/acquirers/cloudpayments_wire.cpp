@@ -247,14 +247,6 @@ std::optional<protocol::PaymentEvent> payment_event(const Notification& n) {
 
 std::string answer_body(Answer answer) { return "{\"code\":" + std::to_string(static_cast<int>(answer)) + "}"; }
 
-Answer check_answer(const Notification& n, const store::Payment* payment, std::int64_t now_ms) {
-  if (payment == nullptr) return Answer::wrong_invoice;
-  if (n.amount != payment->amount || n.currency != payment->currency) return Answer::wrong_amount;
-  if (payment->status != "pending") return Answer::cannot_accept;
-  if (payment->expires_at > 0 && now_ms >= payment->expires_at) return Answer::expired;
-  return Answer::ok;
-}
-
 std::string create_order_request(const store::Payment& payment) {
   protocol::JsonWriter w;
   w.begin_object()

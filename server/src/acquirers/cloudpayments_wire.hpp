@@ -80,10 +80,6 @@ enum class Answer : int {
 };
 std::string answer_body(Answer answer);
 
-/// The answer to a Check for `payment` (null when no such payment): ok only for a payment still
-/// pending, before its deadline, in the notified amount and currency.
-Answer check_answer(const Notification& n, const store::Payment* payment, std::int64_t now_ms);
-
 // Requests. Amounts go as JSON numbers with the currency's decimals ("Amount":1500.00).
 
 /// orders/create: the hosted payment link for `payment`.

@@ -79,6 +79,15 @@ Result<HttpClient> ConnectorConfig::client(std::string_view default_base_url) co
   return HttpClient(std::move(*base), std::move(*options));
 }
 
+Result<IpAllowList> ConnectorConfig::allowed_ips(std::string_view fallback) const {
+  auto allowed = IpAllowList::parse(optional("allowed_ips", fallback));
+  if (!allowed) {
+    return protocol::make_error("invalid", key_name("allowed_ips") + ": " + allowed.error().message,
+                                key_name("allowed_ips"));
+  }
+  return allowed;
+}
+
 Result<void> ConnectorConfig::only_keys(const std::vector<std::string_view>& known,
                                         const std::vector<std::string_view>& known_site_keys) const {
   const auto has = [](const std::vector<std::string_view>& list, const std::string& k) {

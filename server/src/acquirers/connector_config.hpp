@@ -12,6 +12,7 @@
 
 #include "acquirers/acquirer.hpp"
 #include "acquirers/http_client.hpp"
+#include "acquirers/ip_allow_list.hpp"
 #include "config/config.hpp"
 
 namespace vitrina::acquirers {
@@ -35,6 +36,9 @@ struct ConnectorConfig {
   /// The client for the acquirer's API at `base_url` (or `default_base_url` when the table has
   /// none), with http_options(); errors "invalid" naming the key at fault.
   Result<HttpClient> client(std::string_view default_base_url) const;
+  /// The networks callbacks may come from: `allowed_ips` (or `fallback` when the table has
+  /// none; empty: anywhere); errors "invalid" naming the key.
+  Result<IpAllowList> allowed_ips(std::string_view fallback = {}) const;
   /// Errors "invalid" naming the first key of the table (or of a site) not in `known`.
   Result<void> only_keys(const std::vector<std::string_view>& known,
                          const std::vector<std::string_view>& known_site_keys) const;

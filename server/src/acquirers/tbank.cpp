@@ -202,6 +202,9 @@ std::optional<CallbackAnswer> TBank::answer_callback(CallbackOutcome outcome) co
       return CallbackAnswer{.status = 400, .content_type = "text/plain", .body = "INVALID"};
     case CallbackOutcome::unavailable:
       return CallbackAnswer{.status = 503, .content_type = "text/plain", .body = "RETRY"};
+    case CallbackOutcome::not_payable:
+    case CallbackOutcome::expired:
+      return std::nullopt;  // outcomes of check_only events, which T-Bank never sends
   }
   return std::nullopt;
 }

@@ -38,11 +38,8 @@ Result<std::shared_ptr<const Acquirer>> YooKassa::from_config(const ConnectorCon
   }
   auto client = config.client(kYooKassaDefaultBaseUrl);
   if (!client) return std::move(client).error();
-  auto allowed = IpAllowList::parse(config.optional("allowed_ips", yookassa::kDefaultAllowedIps));
-  if (!allowed) {
-    return protocol::make_error("invalid", config.key_name("allowed_ips") + ": " + allowed.error().message,
-                                config.key_name("allowed_ips"));
-  }
+  auto allowed = config.allowed_ips(yookassa::kDefaultAllowedIps);
+  if (!allowed) return std::move(allowed).error();
   std::map<std::string, Site, std::less<>> sites;
   for (const auto& [site_id, keys] : config.section.sites) {
     Site s;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <utility>
 
+#include "http/api_support.hpp"
 #include "http/await_store.hpp"
 #include "log/log.hpp"
 #include "payments/payment.hpp"
@@ -45,7 +46,7 @@ acquirers::RawHeaders raw_headers(const Request& req) {
 
 net::awaitable<Response> CallbackProcessor::handle(std::string acquirer, std::string site_id,
                                                    acquirers::RawHeaders headers, std::string body,
-                                                   std::string request_id, std::string peer_address) {
+                                                   std::string request_id, std::string peer_address, std::string kind) {
   using acquirers::CallbackOutcome;
   const acquirers::Acquirer* connector = acquirers_->find(acquirer);
   if (connector == nullptr) {
@@ -65,7 +66,7 @@ net::awaitable<Response> CallbackProcessor::handle(std::string acquirer, std::st
                                   "a callback body is at most 64 KiB", "body"));
   }
   const acquirers::CallbackRequest request{
-      .site_id = site_id, .peer_address = std::move(peer_address), .now_s = now_ms() / 1000};
+      .site_id = site_id, .peer_address = std::move(peer_address), .now_s = now_ms() / 1000, .kind = std::move(kind)};
   using Verified = protocol::Result<std::vector<acquirers::AcquirerEvent>>;
   auto verify = [connector, &headers, &body, &request]() -> Verified {
     return connector->verify_callback(headers, body, request);
@@ -145,6 +146,7 @@ net::awaitable<CallbackProcessor::Applied> CallbackProcessor::apply(const acquir
                                      agrees.error().message, agrees.error().field)};
     }
     const std::int64_t now = now_ms();
+    if (event.check_only) co_return check(payment, now);
     std::optional<store::PaymentUpdate> update;
     // A step on the way to a one-stage payment's success is no news for it.
     auto planned = acquirers::is_news_for(payment, event) ? payments::plan_change(payment, event.event, now)
@@ -193,10 +195,25 @@ net::awaitable<CallbackProcessor::Applied> CallbackProcessor::apply(const acquir
   co_return Applied{CallbackOutcome::unavailable, retry_later("the payment kept changing")};
 }
 
+CallbackProcessor::Applied CallbackProcessor::check(const store::Payment& payment, std::int64_t now) {
+  using acquirers::CallbackOutcome;
+  if (payment.status != protocol::to_string(protocol::PaymentStatus::pending)) {
+    return Applied{CallbackOutcome::not_payable, make_problem(Status::conflict, "not-payable", "Not payable",
+                                                              "the payment is " + payment.status, "payment_id")};
+  }
+  if (payment.expires_at > 0 && now >= payment.expires_at) {
+    return Applied{CallbackOutcome::expired, make_problem(Status::conflict, "not-payable", "Not payable",
+                                                          "the payment has expired", "payment_id")};
+  }
+  return Applied{CallbackOutcome::accepted, std::nullopt};
+}
+
 void add_callback_routes(Router& router, std::shared_ptr<CallbackProcessor> processor) {
   router.add_async("POST", "/v1/callbacks/{acquirer}/{site}", [processor](const Request& req, Context& ctx) {
+    // Acquirers whose callbacks do not say what they are get a URL per kind (`?type=pay`).
+    auto kind = query_param(req, "type");
     return processor->handle(ctx.params["acquirer"], ctx.params["site"], raw_headers(req), req.body(), ctx.request_id,
-                             ctx.remote_address);
+                             ctx.remote_address, kind && *kind ? std::move(**kind) : std::string{});
   });
 }
 

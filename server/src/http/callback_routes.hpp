@@ -32,7 +32,8 @@ class CallbackProcessor {
   /// 401 for a callback that does not verify, nothing changed; 422 for an amount or currency
   /// that disagrees with the payment, nothing changed; 200 once every event is applied or known).
   boost::asio::awaitable<Response> handle(std::string acquirer, std::string site_id, acquirers::RawHeaders headers,
-                                          std::string body, std::string request_id, std::string peer_address = {});
+                                          std::string body, std::string request_id, std::string peer_address = {},
+                                          std::string kind = {});
 
  private:
   // What applying one event came to.
@@ -42,6 +43,8 @@ class CallbackProcessor {
   };
   boost::asio::awaitable<Applied> apply(const acquirers::AcquirerEvent& event, const std::string& acquirer,
                                         const std::string& request_id);
+  // A check_only event: may `payment` still be paid at `now` (Unix ms)? Nothing is written.
+  static Applied check(const store::Payment& payment, std::int64_t now);
 
   store::Store& store_;
   std::shared_ptr<const acquirers::Registry> acquirers_;
