@@ -680,7 +680,13 @@ TEST_F(ChatTest, SigningOutClosesTheOperatorsConnectionWith4401) {
   ASSERT_EQ(op.connect(port_, "/v1/console/ws", origin(), cookie), 101);
   op.send(R"({"type":"hello","v":1})");
   ASSERT_TRUE(op.read_type("welcome"));
-  auto out = console("POST", "/v1/console/logout", cookie);
+  // Signing out takes the session's CSRF token, which /v1/console/me hands out.
+  const auto me = console("GET", "/v1/console/me", cookie);
+  const auto at = me.find("\"csrf_token\":\"");
+  ASSERT_NE(at, std::string::npos) << me;
+  const auto begin = at + 14;
+  const auto csrf = me.substr(begin, me.find('"', begin) - begin);
+  auto out = console("POST", "/v1/console/logout", cookie + "\r\nX-CSRF-Token: " + csrf);
   ASSERT_EQ(status_of(out), 204) << out;
   while (op.read(std::chrono::seconds(3))) {
   }

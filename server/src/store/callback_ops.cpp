@@ -51,14 +51,6 @@ constexpr const char* kChatPresent =
 constexpr const char* kConversation =
     "SELECT status, closed_by_role, closed_by_id, assignee_id FROM chat_conversations WHERE site_id = ? AND id = ?";
 
-template <class Bind>
-Result<void> run_cached(sqlite::Connection& db, std::string_view sql, Bind&& bind) {
-  auto stmt = db.cached(sql);
-  if (!stmt) return std::move(stmt).error();
-  sqlite::ScopedStatement scoped(**stmt);
-  bind(*scoped);
-  return scoped->run();
-}
 
 Callback read_callback(const sqlite::Statement& row) {
   Callback c;
