@@ -26,6 +26,7 @@ struct Visitor {
 };
 
 void allow_origin(Response& r, std::string_view origin) {
+  if (origin.empty()) return;  // a same-origin read: no CORS headers needed
   r.head.set(Field::access_control_allow_origin, origin);
   r.head.set(Field::vary, "Origin");
 }
@@ -89,6 +90,11 @@ std::variant<Visitor, Response> WidgetApi::visitor(const Request& req, Context& 
   if (!site) return problem_from_error(site.error());
   if (!*site) return no_site();
   const std::string origin(req[Field::origin]);
+  // Browsers leave Origin out of same-origin GETs (a shop serving Vitrina under its own
+  // origin); those only read what any page of the site may read. Everything else must name
+  // an allowed origin.
+  const bool read = req.method() == bhttp::verb::get || req.method() == bhttp::verb::head;
+  if (origin.empty() && read) return Visitor{std::move(**site), origin};
   const auto& allowed = (*site)->allowed_origins;
   if (origin.empty() || std::find(allowed.begin(), allowed.end(), origin) == allowed.end()) {
     return make_problem(Status::forbidden, "origin-not-allowed", "Origin not allowed",
