@@ -280,6 +280,7 @@ struct FanoutState {
   std::int64_t sent_visitor = 0;       // visitor messages sent while measuring
   std::int64_t sent_replies = 0;
   std::int64_t errors = 0;             // error frames
+  std::string first_error;
   std::int64_t acks = 0;
   Latencies latency;
 };
@@ -329,7 +330,7 @@ net::awaitable<void> fanout_operator_reader(ConnPtr c, FanoutState& s) {
       const auto n = ++c->sent;
       const auto at = now_us();
       const std::string reply_text = "r " + std::to_string(visitor) + " " + std::to_string(at);
-      send(c, message_frame(conversation, "o" + std::to_string(c->index) + "-" + std::to_string(n), reply_text));
+      send(c, message_frame(conversation, "operator-" + std::to_string(c->index) + "-" + std::to_string(n), reply_text));
       if (s.in_window(at)) ++s.sent_replies;
     }
   }
@@ -345,6 +346,7 @@ net::awaitable<void> fanout_visitor_reader(ConnPtr c, FanoutState& s) {
       continue;
     }
     if (type == "error") {
+      if (s.first_error.empty()) s.first_error = text;
       ++s.errors;
       continue;
     }
@@ -424,13 +426,14 @@ int run_fanout(const FanoutArgs& a) {
   for (const auto& v : s.visitors) {
     net::co_spawn(io, fanout_visitor_reader(v, s), net::detached);
     const auto n = ++v->sent;
-    send(v, message_frame("", "v" + std::to_string(v->index) + "-" + std::to_string(n),
+    send(v, message_frame("", "visitor-" + std::to_string(v->index) + "-" + std::to_string(n),
                           "b " + std::to_string(v->index) + " " + std::to_string(now_us())));
   }
   const auto started = Clock::now();
   while (s.acks < a.visitors && Clock::now() - started < 30s) io.run_one_for(50ms);
   if (s.acks < a.visitors) {
     std::cerr << "vitrina-bench-chat: only " << s.acks << " of " << a.visitors << " conversations started\n";
+    if (!s.first_error.empty()) std::cerr << "first error frame: " << s.first_error << "\n";
     return 1;
   }
   io.run_for(1s);  // the operators' replies to the first messages
@@ -463,7 +466,7 @@ int run_fanout(const FanoutArgs& a) {
       if (v->dead || v->conversation_id.empty()) continue;
       const auto n = ++v->sent;
       const auto at = now_us();
-      send(v, message_frame(v->conversation_id, "v" + std::to_string(v->index) + "-" + std::to_string(n),
+      send(v, message_frame(v->conversation_id, "visitor-" + std::to_string(v->index) + "-" + std::to_string(n),
                             "b " + std::to_string(v->index) + " " + std::to_string(at)));
       if (s.in_window(at)) ++s.sent_visitor;
     }
@@ -496,6 +499,7 @@ int run_fanout(const FanoutArgs& a) {
             << " expected=" << expected() << " errors=" << s.errors << " dead=" << dead
             << " sender_lag_max_us=" << lag_max_us << " server_cpu_us=" << (cpu_to - cpu_from)
             << s.latency.report() << std::endl;
+  if (!s.first_error.empty()) std::cerr << "first error frame: " << s.first_error << "\n";
   std::_Exit(0);
 }
 
@@ -526,7 +530,7 @@ net::awaitable<void> durable_visitor(ConnPtr c, DurableState& s, int window) {
   const auto send_next = [&] {
     const auto n = ++c->sent;
     in_flight.push_back(now_us());
-    send(c, message_frame(c->conversation_id, "d" + std::to_string(c->index) + "-" + std::to_string(n),
+    send(c, message_frame(c->conversation_id, "durable-" + std::to_string(c->index) + "-" + std::to_string(n),
                           "durable message " + std::to_string(n)));
   };
   send_next();  // starts the conversation
