@@ -35,18 +35,15 @@ TEST(RatingRequest, ScoresByKind) {
   EXPECT_EQ(long_comment.error().field, "comment");
 }
 
-TEST(PlanRating, ChecksTheConversationWhenTheChatIsThere) {
+TEST(PlanRating, ChecksTheConversation) {
   store::Site site{.id = "site_A"};
   RatingRequest csat{.kind = "csat", .score = 5, .conversation_id = "conv_1"};
-  auto as_given = plan_rating(site, {}, csat, {}, "", 1000);
-  ASSERT_TRUE(as_given);
-  EXPECT_EQ(as_given->rating.conversation_id, "conv_1");
-  EXPECT_EQ(as_given->event.event_type, kEventRatingSubmitted);
-  EXPECT_FALSE(plan_rating(site, {}, csat, {.chat_present = true}, "", 1000));
-  EXPECT_FALSE(plan_rating(site, {}, csat, {.chat_present = true, .found = true}, "", 1000));
-  auto closed = plan_rating(site, {}, csat,
-                            {.chat_present = true, .found = true, .closed = true, .operator_id = "op_9"}, "", 1000);
+  EXPECT_FALSE(plan_rating(site, {}, csat, {}, "", 1000));
+  EXPECT_FALSE(plan_rating(site, {}, csat, {.found = true}, "", 1000));
+  auto closed = plan_rating(site, {}, csat, {.found = true, .closed = true, .operator_id = "op_9"}, "", 1000);
   ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->rating.conversation_id, "conv_1");
+  EXPECT_EQ(closed->event.event_type, kEventRatingSubmitted);
   EXPECT_EQ(closed->rating.operator_id, "op_9");
 }
 

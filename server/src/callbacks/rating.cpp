@@ -103,7 +103,7 @@ Result<store::NewRating> plan_rating(const store::Site& site, const SiteSettings
                                      std::int64_t now_ms) {
   store::NewRating out;
   store::Rating& r = out.rating;
-  if (request.kind == "csat" && conversation.chat_present) {
+  if (request.kind == "csat") {
     if (!conversation.found) return invalid("conversation_id", "is not a conversation of this site");
     if (!conversation.closed) return invalid("conversation_id", "can be rated once the conversation is closed");
     r.operator_id = conversation.operator_id;

@@ -46,8 +46,6 @@ const std::string kInsertRating =
 const std::string kListRatings = "SELECT " + std::string(kRatingColumns) +
                                  " FROM ratings WHERE site_id = ?1 AND (?2 = '' OR kind = ?2) AND created_at >= ?3 "
                                  "AND (?4 = 0 OR created_at < ?4) ORDER BY created_at DESC, rowid DESC LIMIT ?5";
-constexpr const char* kChatPresent =
-    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'chat_conversations'";
 constexpr const char* kConversation =
     "SELECT status, closed_by_role, closed_by_id, assignee_id FROM chat_conversations WHERE site_id = ? AND id = ?";
 
@@ -324,27 +322,18 @@ Result<std::vector<Rating>> ratings(ReadConnection& conn, const RatingQuery& q) 
 
 Result<RatedConversation> conversation(ReadConnection& conn, std::string_view site_id, std::string_view id) {
   RatedConversation out;
-  {
-    auto stmt = conn.db.cached(kChatPresent);
-    if (!stmt) return std::move(stmt).error();
-    sqlite::ScopedStatement scoped(**stmt);
-    auto row = scoped->step();
-    if (!row) return std::move(row).error();
-    out.chat_present = *row && scoped->column_int(0) > 0;
-  }
-  if (!out.chat_present) return out;
-  // Not cached: the statement would not prepare on a store without the chat tables.
-  auto stmt = conn.db.prepare(kConversation);
+  auto stmt = conn.db.cached(kConversation);
   if (!stmt) return std::move(stmt).error();
-  stmt->bind(1, site_id);
-  stmt->bind(2, id);
-  auto row = stmt->step();
+  sqlite::ScopedStatement scoped(**stmt);
+  scoped->bind(1, site_id);
+  scoped->bind(2, id);
+  auto row = scoped->step();
   if (!row) return std::move(row).error();
   if (!*row) return out;
   out.found = true;
-  out.closed = stmt->column_text(0) == "closed";
-  out.operator_id = stmt->column_text(1) == "operator" ? std::string(stmt->column_text(2)) : std::string();
-  if (out.operator_id.empty()) out.operator_id = stmt->column_text(3);
+  out.closed = scoped->column_text(0) == "closed";
+  out.operator_id = scoped->column_text(1) == "operator" ? std::string(scoped->column_text(2)) : std::string();
+  if (out.operator_id.empty()) out.operator_id = scoped->column_text(3);
   return out;
 }
 

@@ -108,10 +108,8 @@ struct RatingQuery {
 
 namespace vitrina::store {
 
-/// What the live chat knows about a conversation being rated. `chat_present` is false on a
-/// server whose store has no chat tables: the conversation id is then taken as given.
+/// What the live chat knows about a conversation being rated.
 struct RatedConversation {
-  bool chat_present = false;
   bool found = false;
   bool closed = false;
   std::string operator_id;  // who closed it, or else who it was assigned to
