@@ -142,6 +142,9 @@ net::awaitable<Response> StaffApi::change_status(const Request& req, Context& ct
       co_return problem_from_error(stored.error());
     }
     if (options_.on_event) options_.on_event();
+    if (options_.chat) {
+      options_.chat->send_to_operators(caller.site.id, callbacks::callback_frame(*stored, (*found)->status));
+    }
     log::info("callback request changed")
         .str("rid", ctx.request_id)
         .str("callback", stored->id)

@@ -5,6 +5,7 @@
 
 #include <functional>
 
+#include "chat/service.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
 
@@ -12,6 +13,7 @@ namespace vitrina::http {
 
 struct StaffApiOptions {
   std::function<void()> on_event;  // after a committed status change: wake the webhook worker
+  chat::Service* chat = nullptr;   // tells the site's connected operators of the change
 };
 
 /// Registers the routes; `store` must outlive the router.

@@ -187,6 +187,7 @@ net::awaitable<Response> WidgetApi::request_callback(const Request& req, Context
                         v.origin);
   }
   notify();
+  if (options_.chat) options_.chat->send_to_operators(v.site.id, callbacks::callback_frame(*stored->callback, {}));
   log::info("callback requested")
       .str("rid", ctx.request_id)
       .str("site", v.site.id)

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "callbacks/challenge.hpp"
+#include "chat/service.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
 
@@ -18,6 +19,7 @@ struct WidgetApiOptions {
   std::shared_ptr<const callbacks::Challenges> challenges;
   std::function<void()> on_event;        // after a committed request or rating: wake the webhook worker
   std::function<std::int64_t()> now_ms;  // the clock (unix ms); the system clock when empty
+  chat::Service* chat = nullptr;         // tells the site's connected operators of a new request
 };
 
 /// Registers the routes; `store` must outlive the router.
