@@ -15,17 +15,10 @@ import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (run through ctest)`);
-  return value;
-};
+import { env, freePort, launchChromium, startServer, stopChild } from './support.mjs';
 
 let chromium;
 let Webhook;
@@ -52,8 +45,7 @@ const XSS_PAGE = 'javascript:window.__pwned=2';
 const run = promisify(execFile);
 let tmp;
 let data;
-let server;
-let serverLog = '';
+let server;    // {child, address, log()}
 let base;      // Vitrina, where the console is: http://127.0.0.1:PORT
 let shop;      // the shop's pages, another origin: http://localhost:PORT
 let site;      // {id, public_key, secret_key}
@@ -62,38 +54,8 @@ let receiver;
 let browser;
 const hooks = [];  // {headers, body} as the shop's endpoint received them
 
-const withLog = (message) => `${message}\n--- server log ---\n${serverLog.slice(-4000)}`;
+const withLog = (message) => `${message}\n--- server log ---\n${server?.log().slice(-4000) ?? ''}`;
 const cli = async (args) => (await run(SERVER, ['--data', data, ...SETTINGS, ...args], { timeout: 20000 })).stdout;
-
-function startServer(args) {
-  server = spawn(SERVER, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(withLog('the server did not start in 15 s'))), 15000);
-    server.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(withLog(`the server exited early (code ${code}, signal ${signal})`)));
-    });
-    createInterface({ input: server.stderr }).on('line', (line) => {
-      serverLog += `${line}\n`;
-      let entry;
-      try { entry = JSON.parse(line); } catch { return; }
-      if (entry.msg === 'listening' && typeof entry.address === 'string') {
-        clearTimeout(timer);
-        resolve(entry.address);
-      }
-    });
-  });
-}
-process.on('exit', () => { if (server && server.exitCode === null) server.kill('SIGKILL'); });
-
-// A port that was free a moment ago: the site's allowed origin must name the page's port.
-async function freePort() {
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 before(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'vitrina-callbacks-'));
@@ -136,25 +98,14 @@ before(async () => {
     await copyFile(path.join(SOURCE_DIR, 'tests/browser/pages', f), path.join(pages, f));
   }
 
-  await startServer(['--listen', `127.0.0.1:${port}`, '--data', data, ...SETTINGS,
+  server = await startServer(SERVER, ['--listen', `127.0.0.1:${port}`, '--data', data, ...SETTINGS,
     '--set', `static.site_dir=${pages}`, '--set', `static.widget_dir=${WIDGET_DIR}`]);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    timeout: 30000,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
+  browser = await launchChromium(chromium);
 });
 
 after(async () => {
   await browser?.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    await new Promise((resolve) => {
-      const kill = setTimeout(() => server.kill('SIGKILL'), 5000);
-      server.once('exit', () => { clearTimeout(kill); resolve(); });
-      server.kill('SIGTERM');
-    });
-  }
+  await stopChild(server?.child);
   await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve()));
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
