@@ -112,6 +112,11 @@ async function changeStatus(c, body, errorEl) {
     return true;
   } catch (err) {
     errorEl.textContent = err.field ? `${err.field}: ${err.message}` : err.message;
+    // Someone else moved it meanwhile: show where it is now.
+    if (err.status === 409) {
+      call('GET', `/v1/callback_requests/${encodeURIComponent(c.id)}`).then((now) => { upsert(now); render(); },
+        () => {});
+    }
     return false;
   }
 }
@@ -206,7 +211,8 @@ function makeCard(c) {
 function updateCard(card, c) {
   card.name.textContent = c.name || 'No name';
   card.phone.replaceChildren(phoneLink(c.phone));
-  card.came.textContent = `asked ${clock(c.created_at)} (${since(c.created_at)})`;
+  const ago = since(c.created_at);
+  card.came.textContent = `asked ${clock(c.created_at)} (${ago === 'now' ? 'just now' : `${ago} ago`})`;
   card.page.replaceChildren(...(c.page_url ? ['from ', safeLink(c.page_url)] : []));
   const by = operatorName(c.operator_id);
   const statusText = {
