@@ -26,6 +26,7 @@ const LABEL = { calling: 'Calling', done: 'Done', missed: 'Missed', scheduled: '
 const requests = new Map();  // id -> callback object
 const cards = new Map();     // id -> {el, ...parts}
 let buffered = null;         // frames that arrive while the lists load, applied after them
+let loads = 0;               // the latest load wins when reconnects overlap
 let showView = () => {};
 let scheduling = null;       // the request the schedule dialog is for
 
@@ -34,7 +35,7 @@ const deadline = (c) => ms(c.call_by) || ms(c.scheduled_for) || ms(c.created_at)
 const pad = (n) => String(n).padStart(2, '0');
 
 // "0:27", "12:05", "1:02:09".
-export function duration(millis) {
+function duration(millis) {
   const s = Math.floor(Math.abs(millis) / 1000);
   const hours = Math.floor(s / 3600);
   const minutes = Math.floor((s % 3600) / 60);
@@ -43,7 +44,7 @@ export function duration(millis) {
 
 // Keeps the later of two copies of a request (frames and lists may cross).
 function upsert(c) {
-  if (!c?.id || !NEXT[c.status]) return false;
+  if (!c?.id || !Object.hasOwn(NEXT, c.status)) return false;
   const old = requests.get(c.id);
   if (old && ms(old.updated_at) > ms(c.updated_at)) return false;
   requests.set(c.id, c);
@@ -66,23 +67,29 @@ async function listStatus(status, limit, pages) {
 }
 
 // Every open request and the recently done ones; what changed while disconnected is replaced.
+// Frames that arrive meanwhile are applied again on top of the lists.
 export async function loadCallbacks() {
+  const load = ++loads;
   buffered = [];
+  let lists = null;
+  let error = '';
   try {
-    const lists = await Promise.all([
+    lists = await Promise.all([
       ...OPEN.map((s) => listStatus(s, PAGE, MAX_PAGES)),
       listStatus('done', RECENT_DONE, 1),
     ]);
+  } catch (err) {
+    error = `Cannot load the callback requests: ${err.message}`;
+  }
+  if (load !== loads) return;  // a later reconnect is loading
+  if (lists) {
     requests.clear();
     for (const c of lists.flat()) upsert(c);
-    $('cb-error').textContent = '';
-  } catch (err) {
-    $('cb-error').textContent = `Cannot load the callback requests: ${err.message}`;
-  } finally {
-    for (const f of buffered) upsert(f.callback);
-    buffered = null;
-    render();
   }
+  for (const f of buffered) upsert(f.callback);
+  buffered = null;
+  $('cb-error').textContent = error;
+  render();
 }
 
 // A `callback` frame from the console socket.
