@@ -7,6 +7,7 @@
 
 #include "callbacks/callback.hpp"
 #include "callbacks/rating.hpp"
+#include "chat/service.hpp"
 #include "http/api_support.hpp"
 #include "http/await_store.hpp"
 #include "http/console_auth.hpp"

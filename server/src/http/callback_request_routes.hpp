@@ -5,9 +5,12 @@
 
 #include <functional>
 
-#include "chat/service.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
+
+namespace vitrina::chat {
+class Service;
+}  // namespace vitrina::chat
 
 namespace vitrina::http {
 

@@ -9,9 +9,12 @@
 #include <memory>
 
 #include "callbacks/challenge.hpp"
-#include "chat/service.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
+
+namespace vitrina::chat {
+class Service;
+}  // namespace vitrina::chat
 
 namespace vitrina::http {
 
