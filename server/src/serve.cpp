@@ -232,8 +232,10 @@ int serve(const config::Config& config) {
   http::add_widget_routes(*router, *store,
                           {.challenges = std::make_shared<const callbacks::Challenges>(std::move(*challenge_keys)),
                            .on_event = [&webhook_worker] { webhook_worker.notify(); },
-                           .now_ms = {}});
-  http::add_callback_request_routes(*router, *store, {.on_event = [&webhook_worker] { webhook_worker.notify(); }});
+                           .now_ms = {},
+                           .chat = &chat_service});
+  http::add_callback_request_routes(
+      *router, *store, {.on_event = [&webhook_worker] { webhook_worker.notify(); }, .chat = &chat_service});
   payments::Sweeper payment_sweeper(
       *store,
       {.interval = std::chrono::milliseconds(config.payments.sweep_interval_ms),

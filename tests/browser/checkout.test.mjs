@@ -20,13 +20,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { env, launchChromium } from './support.mjs';
 
 const run = promisify(execFile);
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (run through ctest)`);
-  return value;
-};
 
 let chromium;
 let Webhook;
@@ -166,12 +162,7 @@ before(async () => {
   shopUrl = `http://${shopProc.address}`;
   relay.target = shopUrl;
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    timeout: 30000,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
+  browser = await launchChromium(chromium);
 });
 
 after(async () => {

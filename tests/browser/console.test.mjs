@@ -16,12 +16,8 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { env, launchChromium } from './support.mjs';
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (run through ctest)`);
-  return value;
-};
 
 let chromium;
 try {
@@ -171,12 +167,7 @@ before(async () => {
   });
   assert.equal(made.status, 201, await made.text());
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    timeout: 30000,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
+  browser = await launchChromium(chromium);
 });
 
 after(async () => {

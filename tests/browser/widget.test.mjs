@@ -11,16 +11,11 @@ import { execFile, spawn } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { env, freePort, launchChromium } from './support.mjs';
 
 const run = promisify(execFile);
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (run through ctest)`);
-  return value;
-};
 
 let chromium;
 try {
@@ -90,16 +85,6 @@ async function hostilePage(site, key, name, attrs = '', vitrina = '') {
     .replaceAll('{{VITRINA_ORIGIN}}', vitrina).replace('{{VITRINA_WS_ORIGIN}}', vitrina.replace(/^http/, 'ws')));
 }
 
-// A port that was free a moment ago: the site's allowed origin must name the page's exact
-// origin, port included, so the server cannot simply take port 0 here.
-async function freePort() {
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 before(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'vitrina-browser-'));
   const data = path.join(tmp, 'data');
@@ -148,12 +133,7 @@ before(async () => {
   widgetApi = (await fetch(`${baseUrl}/v1/widget/${key}/challenge`,
     { headers: { Origin: baseUrl } })).status !== 404;
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    timeout: 30000,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
+  browser = await launchChromium(chromium);
 });
 
 after(async () => {

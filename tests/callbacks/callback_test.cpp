@@ -162,5 +162,16 @@ TEST(CallbackStatus, ChangeCarriesTheEventAndRepeatsChangeNothing) {
   EXPECT_FALSE(parse_status_change(R"({"status":"done","scheduled_for":"2030-01-01T00:00:00Z"})"));
 }
 
+TEST(CallbackFrame, NamesTheEventAndCarriesTheApiObject) {
+  store::Callback c{.id = "cb_1", .site_id = "site_A", .phone = "+79123456789", .name = "Anna", .status = "new"};
+  c.created_at = c.updated_at = kMonday10;
+  c.call_by = kMonday10 + 30000;
+  EXPECT_EQ(callback_frame(c, ""), R"({"type":"callback","event":"requested","callback":)" + callback_json(c) + "}");
+  c.status = "calling";
+  EXPECT_EQ(
+      callback_frame(c, "new"),
+      R"({"type":"callback","event":"status_changed","previous_status":"new","callback":)" + callback_json(c) + "}");
+}
+
 }  // namespace
 }  // namespace vitrina::callbacks

@@ -1,6 +1,7 @@
 // The operator console: sign-in, the live connection, and the glue between frames and views.
 
 import * as api from './api.js';
+import { loadCallbacks, onCallbackFrame, setUpCallbacks } from './callbacks.js';
 import { loadCanned, setUpCannedDialog, suggestionKey, updateSuggestions } from './canned.js';
 import { $ } from './dom.js';
 import { visitorName } from './format.js';
@@ -51,6 +52,7 @@ function startApp(session) {
   $('app').hidden = false;
   $('me-name').textContent = state.me.name;
   setUpCannedDialog();
+  setUpCallbacks({ show: () => showView('callbacks') });
   loadCanned();
   api.listOperators().then((ops) => { state.operators = ops; renderHeader(); });
   socket = new OperatorSocket({
@@ -89,6 +91,7 @@ async function loadLists() {
 async function onWelcome(frame) {
   if (frame.operator) state.me = { ...state.me, ...frame.operator, role: frame.operator.role === 'admin' ? 'owner' : frame.operator.role };
   if (myStatus !== 'online') socket.send({ type: 'presence', status: myStatus });
+  loadCallbacks();
   await loadLists();
   // After a reconnect, fetch what the open conversation missed.
   if (state.current && state.loaded.has(state.current)) {
@@ -145,6 +148,7 @@ function onFrame(f) {
       else state.colleagues.set(f.operator_id, { name: f.name, status: f.status });
       break;
     case 'error': onError(f); break;
+    case 'callback': onCallbackFrame(f); return;
     default: return;
   }
   renderAll();
@@ -315,6 +319,19 @@ $('search-form').addEventListener('submit', async (e) => {
   }
   renderInbox(select);
 });
+
+// ---- views: conversations beside the others (each a section.view of its own) ----
+
+function showView(view) {
+  $('app').dataset.view = view;
+  for (const b of document.querySelectorAll('[data-view-button]')) {
+    b.setAttribute('aria-pressed', b.dataset.viewButton === view ? 'true' : 'false');
+  }
+  for (const section of document.querySelectorAll('section.view')) section.hidden = section.dataset.view !== view;
+}
+for (const b of document.querySelectorAll('[data-view-button]')) {
+  b.addEventListener('click', () => showView(b.dataset.viewButton));
+}
 
 // ---- top bar ----
 

@@ -213,6 +213,20 @@ std::string callback_json(const store::Callback& callback) {
   return std::move(w).str();
 }
 
+std::string callback_frame(const store::Callback& callback, std::string_view previous_status) {
+  protocol::JsonWriter w;
+  w.begin_object().key("type").value("callback");
+  if (previous_status.empty()) {
+    w.key("event").value("requested");
+  } else {
+    w.key("event").value("status_changed").key("previous_status").value(previous_status);
+  }
+  w.key("callback");
+  write_callback(w, callback);
+  w.end_object();
+  return std::move(w).str();
+}
+
 std::string callback_list_json(const std::vector<store::Callback>& callbacks, bool has_more) {
   protocol::JsonWriter w;
   w.begin_object().key("object").value("list").key("data").begin_array();

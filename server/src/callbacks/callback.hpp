@@ -85,6 +85,9 @@ protocol::Result<std::optional<store::CallbackUpdate>> change_status(const store
 
 /// A request as the API, the console and the webhook show it.
 std::string callback_json(const store::Callback& callback);
+/// The operators' live frame about a request (docs/protocol.md, `callback`): `event`
+/// "requested" when `previous_status` is empty, "status_changed" with it otherwise.
+std::string callback_frame(const store::Callback& callback, std::string_view previous_status);
 /// `{"data":[…],"has_more":…}`.
 std::string callback_list_json(const std::vector<store::Callback>& callbacks, bool has_more);
 /// What the widget is told after storing: the promise it shows.

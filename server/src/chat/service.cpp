@@ -208,6 +208,15 @@ Result<std::shared_ptr<const SiteChat>> Service::site_by_public_key(std::string_
   return site_by_id((*found)->id);
 }
 
+void Service::send_to_operators(std::string site_id, std::string frame) {
+  auto shared = std::make_shared<const std::string>(std::move(frame));
+  options_.post_hub([this, site_id = std::move(site_id), shared = std::move(shared)] {
+    // find, not site(): a site nobody is connected to gets no entry.
+    auto it = hub_->sites.find(site_id);
+    if (it != hub_->sites.end()) hub_->to_operators(it->second, shared);
+  });
+}
+
 std::size_t Service::visitor_connections(std::string_view site_id) {
   std::lock_guard lock(sites_mu_);
   auto it = visitor_counts_.find(std::string(site_id));

@@ -95,6 +95,11 @@ class Service {
   void note(PeerState who, std::string conversation_id, std::string client_id, std::string text,
             store::Done<protocol::chat::Ack> done);
 
+  /// Sends `frame` (one complete JSON frame, docs/protocol.md) to every operator connected to the
+  /// site, on the hub, through each connection's bounded queue: how changes made outside the chat
+  /// (callback requests) reach the console live. Visitors never get it. Any thread.
+  void send_to_operators(std::string site_id, std::string frame);
+
   const protocol::chat::Limits& limits() const noexcept { return options_.limits; }
   /// Connections per site, for the transport's limits. Any thread.
   std::size_t visitor_connections(std::string_view site_id);

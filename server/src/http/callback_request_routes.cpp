@@ -7,6 +7,7 @@
 
 #include "callbacks/callback.hpp"
 #include "callbacks/rating.hpp"
+#include "chat/service.hpp"
 #include "http/api_support.hpp"
 #include "http/await_store.hpp"
 #include "http/console_auth.hpp"
@@ -142,6 +143,9 @@ net::awaitable<Response> StaffApi::change_status(const Request& req, Context& ct
       co_return problem_from_error(stored.error());
     }
     if (options_.on_event) options_.on_event();
+    if (options_.chat) {
+      options_.chat->send_to_operators(caller.site.id, callbacks::callback_frame(*stored, (*found)->status));
+    }
     log::info("callback request changed")
         .str("rid", ctx.request_id)
         .str("callback", stored->id)

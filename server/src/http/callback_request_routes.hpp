@@ -8,10 +8,15 @@
 #include "http/router.hpp"
 #include "store/store.hpp"
 
+namespace vitrina::chat {
+class Service;
+}  // namespace vitrina::chat
+
 namespace vitrina::http {
 
 struct StaffApiOptions {
   std::function<void()> on_event;  // after a committed status change: wake the webhook worker
+  chat::Service* chat = nullptr;   // tells the site's connected operators of the change
 };
 
 /// Registers the routes; `store` must outlive the router.

@@ -7,6 +7,7 @@
 #include "callbacks/callback.hpp"
 #include "callbacks/rating.hpp"
 #include "callbacks/settings.hpp"
+#include "chat/service.hpp"
 #include "http/api_support.hpp"
 #include "http/await_store.hpp"
 #include "log/log.hpp"
@@ -187,6 +188,7 @@ net::awaitable<Response> WidgetApi::request_callback(const Request& req, Context
                         v.origin);
   }
   notify();
+  if (options_.chat) options_.chat->send_to_operators(v.site.id, callbacks::callback_frame(*stored->callback, {}));
   log::info("callback requested")
       .str("rid", ctx.request_id)
       .str("site", v.site.id)

@@ -12,12 +12,17 @@
 #include "http/router.hpp"
 #include "store/store.hpp"
 
+namespace vitrina::chat {
+class Service;
+}  // namespace vitrina::chat
+
 namespace vitrina::http {
 
 struct WidgetApiOptions {
   std::shared_ptr<const callbacks::Challenges> challenges;
   std::function<void()> on_event;        // after a committed request or rating: wake the webhook worker
   std::function<std::int64_t()> now_ms;  // the clock (unix ms); the system clock when empty
+  chat::Service* chat = nullptr;         // tells the site's connected operators of a new request
 };
 
 /// Registers the routes; `store` must outlive the router.

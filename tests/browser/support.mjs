@@ -1,0 +1,66 @@
+// What the browser tests share: their environment, Debian's Chromium launched the one way every
+// test needs it, a free loopback port, and vitrina-server started and stopped as a child.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+
+// A variable tests/browser/CMakeLists.txt sets.
+export function env(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (run through ctest)`);
+  return value;
+}
+
+// Headless Chromium from /usr/bin/chromium with a fresh profile and nothing phoning home.
+export function launchChromium(chromium) {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    timeout: 30000,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic'],
+  });
+}
+
+// A port that was free a moment ago: a site's allowed origin must name the page's exact origin,
+// port included, so the server cannot simply take port 0 there.
+export async function freePort() {
+  const probe = createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+// Starts vitrina-server with `args`; resolves with {child, address, log()} once it logs
+// "listening", rejects (with its log) when it exits first or takes over 15 s.
+export function startServer(binary, args) {
+  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  process.on('exit', () => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start in 15 s\n${log}`)), 15000);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited early (code ${code}, signal ${signal})\n${log}`));
+    });
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      log += `${line}\n`;
+      let entry;
+      try { entry = JSON.parse(line); } catch { return; }
+      if (entry.msg === 'listening' && typeof entry.address === 'string') {
+        clearTimeout(timer);
+        resolve({ child, address: entry.address, log: () => log });
+      }
+    });
+  });
+}
+
+// SIGTERM, then SIGKILL after 5 s; resolves once the child has gone.
+export function stopChild(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => { clearTimeout(kill); resolve(); });
+    child.kill('SIGTERM');
+  });
+}
