@@ -69,22 +69,5 @@ TEST(MountConfig, DropsOddOptionalMembers) {
   EXPECT_EQ(config->page.title, "ok");
 }
 
-TEST(PathMatches, Wildcards) {
-  EXPECT_TRUE(path_matches("", "/anything"));
-  EXPECT_TRUE(path_matches("/catalog/*", "/catalog/tea"));
-  EXPECT_FALSE(path_matches("/catalog/*", "/cart"));
-  EXPECT_TRUE(path_matches("*/checkout", "/ru/checkout"));
-  EXPECT_FALSE(path_matches("*/checkout", "/ru/checkout/done"));
-  EXPECT_TRUE(path_matches("/a*b*c", "/aXXbYYc"));
-  EXPECT_TRUE(path_matches("/", "/"));
-  EXPECT_FALSE(path_matches("/", "/x"));
-}
-
-TEST(UrlPath, StripsOriginQueryAndFragment) {
-  EXPECT_EQ(url_path("https://shop.example/a/b?c=1#d"), "/a/b");
-  EXPECT_EQ(url_path("https://shop.example"), "/");
-  EXPECT_EQ(url_path("nonsense"), "");
-}
-
 }  // namespace
 }  // namespace vitrina::widget

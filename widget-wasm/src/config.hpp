@@ -42,11 +42,4 @@ struct MountConfig {
 // "malformed" for something that is not a JSON object.
 protocol::Result<MountConfig> parse_mount_config(std::string_view json);
 
-// True when `path` matches `pattern`, where `*` stands for any run of characters and an empty
-// pattern matches everything: "/catalog/*", "*/checkout".
-bool path_matches(std::string_view pattern, std::string_view path) noexcept;
-
-// The path of an absolute URL: "https://shop.example/a/b?c" -> "/a/b".
-std::string_view url_path(std::string_view url) noexcept;
-
 }  // namespace vitrina::widget

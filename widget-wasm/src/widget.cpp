@@ -6,6 +6,7 @@
 #include <vitrina/protocol/chat_rules.hpp>
 #include <vitrina/protocol/json.hpp>
 #include <vitrina/protocol/json_reader.hpp>
+#include <vitrina/protocol/page_pattern.hpp>
 
 namespace vitrina::widget {
 
@@ -56,7 +57,7 @@ protocol::Result<void> Widget::mount(std::string_view config_json) {
     client_->connect();
   }
   if (!config_.greeting.empty() && config_.page.url &&
-      path_matches(config_.greeting_pages, url_path(*config_.page.url))) {
+      protocol::path_matches(config_.greeting_pages, protocol::url_path(*config_.page.url))) {
     host_.timer_start(TimerId::kGreeting, config_.greeting_after_ms);
   }
   return {};

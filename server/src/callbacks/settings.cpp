@@ -53,25 +53,4 @@ SiteSettings read_settings(const store::Site& site) {
   return out;
 }
 
-bool path_matches(std::string_view pattern, std::string_view path) noexcept {
-  // Greedy glob with backtracking to the last star: linear in practice for these short inputs.
-  std::size_t p = 0, s = 0, star = std::string_view::npos, mark = 0;
-  while (s < path.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = s;
-    } else if (p < pattern.size() && pattern[p] == path[s]) {
-      ++p;
-      ++s;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      s = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-
 }  // namespace vitrina::callbacks

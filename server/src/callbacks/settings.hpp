@@ -31,7 +31,4 @@ struct SiteSettings {
 /// ignored and its default used.
 SiteSettings read_settings(const store::Site& site);
 
-/// True when `path` matches `pattern`, where `*` matches any run of characters.
-bool path_matches(std::string_view pattern, std::string_view path) noexcept;
-
 }  // namespace vitrina::callbacks

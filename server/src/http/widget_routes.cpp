@@ -12,6 +12,7 @@
 #include "log/log.hpp"
 #include "vitrina/protocol/json.hpp"
 #include "vitrina/protocol/keys.hpp"
+#include "vitrina/protocol/page_pattern.hpp"
 #include "webhooks/worker.hpp"
 
 namespace vitrina::http {
@@ -41,16 +42,6 @@ Response retry_later(Status status, std::string_view type, std::string_view titl
   Response r = make_problem(status, type, title, detail, field);
   r.head.set(Field::retry_after, std::to_string(std::max<std::int64_t>(1, (wait_ms + 999) / 1000)));
   return r;
-}
-
-// The path of a page URL ("https://shop/a/b?c" → "/a/b"), or the text itself when it has no
-// scheme.
-std::string_view page_path(std::string_view url) {
-  if (const auto scheme = url.find("://"); scheme != std::string_view::npos) {
-    const auto slash = url.find('/', scheme + 3);
-    url = slash == std::string_view::npos ? std::string_view("/") : url.substr(slash);
-  }
-  return url.substr(0, url.find_first_of("?#"));
 }
 
 }  // namespace
@@ -250,9 +241,9 @@ Response WidgetApi::rating_options(const Request& req, Context& ctx) {
   auto page = query_param(req, "page");
   if (!page) return with_cors(api_problem(page.error()), origin);
   const auto settings = callbacks::read_settings(site);
-  const std::string_view path = page_path(page->value_or("/"));
+  const std::string_view path = protocol::url_path(page->value_or("/"));
   const bool shown = std::any_of(settings.rating_pages.begin(), settings.rating_pages.end(),
-                                 [&](const std::string& pattern) { return callbacks::path_matches(pattern, path); });
+                                 [&](const std::string& pattern) { return protocol::path_matches(pattern, path); });
   protocol::JsonWriter w;
   w.begin_object().key("page");
   if (shown) {
