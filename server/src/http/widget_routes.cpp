@@ -9,10 +9,12 @@
 #include "callbacks/settings.hpp"
 #include "http/api_support.hpp"
 #include "http/await_store.hpp"
+#include "http/static_files.hpp"
 #include "log/log.hpp"
 #include "vitrina/protocol/json.hpp"
 #include "vitrina/protocol/keys.hpp"
 #include "vitrina/protocol/page_pattern.hpp"
+#include "vitrina/protocol/sha256.hpp"
 #include "webhooks/worker.hpp"
 
 namespace vitrina::http {
@@ -58,6 +60,7 @@ class WidgetApi {
   net::awaitable<Response> request_callback(const Request& req, Context& ctx);
   net::awaitable<Response> rate(const Request& req, Context& ctx);
   Response rating_options(const Request& req, Context& ctx);
+  Response config(const Request& req, Context& ctx);
 
  private:
   // The site named by {pk} and the request's allowed origin, or the answer to give.
@@ -255,10 +258,29 @@ Response WidgetApi::rating_options(const Request& req, Context& ctx) {
   return with_cors(json_answer(Status::ok, std::move(w).str()), origin);
 }
 
+// Changes reach visitors within a minute; a browser revalidating within that gets a 304.
+Response WidgetApi::config(const Request& req, Context& ctx) {
+  auto who = visitor(req, ctx);
+  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
+  const auto& [site, origin] = std::get<Visitor>(who);
+  std::string body = callbacks::widget_config_json(callbacks::read_widget_settings(site));
+  const std::string etag = "\"" + protocol::to_hex(protocol::sha256(body)).substr(0, 32) + "\"";
+  Response r;
+  if (etag_matches(req[Field::if_none_match], etag)) {
+    r.head.result(Status::not_modified);
+  } else {
+    r = json_answer(Status::ok, std::move(body));
+  }
+  r.head.set(Field::etag, etag);
+  r.head.set(Field::cache_control, "public, max-age=60");
+  return with_cors(std::move(r), origin);
+}
+
 void add_widget_routes(Router& router, store::Store& store, WidgetApiOptions options) {
   auto api = std::make_shared<WidgetApi>(store, std::move(options));
   for (const char* path : {"/v1/widget/{pk}/challenge", "/v1/widget/{pk}/callbacks/options",
-                           "/v1/widget/{pk}/callbacks", "/v1/widget/{pk}/ratings", "/v1/widget/{pk}/ratings/options"}) {
+                           "/v1/widget/{pk}/callbacks", "/v1/widget/{pk}/ratings", "/v1/widget/{pk}/ratings/options",
+                           "/v1/widget/{pk}/config"}) {
     router.add("OPTIONS", path, [api](const Request& req, Context& ctx) { return api->preflight(req, ctx); });
   }
   router.get("/v1/widget/{pk}/challenge", [api](const Request& req, Context& ctx) { return api->challenge(req, ctx); });
@@ -270,6 +292,7 @@ void add_widget_routes(Router& router, store::Store& store, WidgetApiOptions opt
                    [api](const Request& req, Context& ctx) { return api->rate(req, ctx); });
   router.get("/v1/widget/{pk}/ratings/options",
              [api](const Request& req, Context& ctx) { return api->rating_options(req, ctx); });
+  router.get("/v1/widget/{pk}/config", [api](const Request& req, Context& ctx) { return api->config(req, ctx); });
 }
 
 }  // namespace vitrina::http
