@@ -237,8 +237,9 @@ test('the demo shop shows the launcher, quietly, without storage or the module',
 
     await page.waitForTimeout(500);  // anything lazy would have started by now
     const widgetFiles = requests.filter((p) => p.startsWith('/v1/'));
-    assert.deepEqual(widgetFiles.map((p) => p.replace(/\.[0-9a-f]{10}\./, '.HASH.')),
-      ['/v1/vitrina.js', '/v1/launcher.HASH.css'], 'only the loader and the launcher stylesheet before a click');
+    assert.deepEqual(widgetFiles.map((p) => p.replace(/\.[0-9a-f]{10}\./, '.HASH.')).sort(),
+      ['/v1/launcher.HASH.css', '/v1/vitrina.js', `/v1/widget/${siteKey}/config`],
+      'only the loader, the site\'s widget settings and the launcher stylesheet before a click');
     assert.deepEqual(await storageOf(page, context), { local: 0, session: 0, cookies: 0 });
     assert.deepEqual(complaints, [], 'no console errors or warnings, failed requests or HTTP errors');
   } finally {

@@ -21,6 +21,7 @@ TEST(MountConfig, ReadsEveryMember) {
   EXPECT_TRUE(config->prechat.phone);
   EXPECT_EQ(config->greeting, "Need help choosing?");
   EXPECT_EQ(config->greeting_after_ms, 30'000);
+  EXPECT_EQ(config->greeting_pages, std::vector<std::string>{"/catalog/*"});
   EXPECT_EQ(config->page.url, "https://shop.example/catalog/tea");
   EXPECT_EQ(config->page.referrer, "");
   EXPECT_EQ(config->page.language, "ru-RU");

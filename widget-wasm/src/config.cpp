@@ -85,7 +85,9 @@ protocol::Result<MountConfig> parse_mount_config(std::string_view json) {
     }
     if (digits) config.greeting_after_ms = seconds * 1000;
   }
-  config.greeting_pages = string_member(root, "greeting_pages");
+  for_each_item(string_member(root, "greeting_pages"), [&](std::string_view pattern) {
+    if (!pattern.empty()) config.greeting_pages.emplace_back(pattern);
+  });
 
   if (const protocol::JsonValue* page = root.find("page"); page && page->is_object()) {
     namespace chat = protocol::chat;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <vitrina/protocol/chat.hpp>
 #include <vitrina/protocol/result.hpp>
@@ -33,7 +34,9 @@ struct MountConfig {
   FormFields prechat;    // data-prechat="name,email,phone"
   std::string greeting;  // data-greeting: the proactive greeting's text
   std::int64_t greeting_after_ms = 15'000;
-  std::string greeting_pages;           // data-greeting-pages: a pattern with *, matched against the URL's path
+  // data-greeting-pages: patterns with * (comma-separated), matched against the URL's path;
+  // none means every page.
+  std::vector<std::string> greeting_pages;
   protocol::chat::VisitorContext page;  // url, title, referrer, language
 };
 

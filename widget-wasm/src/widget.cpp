@@ -56,8 +56,12 @@ protocol::Result<void> Widget::mount(std::string_view config_json) {
     interacted_ = true;
     client_->connect();
   }
-  if (!config_.greeting.empty() && config_.page.url &&
-      protocol::path_matches(config_.greeting_pages, protocol::url_path(*config_.page.url))) {
+  const auto greeted = [&](std::string_view path) {
+    return config_.greeting_pages.empty() ||
+           std::any_of(config_.greeting_pages.begin(), config_.greeting_pages.end(),
+                       [&](const std::string& pattern) { return protocol::path_matches(pattern, path); });
+  };
+  if (!config_.greeting.empty() && config_.page.url && greeted(protocol::url_path(*config_.page.url))) {
     host_.timer_start(TimerId::kGreeting, config_.greeting_after_ms);
   }
   return {};
