@@ -56,6 +56,7 @@ TEST_F(WidgetConfigTest, OriginRulesAndUnknownSites) {
   ASSERT_TRUE(same);
   EXPECT_EQ(same->status, 200);
   EXPECT_TRUE(same->get_header_value("Access-Control-Allow-Origin").empty());
+  EXPECT_EQ(same->get_header_value("Vary"), "Origin");
 
   httplib::Headers origin{{"Origin", kShopOrigin}};
   auto unknown = client().Get("/v1/widget/pk_000000000000000000000000/config", origin);

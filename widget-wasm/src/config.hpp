@@ -1,6 +1,7 @@
 #pragma once
 // What the loader tells the module when it mounts it: one JSON object built from the script
-// tag's data-* attributes and the page (see docs/widget.md). Parsed strictly; anything odd in
+// tag's data-* attributes, the site's widget settings where an attribute is absent, and the
+// page (see docs/widget.md). Parsed strictly; anything odd in
 // an optional member is dropped rather than failing the widget.
 
 #include <cstdint>

@@ -273,6 +273,9 @@ Response WidgetApi::config(const Request& req, Context& ctx) {
   }
   r.head.set(Field::etag, etag);
   r.head.set(Field::cache_control, "public, max-age=60");
+  // Also on same-origin reads, which carry no CORS headers: a shared cache must not hand
+  // such an answer to another origin's page.
+  r.head.set(Field::vary, "Origin");
   return with_cors(std::move(r), origin);
 }
 
