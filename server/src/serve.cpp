@@ -50,6 +50,8 @@ protocol::Result<std::unique_ptr<store::Store>> open_store(const config::Config&
   store::SqliteOptions options;
   options.path = (fs::path(config.data_dir) / "vitrina.db").string();
   options.max_batch = config.store_max_batch;
+  options.writer_cache_kib = config.store_cache_kib;
+  options.wal_checkpoint_pages = config.store_wal_checkpoint_pages;
   return store::open_sqlite(options);
 }
 

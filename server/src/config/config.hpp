@@ -105,6 +105,8 @@ struct Config {
   bool log_requests = true;
   std::string store_engine = "sqlite";
   std::uint32_t store_max_batch = 512;
+  std::uint32_t store_cache_kib = 64 * 1024;
+  std::uint32_t store_wal_checkpoint_pages = 8000;
   ConsoleSettings console;
   WebhookSettings webhooks;
   PaymentSettings payments;

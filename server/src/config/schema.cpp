@@ -73,6 +73,11 @@ std::vector<Entry> build() {
                set_str(&Config::store_engine)});
   s.push_back({"store.max_batch", "VITRINA_STORE_MAX_BATCH", "most writes grouped into one commit", Kind::integer, 1,
                100000, set_int(&Config::store_max_batch)});
+  s.push_back({"store.cache_kib", "VITRINA_STORE_CACHE_KIB", "most memory the writer's page cache may hold, in KiB",
+               Kind::integer, 2048, 16LL * 1024 * 1024, set_int(&Config::store_cache_kib)});
+  s.push_back({"store.wal_checkpoint_pages", "VITRINA_STORE_WAL_CHECKPOINT_PAGES",
+               "pages the write-ahead log holds before they are copied into the database file", Kind::integer, 100,
+               1000000, set_int(&Config::store_wal_checkpoint_pages)});
   s.push_back({"console.session_ttl_ms", "VITRINA_CONSOLE_SESSION_TTL_MS",
                "how long an operator console sign-in lasts (the cookie's Max-Age)", Kind::integer, 1000,
                30LL * 24 * 60 * 60 * 1000, [](Config& c, const Value& v) {

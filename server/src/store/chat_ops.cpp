@@ -32,9 +32,11 @@ constexpr const char* kInsertMessage =
 constexpr const char* kUpdateConversation =
     "UPDATE chat_conversations SET status = ?, assignee_id = ?, last_seq = ?, operator_read_seq = ?, "
     "visitor_read_seq = ?, updated_at = ?, last_message_at = ?, waiting_since = ?, closed_at = ?, closed_by_role = ?, "
-    "closed_by_id = ?, closed_by_name = ? WHERE id = ?";
+    "closed_by_id = ?, closed_by_name = ?, visitor_unread = ? WHERE id = ?";
 constexpr const char* kUpdateReads =
-    "UPDATE chat_conversations SET operator_read_seq = ?, visitor_read_seq = ? WHERE id = ?";
+    "UPDATE chat_conversations SET operator_read_seq = ?, visitor_read_seq = ?, visitor_unread = ? WHERE id = ?";
+constexpr const char* kCountUnread =
+    "SELECT count(*) FROM chat_messages WHERE conversation_id = ? AND author_role = 'visitor' AND seq > ?";
 constexpr const char* kInsertOffline =
     "INSERT INTO chat_offline_messages (conversation_id, name, email, phone, context, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?)";
@@ -50,6 +52,19 @@ Result<void> ensure_visitor(sqlite::Connection& db, std::string_view id, std::st
     s.bind(4, now);
     s.bind(5, now);
   });
+}
+
+// Visitor messages after the operators' read position: none once they have read to the end.
+Result<std::int64_t> count_unread(sqlite::Connection& db, const ChatConversation& r) {
+  if (r.operator_read_seq >= r.conversation.last_seq) return std::int64_t{0};
+  auto stmt = db.cached(kCountUnread);
+  if (!stmt) return std::move(stmt).error();
+  sqlite::ScopedStatement scoped(**stmt);
+  scoped->bind(1, r.conversation.id);
+  scoped->bind(2, r.operator_read_seq);
+  auto row = scoped->step();
+  if (!row) return std::move(row).error();
+  return *row ? scoped->column_int(0) : std::int64_t{0};
 }
 
 // Writes every mutable column of the conversation as `r` holds it.
@@ -69,7 +84,8 @@ Result<void> save_conversation(sqlite::Connection& db, const ChatConversation& r
     s.bind(10, c.closed_by ? chat::to_string(c.closed_by->role) : std::string_view());
     s.bind(11, c.closed_by ? std::string_view(c.closed_by->id) : std::string_view());
     s.bind(12, c.closed_by ? std::string_view(c.closed_by->name) : std::string_view());
-    s.bind(13, c.id);
+    s.bind(13, r.unread);
+    s.bind(14, c.id);
   });
 }
 
@@ -185,8 +201,10 @@ class Append final : public ChatWrite<ChatAppended> {
     // Writing is reading: an author has seen everything up to their own message.
     if (by_visitor) {
       after.visitor_read_seq = m.seq;
+      ++after.unread;
     } else if (!a_.internal) {
       after.operator_read_seq = m.seq;
+      after.unread = 0;
     }
     if (auto r = save_conversation(db, after, a_.now_ms); !r) return r;
     if (a_.offline) {
@@ -344,11 +362,17 @@ class Read final : public ChatWrite<ChatReadResult> {
     if (!*advanced) return {};
     out_.moved = true;
     position = **advanced;
+    if (r_.visitor_id.empty()) {
+      auto unread = count_unread(db, conv);
+      if (!unread) return std::move(unread).error();
+      conv.unread = *unread;
+    }
     // A receipt is not activity: the conversation keeps its place in the inbox.
     return run_cached(db, kUpdateReads, [&](sqlite::Statement& s) {
       s.bind(1, conv.operator_read_seq);
       s.bind(2, conv.visitor_read_seq);
-      s.bind(3, conv.conversation.id);
+      s.bind(3, conv.unread);
+      s.bind(4, conv.conversation.id);
     });
   }
 

@@ -15,8 +15,7 @@ constexpr std::string_view kConversationSelect =
     "SELECT c.id, c.site_id, c.visitor_id, c.kind, c.status, c.assignee_id, c.last_seq, c.operator_read_seq, "
     "c.visitor_read_seq, c.created_at, c.last_message_at, c.waiting_since, c.closed_at, c.closed_by_role, "
     "c.closed_by_id, c.closed_by_name, coalesce(o.name, ''), coalesce(v.user_id, ''), coalesce(v.context, '{}'), "
-    "(SELECT count(*) FROM chat_messages m WHERE m.conversation_id = c.id AND m.author_role = 'visitor' "
-    "AND m.seq > c.operator_read_seq), c.updated_at "
+    "c.visitor_unread, c.updated_at "
     "FROM chat_conversations c LEFT JOIN operators o ON o.id = c.assignee_id "
     "LEFT JOIN chat_visitors v ON v.id = c.visitor_id ";
 

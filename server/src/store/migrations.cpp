@@ -338,6 +338,15 @@ CREATE TABLE canned_responses (
   UNIQUE (site_id, shortcut)
 ) STRICT;
 )sql"},
+    // The count of a conversation's visitor messages no operator has read, kept with the
+    // conversation instead of counted on every read: every append reads the conversation, and
+    // counting walked all unread messages each time.
+    Migration{12, R"sql(
+ALTER TABLE chat_conversations ADD COLUMN visitor_unread INTEGER NOT NULL DEFAULT 0;
+UPDATE chat_conversations SET visitor_unread = (SELECT count(*) FROM chat_messages m
+  WHERE m.conversation_id = chat_conversations.id AND m.author_role = 'visitor'
+  AND m.seq > chat_conversations.operator_read_seq);
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

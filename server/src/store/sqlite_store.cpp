@@ -8,6 +8,7 @@
 
 #include "store/acquirer_event_ops.hpp"
 #include "store/canned_ops.hpp"
+#include "store/checkpointer.hpp"
 #include "store/chat_ops.hpp"
 #include "store/chat_reads.hpp"
 #include "store/callback_ops.hpp"
@@ -41,9 +42,15 @@ constexpr const char* kPing = "SELECT count(*) FROM schema_migrations";
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(std::unique_ptr<Writer> writer, std::unique_ptr<ReadPool> reads)
-      : writer_(std::move(writer)), reads_(std::move(reads)) {}
-  ~SqliteStore() override { writer_->close(); }
+  SqliteStore(std::unique_ptr<Writer> writer, std::unique_ptr<Checkpointer> checkpointer,
+              std::unique_ptr<ReadPool> reads)
+      : writer_(std::move(writer)), checkpointer_(std::move(checkpointer)), reads_(std::move(reads)) {}
+  ~SqliteStore() override {
+    // Every accepted write is committed first; then the checkpointer goes (no commit can call
+    // it any more) and its connection closes before the writer's, which checkpoints last.
+    writer_->close();
+    checkpointer_.reset();
+  }
 
   Result<void> ping() override {
     auto lease = reads_->acquire();
@@ -363,6 +370,7 @@ class SqliteStore final : public Store {
   // The writer is declared first so it is destroyed last: the last connection to close
   // checkpoints the WAL into the main file and removes it, leaving one self-contained file.
   std::unique_ptr<Writer> writer_;
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<ReadPool> reads_;
 };
 
@@ -389,12 +397,17 @@ Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& options) {
   auto db = sqlite::Connection::open(options.path, sqlite::OpenMode::kReadWrite, options.busy_timeout);
   if (!db) return std::move(db).error();
   if (auto r = enable_wal(*db, options.path); !r) return std::move(r).error();
+  const std::string cache = "PRAGMA cache_size = -" + std::to_string(options.writer_cache_kib);
+  if (auto r = db->exec(cache.c_str()); !r) return std::move(r).error();
   if (auto r = apply_migrations(*db, options.path); !r) return std::move(r).error();
   // Readers open after the writer has created the file and switched it to WAL.
   auto reads = ReadPool::open(options.path, options.read_connections, options.busy_timeout);
   if (!reads) return std::move(reads).error();
+  auto checkpointer = Checkpointer::start(*db, options.path, options.wal_checkpoint_pages, options.busy_timeout);
+  if (!checkpointer) return std::move(checkpointer).error();
   auto writer = std::make_unique<Writer>(std::move(*db), options.max_batch);
-  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(writer), std::move(*reads)));
+  return std::unique_ptr<Store>(
+      std::make_unique<SqliteStore>(std::move(writer), std::move(*checkpointer), std::move(*reads)));
 }
 
 }  // namespace vitrina::store

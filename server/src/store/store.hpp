@@ -247,6 +247,15 @@ struct SqliteOptions {
   // How long to wait for another process's write lock (a second server, the admin CLI) before
   // failing with "unavailable".
   std::chrono::milliseconds busy_timeout{5000};
+  // The most memory the writer's page cache may hold. Appends land all over the indexes of
+  // growing tables; with SQLite's default 2 MiB the writer rereads pages from the WAL and the
+  // file on every batch. The cache grows only as pages are used.
+  std::size_t writer_cache_kib = 64 * 1024;
+  // Pages the WAL holds before a checkpoint (on its own thread, see checkpointer.hpp) copies
+  // them back into the database file. A page changed again before then is copied once, so a
+  // longer WAL saves writes when the same index pages change in every batch; the WAL file
+  // grows to about this many pages (4 KiB each).
+  std::size_t wal_checkpoint_pages = 8000;
 };
 
 /// Opens (creating if needed) the SQLite store, in WAL mode with synchronous=FULL, and applies
