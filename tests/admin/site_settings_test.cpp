@@ -80,5 +80,53 @@ TEST(SiteSettings, RefusesOutOfRangeNumbersAndBadListItems) {
   EXPECT_EQ(prefix.error().message, "has \"8800\", which is not + and 1 to 15 digits");
 }
 
+TEST(SiteSettings, WidgetKeysAreTyped) {
+  auto s = change_settings("{}",
+                           Sets{{"widget_color", "#0A7f3b"},
+                                {"widget_position", "left"},
+                                {"widget_widgets", "chat, rating"},
+                                {"widget_prechat", "name,email,name"},
+                                {"widget_greeting", "Hello <b>there</b>"},
+                                {"widget_greeting_after_s", "0"},
+                                {"widget_greeting_pages", "/catalog/*"},
+                                {"widget_load", "idle"},
+                                {"widget_language", "ru"}},
+                           {});
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(*s, R"({"widget_color":"#0A7f3b","widget_greeting":"Hello \u003cb\u003ethere\u003c/b\u003e","widget_greeting_after_s":0,)"
+                R"("widget_greeting_pages":["/catalog/*"],"widget_language":"ru","widget_load":"idle",)"
+                R"("widget_position":"left","widget_prechat":["name","email"],"widget_widgets":["chat","rating"]})");
+}
+
+TEST(SiteSettings, RefusesBadWidgetValuesNamingTheKey) {
+  const std::string long_line(301, 'a');
+  for (auto [key, bad] : std::vector<std::pair<std::string, std::string>>{{"widget_color", "red"},
+                                                                          {"widget_color", "#12345"},
+                                                                          {"widget_color", "#12345g"},
+                                                                          {"widget_position", "top"},
+                                                                          {"widget_widgets", "chat,faq"},
+                                                                          {"widget_widgets", ""},
+                                                                          {"widget_prechat", "name,age"},
+                                                                          {"widget_greeting", "two\nlines"},
+                                                                          {"widget_greeting", ""},
+                                                                          {"widget_greeting", long_line},
+                                                                          {"widget_greeting_after_s", "3601"},
+                                                                          {"widget_greeting_pages", "catalog"},
+                                                                          {"widget_load", "never"},
+                                                                          {"widget_language", "de"}}) {
+    auto r = change_settings("{}", Sets{{key, bad}}, {});
+    ASSERT_FALSE(r) << key << "=" << bad;
+    EXPECT_EQ(r.error().code, "invalid");
+    EXPECT_EQ(r.error().field, key);
+  }
+  EXPECT_TRUE(change_settings("{}", Sets{{"widget_greeting", std::string(300, 'a')}}, {}));
+  auto color = change_settings("{}", Sets{{"widget_color", "blue"}}, {});
+  ASSERT_FALSE(color);
+  EXPECT_EQ(color.error().message, "must be a colour as #rrggbb");
+  auto widgets = change_settings("{}", Sets{{"widget_widgets", "chat,faq"}}, {});
+  ASSERT_FALSE(widgets);
+  EXPECT_EQ(widgets.error().message, "has \"faq\", which is not one of chat|callback|rating");
+}
+
 }  // namespace
 }  // namespace vitrina::admin

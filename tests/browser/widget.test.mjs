@@ -40,9 +40,11 @@ let browser;
 let chatServer = false;  // whether this server build speaks the visitor WebSocket yet
 let widgetApi = false;   // whether it has the callback and rating endpoints yet
 let siteKey;
+let configuredKey;  // a second site whose widget takes everything from its settings
 // The operator's display name is itself a payload: names reach the widget as text too.
 const OPERATOR = { email: 'maria@shop.example', password: 'correct horse battery staple',
   name: '<img src=x onerror="window.xssFired=1">Maria' };
+const SITE_GREETING = '<img src=x onerror="window.xssFired=1">Нужна помощь?';
 // A second operator, with an ordinary name, for the screenshots.
 const ANNA = { email: 'anna@shop.example', password: 'another long passphrase', name: 'Anna' };
 
@@ -125,6 +127,18 @@ before(async () => {
     '--set', 'rating_page_kind=nps'], { timeout: 20000 }).catch(() => {});
   await hostilePage(site, key, 'greeting-xss.html',
     'data-greeting="&lt;img src=x onerror=&quot;window.xssFired=1&quot;&gt;Hi" data-greeting-after="0"');
+
+  // The second site: only data-site on its pages; colour, corner, language, pre-chat fields and
+  // a greeting (itself a payload) come from `site settings`.
+  const configured = await run(SERVER, ['site', 'create', '--data', data, '--name', 'Configured',
+    '--origin', `http://127.0.0.1:${port}`, '--json'], { timeout: 20000 });
+  configuredKey = JSON.parse(configured.stdout).public_key;
+  await run(SERVER, ['site', 'settings', configuredKey, '--data', data, '--set', 'widget_color=#0a7f3b',
+    '--set', 'widget_position=left', '--set', 'widget_prechat=name,email', '--set', 'widget_language=ru',
+    '--set', `widget_greeting=${SITE_GREETING}`, '--set', 'widget_greeting_after_s=1',
+    '--set', 'widget_greeting_pages=/configured*'], { timeout: 20000 });
+  await hostilePage(site, configuredKey, 'configured.html');
+  await hostilePage(site, configuredKey, 'configured-color.html', 'data-color="#b3261e"');
 
   const address = await startServer(['--listen', `127.0.0.1:${port}`, '--data', data,
     '--set', `static.site_dir=${site}`, '--set', `static.widget_dir=${WIDGET_DIR}`]);
@@ -217,8 +231,9 @@ test('the demo shop shows the launcher, quietly, without storage or the module',
 
     await page.waitForTimeout(500);  // anything lazy would have started by now
     const widgetFiles = requests.filter((p) => p.startsWith('/v1/'));
-    assert.deepEqual(widgetFiles.map((p) => p.replace(/\.[0-9a-f]{10}\./, '.HASH.')),
-      ['/v1/vitrina.js', '/v1/launcher.HASH.css'], 'only the loader and the launcher stylesheet before a click');
+    assert.deepEqual(widgetFiles.map((p) => p.replace(/\.[0-9a-f]{10}\./, '.HASH.')).sort(),
+      ['/v1/launcher.HASH.css', '/v1/vitrina.js', `/v1/widget/${siteKey}/config`],
+      'only the loader, the site\'s widget settings and the launcher stylesheet before a click');
     assert.deepEqual(await storageOf(page, context), { local: 0, session: 0, cookies: 0 });
     assert.deepEqual(complaints, [], 'no console errors or warnings, failed requests or HTTP errors');
   } finally {
@@ -352,6 +367,86 @@ test('a greeting from the site\'s settings is text, never markup', { timeout: 60
     assert.deepEqual(complaints, []);
   } finally {
     await context.close();
+  }
+});
+
+// The launcher's corner, colour and label, and the shadow root's greeting and pre-chat form.
+async function widgetLook(page) {
+  return page.evaluate(() => {
+    const root = document.querySelector('vitrina-widget').shadowRoot;
+    const button = root.querySelector('button.vitrina-launcher');
+    const box = button.getBoundingClientRect();
+    const prechat = root.querySelector('.vitrina-prechat');
+    return {
+      corner: box.left < 40 ? 'left' : innerWidth - box.right < 40 ? 'right' : 'neither',
+      background: getComputedStyle(button).backgroundColor,
+      label: button.getAttribute('aria-label'),
+      prechat: prechat && [...prechat.querySelectorAll('input')].map((i) => i.getAttribute('autocomplete')),
+      imgs: root.querySelectorAll('img').length,
+      fired: window.xssFired,
+    };
+  });
+}
+
+test('a page with only data-site takes colour, corner, language, pre-chat and greeting from the site', { timeout: 60000 }, async () => {
+  const { context, page, complaints, requests } = await open('/configured.html');
+  try {
+    await page.locator(LAUNCHER).waitFor({ state: 'visible' });
+    const first = await widgetLook(page);
+    assert.equal(first.corner, 'left', 'widget_position=left');
+    assert.equal(first.background, 'rgb(10, 127, 59)', 'widget_color=#0a7f3b');
+    assert.equal(first.label, 'Открыть чат', 'widget_language=ru over the page\'s lang="en"');
+    assert.ok(requests.includes(`/v1/widget/${configuredKey}/config`));
+
+    // The greeting needs the module, which the loader fetches at idle because of it.
+    const greeting = page.locator('vitrina-widget .vitrina-greeting-text');
+    await greeting.waitFor({ state: 'visible', timeout: 10000 });
+    assert.equal(await greeting.textContent(), SITE_GREETING, 'the greeting is the setting, as text');
+    const look = await widgetLook(page);
+    assert.deepEqual(look.prechat, ['name', 'email'], 'widget_prechat=name,email');
+    assert.equal(look.imgs, 0, 'no element made from the greeting');
+    assert.equal(look.fired, undefined, 'no handler from the greeting ran');
+    assert.deepEqual(await storageOf(page, context), { local: 0, session: 0, cookies: 0 },
+      'settings and a greeting store nothing');
+    assert.deepEqual(complaints, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('data-color on the tag wins over the site\'s colour; the rest still comes from the site', { timeout: 60000 }, async () => {
+  const { context, page, complaints } = await open('/configured-color.html');
+  try {
+    await page.locator(LAUNCHER).waitFor({ state: 'visible' });
+    const look = await widgetLook(page);
+    assert.equal(look.background, 'rgb(179, 38, 30)');
+    assert.equal(look.corner, 'left');
+    assert.deepEqual(complaints, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the launcher still shows when the widget settings cannot be had', { timeout: 60000 }, async () => {
+  for (const how of ['refused', 'never answered']) {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+    await context.route('**/v1/widget/*/config', (route) => (how === 'refused' ? route.abort('connectionrefused') : undefined));
+    const started = Date.now();
+    const { page } = await open('/configured.html', { context });
+    try {
+      await page.locator(LAUNCHER).waitFor({ state: 'visible', timeout: 8000 });
+      const waited = Date.now() - started;
+      const look = await widgetLook(page);
+      // Without the site's settings: the defaults (and the tag's attributes, none here).
+      assert.equal(look.corner, 'right', how);
+      assert.equal(look.background, 'rgb(31, 111, 235)', how);
+      assert.equal(look.label, 'Open chat', how);
+      if (how === 'never answered') assert.ok(waited >= 2500 && waited < 7000, `waited ${waited} ms for the settings`);
+      await page.locator(LAUNCHER).click();
+      await page.locator(PANEL).waitFor({ state: 'visible' });
+    } finally {
+      await context.close();
+    }
   }
 });
 

@@ -114,16 +114,5 @@ TEST(Csv, QuotesWhatNeedsItAndDefusesFormulas) {
             "rt_1,page,4,\"ok, \"\"fine\"\"\",,,,2026-11-01T10:00:00.000Z\r\n");
 }
 
-TEST(PagePatterns, StarMatchesAnyRun) {
-  EXPECT_TRUE(path_matches("/", "/"));
-  EXPECT_FALSE(path_matches("/", "/cart"));
-  EXPECT_TRUE(path_matches("/delivery*", "/delivery"));
-  EXPECT_TRUE(path_matches("/delivery*", "/delivery/moscow"));
-  EXPECT_TRUE(path_matches("/*/faq", "/ru/faq"));
-  EXPECT_FALSE(path_matches("/*/faq", "/ru/faq/x"));
-  EXPECT_TRUE(path_matches("*", "/anything"));
-  EXPECT_FALSE(path_matches("/a*b*c", "/axxbyy"));
-}
-
 }  // namespace
 }  // namespace vitrina::callbacks

@@ -21,6 +21,7 @@ TEST(MountConfig, ReadsEveryMember) {
   EXPECT_TRUE(config->prechat.phone);
   EXPECT_EQ(config->greeting, "Need help choosing?");
   EXPECT_EQ(config->greeting_after_ms, 30'000);
+  EXPECT_EQ(config->greeting_pages, std::vector<std::string>{"/catalog/*"});
   EXPECT_EQ(config->page.url, "https://shop.example/catalog/tea");
   EXPECT_EQ(config->page.referrer, "");
   EXPECT_EQ(config->page.language, "ru-RU");
@@ -67,23 +68,6 @@ TEST(MountConfig, DropsOddOptionalMembers) {
   EXPECT_EQ(config->greeting_after_ms, 15'000);
   EXPECT_FALSE(config->page.url);
   EXPECT_EQ(config->page.title, "ok");
-}
-
-TEST(PathMatches, Wildcards) {
-  EXPECT_TRUE(path_matches("", "/anything"));
-  EXPECT_TRUE(path_matches("/catalog/*", "/catalog/tea"));
-  EXPECT_FALSE(path_matches("/catalog/*", "/cart"));
-  EXPECT_TRUE(path_matches("*/checkout", "/ru/checkout"));
-  EXPECT_FALSE(path_matches("*/checkout", "/ru/checkout/done"));
-  EXPECT_TRUE(path_matches("/a*b*c", "/aXXbYYc"));
-  EXPECT_TRUE(path_matches("/", "/"));
-  EXPECT_FALSE(path_matches("/", "/x"));
-}
-
-TEST(UrlPath, StripsOriginQueryAndFragment) {
-  EXPECT_EQ(url_path("https://shop.example/a/b?c=1#d"), "/a/b");
-  EXPECT_EQ(url_path("https://shop.example"), "/");
-  EXPECT_EQ(url_path("nonsense"), "");
 }
 
 }  // namespace

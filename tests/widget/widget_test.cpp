@@ -413,6 +413,13 @@ TEST_F(WidgetTest, ProactiveGreetingOnMatchingPagesOnly) {
   Widget other(other_dom, other_host);
   ASSERT_TRUE(other.mount(with(R"("greeting":"Hi","greeting_pages":"/cart")")));
   EXPECT_FALSE(other_host.timer_running(TimerId::kGreeting));
+
+  // Several patterns, as the site's widget_greeting_pages serves them: any one matching will do.
+  FakeDom listed_dom;
+  FakeHost listed_host;
+  Widget listed(listed_dom, listed_host);
+  ASSERT_TRUE(listed.mount(with(R"("greeting":"Hi","greeting_pages":"/cart, /catalog/*")")));
+  EXPECT_TRUE(listed_host.timer_running(TimerId::kGreeting));
 }
 
 TEST_F(WidgetTest, AReturningVisitorReconnectsAtOnce) {

@@ -5,10 +5,12 @@
 #   launcher.<hash>.css              the launcher's stylesheet, the one file fetched up front;
 #   vitrina.js                       the loader, with those names baked in;
 #   X.gz, X.br                       precompressed siblings of every file (gzip -9 -n, brotli -q 11).
+# The loader and the glue ship minified (minify.mjs, run by NODE), the module after one more
+# wasm-opt -Oz --converge (WASM_OPT): emcc's own -Oz stops after one round.
 # Only files whose content changed are written, so an unchanged build leaves every mtime (and
 # so every ETag a server derives from them) alone. Hashed files of earlier builds are removed.
 cmake_minimum_required(VERSION 3.25)
-foreach(var GLUE WASM CSS LAUNCHER_CSS LOADER OUT GZIP BROTLI)
+foreach(var GLUE WASM CSS LAUNCHER_CSS LOADER OUT GZIP BROTLI NODE WASM_OPT)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "make_dist.cmake: -D${var}=... is required")
   endif()
@@ -59,21 +61,34 @@ function(place_hashed src prefix ext out_var)
   set(${out_var} ${name} PARENT_SCOPE)
 endfunction()
 
-place_hashed(${GLUE} widget js glue_name)
-place_hashed(${WASM} widget wasm wasm_name)
+# Runs `command...`, failing the build with `what` if it fails.
+function(run what)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc ERROR_VARIABLE error)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${what} failed: ${error}")
+  endif()
+endfunction()
+
+set(minify ${NODE} ${CMAKE_CURRENT_LIST_DIR}/minify.mjs)
 file(MAKE_DIRECTORY ${OUT}/../stripped)
+run("minifying the glue" ${minify} ${GLUE} ${OUT}/../stripped/widget.js)
+run("wasm-opt" ${WASM_OPT} -Oz --converge ${WASM} -o ${OUT}/../stripped/widget.wasm)
+place_hashed(${OUT}/../stripped/widget.js widget js glue_name)
+place_hashed(${OUT}/../stripped/widget.wasm widget wasm wasm_name)
 write_stripped(${CSS} ${OUT}/../stripped/widget.css)
 write_stripped(${LAUNCHER_CSS} ${OUT}/../stripped/launcher.css)
 place_hashed(${OUT}/../stripped/widget.css widget css css_name)
 place_hashed(${OUT}/../stripped/launcher.css launcher css launcher_css_name)
 
 file(READ ${LOADER} loader)
-strip_comments(loader)
-string(PREPEND loader "/* Vitrina widget loader; its commented sources are widget-wasm/js in the Vitrina repository. */")
 string(REPLACE "@VITRINA_GLUE@" ${glue_name} loader "${loader}")
 string(REPLACE "@VITRINA_WASM@" ${wasm_name} loader "${loader}")
 string(REPLACE "@VITRINA_CSS@" ${css_name} loader "${loader}")
 string(REPLACE "@VITRINA_LAUNCHER_CSS@" ${launcher_css_name} loader "${loader}")
+file(WRITE ${OUT}/../stripped/vitrina.in.js "${loader}")
+run("minifying the loader" ${minify} ${OUT}/../stripped/vitrina.in.js ${OUT}/../stripped/vitrina.js)
+file(READ ${OUT}/../stripped/vitrina.js loader)
+string(PREPEND loader "/* Vitrina widget loader; its commented sources are widget-wasm/js in the Vitrina repository. */\n")
 set(old_loader "")
 if(EXISTS ${OUT}/vitrina.js)
   file(READ ${OUT}/vitrina.js old_loader)

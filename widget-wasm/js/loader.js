@@ -1,7 +1,7 @@
 /* Vitrina widget loader (/v1/vitrina.js); see docs/widget.md in the Vitrina sources.
-   It shows the launcher and nothing else until the visitor (or the page, through the API) asks
-   for the chat; only then are the module, its glue and its stylesheet fetched. Asset names are
-   content hashes, baked in at build time. */
+   It reads the site's widget settings, shows the launcher and nothing else until the visitor
+   (or the page, through the API) asks for the chat; only then are the module, its glue and its
+   stylesheet fetched. Asset names are content hashes, baked in at build time. */
 (function (w, d) {
   'use strict';
   var V = w.Vitrina;
@@ -19,10 +19,15 @@
   function warn(what) { console.warn('Vitrina: ' + what); }
 
   var site = attr('site');
-  var lang = attr('lang') || d.documentElement.lang || navigator.language || 'en';
-  var ru = /^ru([-_]|$)/i.test(lang);
-  var color = attr('color');
   var storeKey = 'vitrina:' + site;
+  var settings = {};  // the site's widget settings (GET /v1/widget/{pk}/config), once in
+  var ru;
+
+  // A data-* attribute, else the site's setting `key` (lists joined with commas), else ''.
+  function pick(name, key) {
+    var v = settings[key];
+    return attr(name) || [].concat(v == null ? '' : v).join();
+  }
 
   // Calls into the page's handlers never break the widget: a throwing handler is reported
   // asynchronously, as an uncaught error of the page's own.
@@ -59,7 +64,15 @@
   if (!tag) return;
   if (!/^pk_[0-9A-Za-z]{24}$/.test(site)) return warn('data-site is not a site public key (pk_…)');
 
-  var host, root, launcher, badge, styled;
+  var host, root, launcher, badge, styled, ready;
+  // Asked at once, in parallel with the launcher's stylesheet; without cookies, so nothing is
+  // stored. Unreachable, refused or slower than 3 s: the attributes and defaults alone.
+  var config = new Promise(function (done) {
+    setTimeout(done, 3000, {});
+    fetch(url('widget/' + site + '/config'), { credentials: 'omit' })
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (s) { done(Object(s)); }, function () { done({}); });
+  });
 
   function stylesheet(name) {
     var link = d.createElement('link');
@@ -69,9 +82,14 @@
     return new Promise(function (done) { link.onload = link.onerror = done; });
   }
 
+  // Fetches the module once the launcher is up (it needs the settings and the launcher's nodes).
   function load() {
     if (loading) return;
     loading = true;
+    ready.then(fetchModule);
+  }
+
+  function fetchModule() {
     launcher.setAttribute('aria-busy', 'true');
     styled = styled || stylesheet('@VITRINA_CSS@');
     // The glue hands its factory over here (js/glue_post.js) instead of defining a global.
@@ -85,9 +103,9 @@
         locateFile: function (name) { return /\.wasm$/.test(name) ? url('@VITRINA_WASM@') : url(name); }
       }), styled]).then(function (r) {
         var config = {
-          site: site, lang: ru ? 'ru' : 'en', ws: ws, api: url('widget/' + site + '/'), widgets: attr('widgets'),
-          prechat: attr('prechat'), greeting: attr('greeting'), greeting_after: attr('greeting-after'),
-          greeting_pages: attr('greeting-pages'),
+          site: site, lang: ru ? 'ru' : 'en', ws: ws, api: url('widget/' + site + '/'), widgets: pick('widgets', 'widgets'),
+          prechat: pick('prechat', 'prechat'), greeting: pick('greeting', 'greeting'),
+          greeting_after: pick('greeting-after', 'greeting_after_s'), greeting_pages: pick('greeting-pages', 'greeting_pages'),
           page: { url: location.href, title: d.title, referrer: d.referrer, language: navigator.language || '' }
         };
         launcher.removeAttribute('aria-busy');
@@ -110,11 +128,25 @@
 
   function start() {
     host = d.createElement('vitrina-widget');
-    if (attr('position') === 'left') host.setAttribute('data-position', 'left');
+    root = host.attachShadow({ mode: 'open' });
+    // The launcher shows once both its stylesheet and the settings are in: once, in the right
+    // colour and corner, and never as a bare button.
+    ready = Promise.all([config, stylesheet('@VITRINA_LAUNCHER_CSS@')]).then(function (r) {
+      settings = r[0];
+      show();
+    });
+    d.body.appendChild(host);
+    queued.concat(early).forEach(function (c) { api.apply(null, c); });
+  }
+
+  function show() {
+    var lang = pick('lang', 'language').replace('auto', '') || d.documentElement.lang || navigator.language || 'en';
+    var color = pick('color', 'color');
+    ru = /^ru([-_]|$)/i.test(lang);
+    if (pick('position', 'position') === 'left') host.setAttribute('data-position', 'left');
     // CSSOM, not a style attribute, so a strict style-src allows it; `all` on the page's rules
     // does not reach custom properties.
     if (/^#[0-9a-f]{6}$/i.test(color)) host.style.setProperty('--vitrina-accent', color);
-    root = host.attachShadow({ mode: 'open' });
     launcher = d.createElement('button');
     launcher.type = 'button';  // inside a page's <form>, a default button would submit it
     launcher.className = 'vitrina-launcher';
@@ -134,11 +166,8 @@
     launcher.appendChild(tip);
     launcher.appendChild(badge);
     launcher.addEventListener('click', function () { api('toggle'); });
-    // The button goes in only once its stylesheet is in, so the page never flashes a bare one.
-    stylesheet('@VITRINA_LAUNCHER_CSS@').then(function () { root.appendChild(launcher); });
-    d.body.appendChild(host);
+    root.appendChild(launcher);
 
-    queued.concat(early).forEach(function (c) { api.apply(null, c); });
     // A visitor who has used the chat before has a token stored: resume at once (the unread
     // badge and an open conversation come back). Reading is not writing; nothing is stored here.
     var known = false;
@@ -147,7 +176,7 @@
     // The site may choose to fetch the module when the page is idle, and must for a proactive
     // greeting, which the module shows. Nothing is stored or connected until the visitor acts.
     // A page rating shows without a click, so it needs the module too.
-    else if (attr('load') === 'idle' || attr('greeting') || /(^|,)\s*rating/.test(attr('widgets'))) {
+    else if (pick('load', 'load') === 'idle' || pick('greeting', 'greeting') || /(^|,)\s*rating/.test(pick('widgets', 'widgets'))) {
       (w.requestIdleCallback || setTimeout)(load);
     }
   }

@@ -85,7 +85,9 @@ protocol::Result<MountConfig> parse_mount_config(std::string_view json) {
     }
     if (digits) config.greeting_after_ms = seconds * 1000;
   }
-  config.greeting_pages = string_member(root, "greeting_pages");
+  for_each_item(string_member(root, "greeting_pages"), [&](std::string_view pattern) {
+    if (!pattern.empty()) config.greeting_pages.emplace_back(pattern);
+  });
 
   if (const protocol::JsonValue* page = root.find("page"); page && page->is_object()) {
     namespace chat = protocol::chat;
@@ -99,37 +101,6 @@ protocol::Result<MountConfig> parse_mount_config(std::string_view json) {
             [](std::string_view v) { return !v.empty() && bool(chat::check_language(v)); });
   }
   return config;
-}
-
-bool path_matches(std::string_view pattern, std::string_view path) noexcept {
-  if (pattern.empty()) return true;
-  // Greedy wildcard match with one backtrack point: linear in practice, never recursive.
-  std::size_t p = 0, s = 0, star = std::string_view::npos, mark = 0;
-  while (s < path.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = s;
-    } else if (p < pattern.size() && pattern[p] == path[s]) {
-      ++p;
-      ++s;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      s = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-
-std::string_view url_path(std::string_view url) noexcept {
-  const std::size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return {};
-  const std::size_t slash = url.find('/', scheme + 3);
-  if (slash == std::string_view::npos) return "/";
-  std::string_view rest = url.substr(slash);
-  return rest.substr(0, rest.find_first_of("?#"));
 }
 
 }  // namespace vitrina::widget

@@ -1,11 +1,13 @@
 #pragma once
 // What the loader tells the module when it mounts it: one JSON object built from the script
-// tag's data-* attributes and the page (see docs/widget.md). Parsed strictly; anything odd in
+// tag's data-* attributes, the site's widget settings where an attribute is absent, and the
+// page (see docs/widget.md). Parsed strictly; anything odd in
 // an optional member is dropped rather than failing the widget.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <vitrina/protocol/chat.hpp>
 #include <vitrina/protocol/result.hpp>
@@ -33,7 +35,9 @@ struct MountConfig {
   FormFields prechat;    // data-prechat="name,email,phone"
   std::string greeting;  // data-greeting: the proactive greeting's text
   std::int64_t greeting_after_ms = 15'000;
-  std::string greeting_pages;           // data-greeting-pages: a pattern with *, matched against the URL's path
+  // data-greeting-pages: patterns with * (comma-separated), matched against the URL's path;
+  // none means every page.
+  std::vector<std::string> greeting_pages;
   protocol::chat::VisitorContext page;  // url, title, referrer, language
 };
 
@@ -41,12 +45,5 @@ struct MountConfig {
 // (not an http(s):// URL ending in /), or
 // "malformed" for something that is not a JSON object.
 protocol::Result<MountConfig> parse_mount_config(std::string_view json);
-
-// True when `path` matches `pattern`, where `*` stands for any run of characters and an empty
-// pattern matches everything: "/catalog/*", "*/checkout".
-bool path_matches(std::string_view pattern, std::string_view path) noexcept;
-
-// The path of an absolute URL: "https://shop.example/a/b?c" -> "/a/b".
-std::string_view url_path(std::string_view url) noexcept;
 
 }  // namespace vitrina::widget

@@ -6,6 +6,7 @@
 #include <vitrina/protocol/chat_rules.hpp>
 #include <vitrina/protocol/json.hpp>
 #include <vitrina/protocol/json_reader.hpp>
+#include <vitrina/protocol/page_pattern.hpp>
 
 namespace vitrina::widget {
 
@@ -55,8 +56,12 @@ protocol::Result<void> Widget::mount(std::string_view config_json) {
     interacted_ = true;
     client_->connect();
   }
-  if (!config_.greeting.empty() && config_.page.url &&
-      path_matches(config_.greeting_pages, url_path(*config_.page.url))) {
+  const auto greeted = [&](std::string_view path) {
+    return config_.greeting_pages.empty() ||
+           std::any_of(config_.greeting_pages.begin(), config_.greeting_pages.end(),
+                       [&](const std::string& pattern) { return protocol::path_matches(pattern, path); });
+  };
+  if (!config_.greeting.empty() && config_.page.url && greeted(protocol::url_path(*config_.page.url))) {
     host_.timer_start(TimerId::kGreeting, config_.greeting_after_ms);
   }
   return {};

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "admin/sites.hpp"
+#include "vitrina/protocol/chat_rules.hpp"
 #include "vitrina/protocol/json.hpp"
 #include "vitrina/protocol/phone.hpp"
 
@@ -50,9 +51,16 @@ bool is_choice(std::string_view choices, std::string_view v) {
   return false;
 }
 
+bool is_color(std::string_view v) {
+  return v.size() == 7 && v.front() == '#' && std::all_of(v.begin() + 1, v.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+         });
+}
+
 // A comma-separated list as a JSON array of unique strings, each checked by `valid`.
-protocol::Result<std::string> list_json(const SiteSetting& setting, std::string_view text,
-                                        bool (*valid)(std::string_view), std::string_view what) {
+template <class Valid>
+protocol::Result<std::string> list_json(const SiteSetting& setting, std::string_view text, Valid valid,
+                                        std::string_view what) {
   std::vector<std::string_view> items;
   while (!text.empty()) {
     const auto comma = text.find(',');
@@ -111,6 +119,26 @@ protocol::Result<std::string> to_json(const SiteSetting& setting, std::string_vi
       return list_json(setting, text, &protocol::is_phone_prefix, "+ and 1 to 15 digits");
     case SiteSetting::Kind::path_patterns:
       return list_json(setting, text, &is_path_pattern, "a path starting with /");
+    case SiteSetting::Kind::color:
+      if (!is_color(text)) return make_error("invalid", "must be a colour as #rrggbb", std::string(setting.key));
+      w.value(text);
+      return std::move(w).str();
+    case SiteSetting::Kind::line:
+      if (text.empty() || !protocol::chat::check_line(text, static_cast<std::size_t>(setting.max), setting.key)) {
+        return make_error("invalid",
+                          "must be one line of 1 to " + std::to_string(setting.max) + " characters, without control characters",
+                          std::string(setting.key));
+      }
+      w.value(text);
+      return std::move(w).str();
+    case SiteSetting::Kind::choice_list:
+      if (trim(text).empty()) {
+        return make_error("invalid", "must list one or more of " + std::string(setting.choices) + " (or be unset)",
+                          std::string(setting.key));
+      }
+      return list_json(
+          setting, text, [&](std::string_view item) { return is_choice(setting.choices, item); },
+          "one of " + std::string(setting.choices));
   }
   return make_error("invalid", "has an unknown kind", std::string(setting.key));
 }
@@ -143,6 +171,25 @@ const std::vector<SiteSetting>& site_settings() {
        "pages that show the page rating widget: paths, * matching anything (\"/,/delivery*\"); none by default"},
       {"refused_phone_prefixes", SiteSetting::Kind::phone_prefixes,
        "callback requests for numbers starting with these are refused (\"+7800,+7900555\")"},
+      {"widget_color", SiteSetting::Kind::color, "the widget's accent colour, #rrggbb (default #1f6feb)"},
+      {"widget_greeting", SiteSetting::Kind::line,
+       "the chat's proactive greeting: one line the launcher offers after widget_greeting_after_s; none by default",
+       0, 300},
+      {"widget_greeting_after_s", SiteSetting::Kind::integer,
+       "seconds on a page before the proactive greeting shows (default 15)", 0, 3600},
+      {"widget_greeting_pages", SiteSetting::Kind::path_patterns,
+       "pages that show the proactive greeting: paths, * matching anything (\"/catalog/*\"); all by default"},
+      {"widget_language", SiteSetting::Kind::choice,
+       "the widget's language: auto (the page's, else the browser's), ru or en; default auto", 0, 0, "auto|ru|en"},
+      {"widget_load", SiteSetting::Kind::choice,
+       "when the widget's module loads: interaction (a click) or idle (when the page is idle); default interaction",
+       0, 0, "interaction|idle"},
+      {"widget_position", SiteSetting::Kind::choice, "the launcher's corner: right or left; default right", 0, 0,
+       "right|left"},
+      {"widget_prechat", SiteSetting::Kind::choice_list,
+       "fields the pre-chat form asks for (\"name,email,phone\"); none by default", 0, 0, "name|email|phone"},
+      {"widget_widgets", SiteSetting::Kind::choice_list,
+       "widgets the site shows (\"chat,callback,rating\"); default chat", 0, 0, "chat|callback|rating"},
   };
   return kSettings;
 }

@@ -17,8 +17,9 @@ struct SiteSetting {
   // name: 1 to 32 characters of [a-z0-9_]; integer: min to max; choice: one of `choices`
   // ("a|b"); phone_prefixes: comma-separated `+` and digits (`+7800,+7900555`), stored as an
   // array; path_patterns: comma-separated paths starting with `/`, `*` matching any run of
-  // characters (`/,/delivery*`), stored as an array.
-  enum class Kind { boolean, name, integer, choice, phone_prefixes, path_patterns };
+  // characters (`/,/delivery*`), stored as an array; color: `#rrggbb`; line: one line of text of
+  // at most `max` characters; choice_list: comma-separated items of `choices`, stored as an array.
+  enum class Kind { boolean, name, integer, choice, phone_prefixes, path_patterns, color, line, choice_list };
   std::string_view key;
   Kind kind;
   std::string_view help;

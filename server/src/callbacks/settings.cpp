@@ -3,6 +3,9 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <initializer_list>
+
+#include "vitrina/protocol/json.hpp"
 
 namespace vitrina::callbacks {
 
@@ -20,6 +23,22 @@ void read_strings(simdjson::dom::object& o, std::string_view key, std::vector<st
     std::string_view s;
     if (item.get(s) == simdjson::SUCCESS) out.emplace_back(s);
   }
+}
+
+// A string member that is one of `choices`, kept in `out`.
+void read_choice(simdjson::dom::object& o, std::string_view key, std::initializer_list<std::string_view> choices,
+                 std::string& out) {
+  std::string_view v;
+  if (o[key].get(v) != simdjson::SUCCESS) return;
+  for (auto choice : choices) {
+    if (v == choice) out = std::string(v);
+  }
+}
+
+void write_strings(protocol::JsonWriter& w, std::string_view key, const std::vector<std::string>& items) {
+  w.key(key).begin_array();
+  for (const auto& item : items) w.value(item);
+  w.end_array();
 }
 
 }  // namespace
@@ -53,25 +72,49 @@ SiteSettings read_settings(const store::Site& site) {
   return out;
 }
 
-bool path_matches(std::string_view pattern, std::string_view path) noexcept {
-  // Greedy glob with backtracking to the last star: linear in practice for these short inputs.
-  std::size_t p = 0, s = 0, star = std::string_view::npos, mark = 0;
-  while (s < path.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = s;
-    } else if (p < pattern.size() && pattern[p] == path[s]) {
-      ++p;
-      ++s;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      s = ++mark;
-    } else {
-      return false;
-    }
+WidgetSettings read_widget_settings(const store::Site& site) {
+  WidgetSettings out;
+  simdjson::dom::parser parser;
+  simdjson::dom::object o;
+  if (parser.parse(site.settings_json).get(o) != simdjson::SUCCESS) return out;
+  std::string_view color;
+  if (o["widget_color"].get(color) == simdjson::SUCCESS && color.size() == 7 && color.front() == '#' &&
+      color.find_first_not_of("0123456789abcdefABCDEF", 1) == std::string_view::npos) {
+    out.color = std::string(color);
   }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+  read_choice(o, "widget_position", {"right", "left"}, out.position);
+  std::vector<std::string> widgets;
+  read_strings(o, "widget_widgets", widgets);
+  if (!widgets.empty()) out.widgets = std::move(widgets);
+  read_strings(o, "widget_prechat", out.prechat);
+  std::string_view greeting;
+  if (o["widget_greeting"].get(greeting) == simdjson::SUCCESS) out.greeting = std::string(greeting);
+  read_int(o, "widget_greeting_after_s", out.greeting_after_s);
+  out.greeting_after_s = std::clamp<std::int64_t>(out.greeting_after_s, 0, 3600);
+  read_strings(o, "widget_greeting_pages", out.greeting_pages);
+  read_choice(o, "widget_load", {"interaction", "idle"}, out.load);
+  read_choice(o, "widget_language", {"auto", "ru", "en"}, out.language);
+  return out;
+}
+
+std::string widget_config_json(const WidgetSettings& settings) {
+  protocol::JsonWriter w;
+  w.begin_object().key("color");
+  if (settings.color.empty()) {
+    w.null();
+  } else {
+    w.value(settings.color);
+  }
+  w.key("position").value(settings.position);
+  write_strings(w, "widgets", settings.widgets);
+  write_strings(w, "prechat", settings.prechat);
+  w.key("greeting").value(settings.greeting);
+  w.key("greeting_after_s").value(settings.greeting_after_s);
+  write_strings(w, "greeting_pages", settings.greeting_pages);
+  w.key("load").value(settings.load);
+  w.key("language").value(settings.language);
+  w.end_object();
+  return std::move(w).str();
 }
 
 }  // namespace vitrina::callbacks

@@ -31,7 +31,23 @@ struct SiteSettings {
 /// ignored and its default used.
 SiteSettings read_settings(const store::Site& site);
 
-/// True when `path` matches `pattern`, where `*` matches any run of characters.
-bool path_matches(std::string_view pattern, std::string_view path) noexcept;
+/// What the embedded widget takes from the site (the `widget_*` keys): only what any visitor's
+/// browser may see, never a secret.
+struct WidgetSettings {
+  std::string color;  // #rrggbb, or empty for the stylesheet's own
+  std::string position = "right";
+  std::vector<std::string> widgets{"chat"};
+  std::vector<std::string> prechat;
+  std::string greeting;  // empty: no proactive greeting
+  std::int64_t greeting_after_s = 15;
+  std::vector<std::string> greeting_pages;  // empty: every page
+  std::string load = "interaction";
+  std::string language = "auto";
+};
+
+WidgetSettings read_widget_settings(const store::Site& site);
+
+/// The public widget configuration served at GET /v1/widget/{pk}/config (docs/widget.md).
+std::string widget_config_json(const WidgetSettings& settings);
 
 }  // namespace vitrina::callbacks

@@ -10,9 +10,12 @@
 #include "chat/service.hpp"
 #include "http/api_support.hpp"
 #include "http/await_store.hpp"
+#include "http/static_files.hpp"
 #include "log/log.hpp"
 #include "vitrina/protocol/json.hpp"
 #include "vitrina/protocol/keys.hpp"
+#include "vitrina/protocol/page_pattern.hpp"
+#include "vitrina/protocol/sha256.hpp"
 #include "webhooks/worker.hpp"
 
 namespace vitrina::http {
@@ -44,16 +47,6 @@ Response retry_later(Status status, std::string_view type, std::string_view titl
   return r;
 }
 
-// The path of a page URL ("https://shop/a/b?c" → "/a/b"), or the text itself when it has no
-// scheme.
-std::string_view page_path(std::string_view url) {
-  if (const auto scheme = url.find("://"); scheme != std::string_view::npos) {
-    const auto slash = url.find('/', scheme + 3);
-    url = slash == std::string_view::npos ? std::string_view("/") : url.substr(slash);
-  }
-  return url.substr(0, url.find_first_of("?#"));
-}
-
 }  // namespace
 
 class WidgetApi {
@@ -68,6 +61,7 @@ class WidgetApi {
   net::awaitable<Response> request_callback(const Request& req, Context& ctx);
   net::awaitable<Response> rate(const Request& req, Context& ctx);
   Response rating_options(const Request& req, Context& ctx);
+  Response config(const Request& req, Context& ctx);
 
  private:
   // The site named by {pk} and the request's allowed origin, or the answer to give.
@@ -252,9 +246,9 @@ Response WidgetApi::rating_options(const Request& req, Context& ctx) {
   auto page = query_param(req, "page");
   if (!page) return with_cors(api_problem(page.error()), origin);
   const auto settings = callbacks::read_settings(site);
-  const std::string_view path = page_path(page->value_or("/"));
+  const std::string_view path = protocol::url_path(page->value_or("/"));
   const bool shown = std::any_of(settings.rating_pages.begin(), settings.rating_pages.end(),
-                                 [&](const std::string& pattern) { return callbacks::path_matches(pattern, path); });
+                                 [&](const std::string& pattern) { return protocol::path_matches(pattern, path); });
   protocol::JsonWriter w;
   w.begin_object().key("page");
   if (shown) {
@@ -266,10 +260,32 @@ Response WidgetApi::rating_options(const Request& req, Context& ctx) {
   return with_cors(json_answer(Status::ok, std::move(w).str()), origin);
 }
 
+// Changes reach visitors within a minute; a browser revalidating within that gets a 304.
+Response WidgetApi::config(const Request& req, Context& ctx) {
+  auto who = visitor(req, ctx);
+  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
+  const auto& [site, origin] = std::get<Visitor>(who);
+  std::string body = callbacks::widget_config_json(callbacks::read_widget_settings(site));
+  const std::string etag = "\"" + protocol::to_hex(protocol::sha256(body)).substr(0, 32) + "\"";
+  Response r;
+  if (etag_matches(req[Field::if_none_match], etag)) {
+    r.head.result(Status::not_modified);
+  } else {
+    r = json_answer(Status::ok, std::move(body));
+  }
+  r.head.set(Field::etag, etag);
+  r.head.set(Field::cache_control, "public, max-age=60");
+  // Also on same-origin reads, which carry no CORS headers: a shared cache must not hand
+  // such an answer to another origin's page.
+  r.head.set(Field::vary, "Origin");
+  return with_cors(std::move(r), origin);
+}
+
 void add_widget_routes(Router& router, store::Store& store, WidgetApiOptions options) {
   auto api = std::make_shared<WidgetApi>(store, std::move(options));
   for (const char* path : {"/v1/widget/{pk}/challenge", "/v1/widget/{pk}/callbacks/options",
-                           "/v1/widget/{pk}/callbacks", "/v1/widget/{pk}/ratings", "/v1/widget/{pk}/ratings/options"}) {
+                           "/v1/widget/{pk}/callbacks", "/v1/widget/{pk}/ratings", "/v1/widget/{pk}/ratings/options",
+                           "/v1/widget/{pk}/config"}) {
     router.add("OPTIONS", path, [api](const Request& req, Context& ctx) { return api->preflight(req, ctx); });
   }
   router.get("/v1/widget/{pk}/challenge", [api](const Request& req, Context& ctx) { return api->challenge(req, ctx); });
@@ -281,6 +297,7 @@ void add_widget_routes(Router& router, store::Store& store, WidgetApiOptions opt
                    [api](const Request& req, Context& ctx) { return api->rate(req, ctx); });
   router.get("/v1/widget/{pk}/ratings/options",
              [api](const Request& req, Context& ctx) { return api->rating_options(req, ctx); });
+  router.get("/v1/widget/{pk}/config", [api](const Request& req, Context& ctx) { return api->config(req, ctx); });
 }
 
 }  // namespace vitrina::http
