@@ -89,6 +89,7 @@ TEST(RatingReport, QueryBounds) {
   auto d = parse_report_query({}, {}, {}, {}, now);
   ASSERT_TRUE(d);
   EXPECT_EQ(d->to_ms - d->from_ms, 30LL * 86400 * 1000);
+  EXPECT_GT(d->to_ms, now);  // a rating stored at `now` is inside [from, to)
   auto wide = parse_report_query({}, {}, std::string("2020-01-01T00:00:00Z"), {}, now);
   ASSERT_FALSE(wide);
   EXPECT_EQ(wide.error().field, "from");

@@ -154,7 +154,9 @@ Result<ReportQuery> parse_report_query(const std::optional<std::string>& kind, c
       return invalid("bucket", "must be day or week");
     }
   }
-  q.to_ms = now_ms;
+  // The span is [from, to): by default it ends just after now, so a rating stored in this very
+  // millisecond is counted.
+  q.to_ms = now_ms + 1;
   if (to) {
     auto t = protocol::parse_timestamp_ms(*to);
     if (!t) return invalid("to", "must be a time such as 2026-11-01T00:00:00Z");
