@@ -12,12 +12,11 @@
 // node --experimental-websocket.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { env, launchChromium, startServer, stopChild } from './support.mjs';
+import { collectComplaints, env, launchChromium, runCli, startServer, stopChild } from './support.mjs';
 
 let chromium;
 try {
@@ -42,21 +41,7 @@ let base;
 let site;
 let browser;
 
-function cli(args, input = '') {
-  return new Promise((resolve, reject) => {
-    const child = spawn(SERVER, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out); else reject(new Error(`${args.join(' ')} exited ${code}\n${out}${err}`));
-    });
-    child.stdin.end(input);
-  });
-}
+const cli = (args, input = '') => runCli(SERVER, args, input);
 
 // A visitor who writes one message and answers with its conversation's id.
 async function visitorWrites(text) {
@@ -119,6 +104,8 @@ before(async () => {
     await cli(['operator', 'add', '--data', data, '--site', site.id, '--email', op.email, '--name', op.name,
       '--role', op.role, '--password-stdin'], `${PASSWORD}\n`);
   }
+  // The shop counts its days in Kathmandu (5:45 ahead of UTC), the operator's browser in Yekaterinburg.
+  await cli(['site', 'settings', '--data', data, site.id, '--set', 'time_zone=Asia/Kathmandu']);
   server = await startServer(SERVER, ['--listen', '127.0.0.1:0', '--data', data]);
   base = `http://${server.address}`;
 
@@ -150,12 +137,7 @@ test('the Ratings view reports what visitors rated, per operator, as a chart, a 
       timezoneId: 'Asia/Yekaterinburg' });
     const page = await context.newPage();
     page.setDefaultTimeout(15000);
-    const complaints = [];
-    page.on('console', (m) => {
-      if (/status of 401/.test(m.text())) return;  // the signed-out start
-      if (m.type() === 'error' || m.type() === 'warning') complaints.push(m.text());
-    });
-    page.on('pageerror', (e) => complaints.push(`pageerror: ${e.message}`));
+    const complaints = collectComplaints(page);
     await page.goto(`${base}/console`);
     await page.fill('#signin-email', MARIA.email);
     await page.fill('#signin-password', PASSWORD);
@@ -174,14 +156,18 @@ test('the Ratings view reports what visitors rated, per operator, as a chart, a 
     assert.equal(await figure('average'), '3.7');
     assert.equal(await figure('csat'), '67%');
 
-    // The series: 30 days, each a table row; one day has ratings, so one point and no line.
+    assert.equal(await text(page.locator('#rt-zone')), 'Days in Asia/Kathmandu');
+
+    // The series: 30 Kathmandu days, each a table row; one day has ratings, so one point and no line.
     const report = await page.evaluate(async () => {
       const href = new URL(document.getElementById('rt-export').href);
       href.pathname = '/v1/ratings/report';
       href.searchParams.set('bucket', 'day');
       return (await fetch(href)).json();
     });
+    assert.equal(report.time_zone, 'Asia/Kathmandu');
     assert.equal(report.series.length, 30);
+    for (const b of report.series) assert.match(b.start, /T18:15:00\.000Z$/);
     assert.equal(await page.locator('#rt-table tbody tr').count(), report.series.length);
     const rated = report.series.filter((b) => b.count > 0);
     assert.equal(rated.length, 1);
@@ -209,7 +195,8 @@ test('the Ratings view reports what visitors rated, per operator, as a chart, a 
 
     // Export CSV: the same span's three ratings.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#rt-export')]);
-    assert.match(download.suggestedFilename(), /^ratings-csat-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kathmandu' }).format(new Date());
+    assert.match(download.suggestedFilename(), new RegExp(`^ratings-csat-\\d{4}-\\d{2}-\\d{2}-${today}\\.csv$`));
     const csv = await readFile(await download.path(), 'utf8');
     const lines = csv.split('\r\n').filter(Boolean);
     assert.equal(lines[0], 'id,kind,score,comment,conversation_id,operator_id,page_url,created_at');
@@ -236,11 +223,12 @@ test('the Ratings view reports what visitors rated, per operator, as a chart, a 
     await page.fill('#rt-controls input[name="from"]', '2026-01-05');
     await page.fill('#rt-controls input[name="to"]', '2026-01-18');
     await page.locator('#rt-controls input[name="to"]').dispatchEvent('change');
-    await page.locator('#ratings-view[data-loaded^="nps:week:2026-01-05"]').waitFor();
+    // 2026-01-05 00:00 in Kathmandu.
+    await page.locator('#ratings-view[data-loaded="nps:week:2026-01-04T18:15:00.000Z"]').waitFor();
     assert.equal(await figure('count'), '0');
     assert.equal(await page.locator('#rt-chart .rt-point').count(), 0);
     assert.equal(await page.locator('#rt-table tbody tr').count(), 2);
-    assert.match(await page.getAttribute('#rt-export', 'href'), /from=2026-01-05/);
+    assert.match(await page.getAttribute('#rt-export', 'href'), /from=2026-01-04T18%3A15%3A00.000Z&to=2026-01-18T18%3A15%3A00.000Z/);
 
     assert.deepEqual(complaints, []);
     await context.close();
