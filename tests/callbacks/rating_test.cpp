@@ -204,6 +204,19 @@ TEST(RatingReportZone, DefaultSpanIsThirtyLocalDaysAndTzOverrides) {
   }
 }
 
+TEST(RatingReportZone, TheSiteZoneIsItsSettingElseItsBusinessHoursElseUtc) {
+  store::Site site;
+  site.settings_json = "{}";
+  EXPECT_EQ(read_settings(site).time_zone, "UTC");
+  site.settings_json = R"({"chat":{"business_hours":{"time_zone":"Europe/Berlin","weekly":{"mon":["09:00-18:00"]}}}})";
+  EXPECT_EQ(read_settings(site).time_zone, "Europe/Berlin");
+  site.settings_json = R"({"time_zone":"Asia/Kolkata","chat":{"business_hours":{"time_zone":"Europe/Berlin"}}})";
+  EXPECT_EQ(read_settings(site).time_zone, "Asia/Kolkata");
+  // A name written around the admin command that the database does not know is ignored.
+  site.settings_json = R"({"time_zone":"Mars/Olympus","chat":{"business_hours":{"time_zone":"Europe/Berlin"}}})";
+  EXPECT_EQ(read_settings(site).time_zone, "Europe/Berlin");
+}
+
 TEST(Csv, QuotesWhatNeedsItAndDefusesFormulas) {
   EXPECT_EQ(csv_cell("plain"), "plain");
   EXPECT_EQ(csv_cell("a,b"), "\"a,b\"");
