@@ -134,7 +134,7 @@ TEST(RatingReportZone, SpringForwardDayLasts23Hours) {
 TEST(RatingReportZone, FallBackDayLasts25Hours) {
   // Berlin, 2026-10-25: 03:00 CEST becomes 02:00 CET.
   ReportQuery q = in_zone("Europe/Berlin", Bucket::day, "2026-10-23T22:00:00Z", "2026-10-26T23:00:00Z");
-  const std::string json = report_json(q, {rating("csat", 5, "2026-10-25T22:59:59Z"),   // 23:59:59 on the 25th
+  const std::string json = report_json(q, {rating("csat", 5, "2026-10-25T22:59:59Z"),    // 23:59:59 on the 25th
                                            rating("csat", 2, "2026-10-25T23:00:00Z")});  // 00:00 on the 26th
   EXPECT_EQ(starts(json), (std::vector<std::string>{"2026-10-23T22:00:00.000Z", "2026-10-24T22:00:00.000Z",
                                                     "2026-10-25T23:00:00.000Z"}))
@@ -163,8 +163,8 @@ TEST(RatingReportZone, WeeksStartOnLocalMondayAcrossAChange) {
 TEST(RatingReportZone, NonWholeHourOffsets) {
   // Kolkata is 5:30 ahead, Kathmandu 5:45, Chatham (winter) 13:45.
   ReportQuery kolkata = in_zone("Asia/Kolkata", Bucket::day, "2026-10-31T18:30:00Z", "2026-11-02T18:30:00Z");
-  const std::string json = report_json(kolkata, {rating("csat", 5, "2026-11-01T18:29:59Z"),
-                                                 rating("csat", 3, "2026-11-01T18:30:00Z")});
+  const std::string json =
+      report_json(kolkata, {rating("csat", 5, "2026-11-01T18:29:59Z"), rating("csat", 3, "2026-11-01T18:30:00Z")});
   EXPECT_NE(json.find(R"("series":[{"start":"2026-10-31T18:30:00.000Z","count":1,"average":5,"csat":100},)"
                       R"({"start":"2026-11-01T18:30:00.000Z","count":1,"average":3,"csat":0}])"),
             std::string::npos)

@@ -21,7 +21,8 @@ class RatingsTest : public WidgetApiTest {
         "CREATE TABLE IF NOT EXISTS chat_visitors (id TEXT PRIMARY KEY, site_id TEXT, created_at INTEGER, "
         "updated_at INTEGER);"
         "INSERT OR IGNORE INTO chat_visitors (id, site_id, created_at, updated_at) VALUES ('vis_1', '" +
-        site_id_ + "', 0, 0);"
+        site_id_ +
+        "', 0, 0);"
         "CREATE TABLE IF NOT EXISTS chat_conversations (id TEXT PRIMARY KEY, site_id TEXT, visitor_id TEXT, "
         "kind TEXT, status TEXT, assignee_id TEXT, created_at INTEGER, updated_at INTEGER, closed_by_role TEXT, "
         "closed_by_id TEXT);"
@@ -143,8 +144,9 @@ TEST_F(RatingsTest, ReportAndCsvExport) {
   ASSERT_TRUE(csv);
   ASSERT_EQ(csv->status, 200) << csv->body;
   EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
-  EXPECT_TRUE(std::regex_match(csv->get_header_value("Content-Disposition"),
-                               std::regex(R"re(attachment; filename="ratings-nps-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.csv")re")))
+  EXPECT_TRUE(
+      std::regex_match(csv->get_header_value("Content-Disposition"),
+                       std::regex(R"re(attachment; filename="ratings-nps-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.csv")re")))
       << csv->get_header_value("Content-Disposition");
   EXPECT_EQ(csv->body.substr(0, csv->body.find("\r\n")),
             "id,kind,score,comment,conversation_id,operator_id,page_url,created_at");
@@ -173,12 +175,12 @@ TEST_F(RatingsTest, ReportCountsTheSiteTimeZonesDays) {
   ASSERT_EQ(report->status, 200) << report->body;
   EXPECT_NE(report->body.find(R"("time_zone":"Asia/Kathmandu")"), std::string::npos) << report->body;
   // The default span runs between local midnights, and so does every bucket.
-  EXPECT_TRUE(std::regex_search(report->body, std::regex(R"re("from":"\d{4}-\d\d-\d\dT18:15:00\.000Z","to":"\d{4}-\d\d-\d\dT18:15:00\.000Z")re")))
+  EXPECT_TRUE(std::regex_search(
+      report->body, std::regex(R"re("from":"\d{4}-\d\d-\d\dT18:15:00\.000Z","to":"\d{4}-\d\d-\d\dT18:15:00\.000Z")re")))
       << report->body;
   std::size_t buckets = 0;
   const std::regex start(R"re("start":"([^"]+)")re");
-  for (std::sregex_iterator it(report->body.begin(), report->body.end(), start), end;
-       it != end; ++it, ++buckets) {
+  for (std::sregex_iterator it(report->body.begin(), report->body.end(), start), end; it != end; ++it, ++buckets) {
     EXPECT_EQ((*it)[1].str().substr(10), "T18:15:00.000Z");
   }
   EXPECT_EQ(buckets, 30u);
@@ -202,7 +204,8 @@ TEST_F(RatingsTest, ReportCountsTheSiteTimeZonesDays) {
   auto csv = api_get("/v1/ratings/export?kind=nps&from=2026-10-31T18:15:00Z&to=2026-11-02T18:15:00Z");
   ASSERT_TRUE(csv);
   ASSERT_EQ(csv->status, 200) << csv->body;
-  EXPECT_EQ(csv->get_header_value("Content-Disposition"), R"(attachment; filename="ratings-nps-2026-11-01-2026-11-02.csv")");
+  EXPECT_EQ(csv->get_header_value("Content-Disposition"),
+            R"(attachment; filename="ratings-nps-2026-11-01-2026-11-02.csv")");
 }
 
 TEST_F(RatingsTest, PageRatingShowsOnChosenPagesAndAddressesAreLimited) {
