@@ -23,6 +23,17 @@ TEST(SiteSettings, UnsetsAndKeepsWhatItDoesNotKnow) {
   EXPECT_EQ(*s, R"({"widget":{"color":"#123456"}})");
 }
 
+TEST(SiteSettings, TimeZoneIsCheckedAgainstTheZoneDatabase) {
+  auto ok = change_settings("{}", Sets{{"time_zone", "Europe/Berlin"}}, {});
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(*ok, R"({"time_zone":"Europe/Berlin"})");
+  for (const char* bad : {"", "Mars/Olympus", "Europe/../etc", "europe berlin"}) {
+    auto r = change_settings("{}", Sets{{"time_zone", bad}}, {});
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().field, "time_zone") << bad;
+  }
+}
+
 TEST(SiteSettings, RefusesUnknownKeysAndBadValuesNamingTheKey) {
   auto unknown = change_settings("{}", Sets{{"colour", "red"}}, {});
   ASSERT_FALSE(unknown);

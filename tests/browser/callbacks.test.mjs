@@ -18,7 +18,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { env, freePort, launchChromium, startServer, stopChild } from './support.mjs';
+import { collectComplaints, env, freePort, launchChromium, startServer, stopChild } from './support.mjs';
 
 let chromium;
 let Webhook;
@@ -174,12 +174,7 @@ test('a visitor\'s request appears live in the queue, counts down, and the opera
       timezoneId: 'Asia/Yekaterinburg' });
     const page = await console_.newPage();
     page.setDefaultTimeout(15000);
-    const complaints = [];
-    page.on('console', (m) => {
-      if (/status of 401/.test(m.text())) return;  // the signed-out start
-      if (m.type() === 'error' || m.type() === 'warning') complaints.push(m.text());
-    });
-    page.on('pageerror', (e) => complaints.push(`pageerror: ${e.message}`));
+    const complaints = collectComplaints(page);
     await page.goto(`${base}/console`);
     await page.fill('#signin-email', EMAIL);
     await page.fill('#signin-password', PASSWORD);

@@ -16,7 +16,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { env, launchChromium } from './support.mjs';
+import { env, launchChromium, runCli } from './support.mjs';
 
 
 let chromium;
@@ -42,22 +42,7 @@ let publicKey;
 let browser;
 const children = [];
 
-// Runs the server's CLI with `input` on stdin; resolves with stdout, rejects on a non-zero exit.
-function cli(args, input = '') {
-  return new Promise((resolve, reject) => {
-    const child = spawn(SERVER, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out); else reject(new Error(`${args.join(' ')} exited ${code}\n${out}${err}`));
-    });
-    child.stdin.end(input);
-  });
-}
+const cli = (args, input = '') => runCli(SERVER, args, input);
 
 // Starts the server and resolves with the address from its "listening" log line.
 function startServer(args) {

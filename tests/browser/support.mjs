@@ -64,3 +64,33 @@ export function stopChild(child) {
     child.kill('SIGTERM');
   });
 }
+
+// Runs the server's CLI with `input` on stdin; resolves with stdout, rejects on a non-zero exit
+// or after 20 s.
+export function runCli(binary, args, input = '') {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out); else reject(new Error(`${args.join(' ')} exited ${code}\n${out}${err}`));
+    });
+    child.stdin.end(input);
+  });
+}
+
+// The console page's errors and warnings, collected into the array returned (the 401 of the
+// signed-out start is expected and left out).
+export function collectComplaints(page) {
+  const complaints = [];
+  page.on('console', (m) => {
+    if (/status of 401/.test(m.text())) return;
+    if (m.type() === 'error' || m.type() === 'warning') complaints.push(m.text());
+  });
+  page.on('pageerror', (e) => complaints.push(`pageerror: ${e.message}`));
+  return complaints;
+}

@@ -21,7 +21,8 @@ class RatingsTest : public WidgetApiTest {
         "CREATE TABLE IF NOT EXISTS chat_visitors (id TEXT PRIMARY KEY, site_id TEXT, created_at INTEGER, "
         "updated_at INTEGER);"
         "INSERT OR IGNORE INTO chat_visitors (id, site_id, created_at, updated_at) VALUES ('vis_1', '" +
-        site_id_ + "', 0, 0);"
+        site_id_ +
+        "', 0, 0);"
         "CREATE TABLE IF NOT EXISTS chat_conversations (id TEXT PRIMARY KEY, site_id TEXT, visitor_id TEXT, "
         "kind TEXT, status TEXT, assignee_id TEXT, created_at INTEGER, updated_at INTEGER, closed_by_role TEXT, "
         "closed_by_id TEXT);"
@@ -143,8 +144,9 @@ TEST_F(RatingsTest, ReportAndCsvExport) {
   ASSERT_TRUE(csv);
   ASSERT_EQ(csv->status, 200) << csv->body;
   EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
-  EXPECT_TRUE(std::regex_match(csv->get_header_value("Content-Disposition"),
-                               std::regex(R"re(attachment; filename="ratings-nps-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.csv")re")))
+  EXPECT_TRUE(
+      std::regex_match(csv->get_header_value("Content-Disposition"),
+                       std::regex(R"re(attachment; filename="ratings-nps-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.csv")re")))
       << csv->get_header_value("Content-Disposition");
   EXPECT_EQ(csv->body.substr(0, csv->body.find("\r\n")),
             "id,kind,score,comment,conversation_id,operator_id,page_url,created_at");
@@ -159,6 +161,51 @@ TEST_F(RatingsTest, ReportAndCsvExport) {
   auto anonymous = client().Get("/v1/ratings/export");
   ASSERT_TRUE(anonymous);
   EXPECT_EQ(anonymous->status, 401);
+}
+
+TEST_F(RatingsTest, ReportCountsTheSiteTimeZonesDays) {
+  // Kathmandu is 5:45 ahead of UTC: its days start at 18:15 UTC.
+  settings({"time_zone=Asia/Kathmandu"});
+  start();
+  auto rated = widget_post("/ratings", R"({"kind":"nps","score":9})");
+  ASSERT_TRUE(rated);
+  ASSERT_EQ(rated->status, 201) << rated->body;
+  auto report = api_get("/v1/ratings/report?kind=nps");
+  ASSERT_TRUE(report);
+  ASSERT_EQ(report->status, 200) << report->body;
+  EXPECT_NE(report->body.find(R"("time_zone":"Asia/Kathmandu")"), std::string::npos) << report->body;
+  // The default span runs between local midnights, and so does every bucket.
+  EXPECT_TRUE(std::regex_search(
+      report->body, std::regex(R"re("from":"\d{4}-\d\d-\d\dT18:15:00\.000Z","to":"\d{4}-\d\d-\d\dT18:15:00\.000Z")re")))
+      << report->body;
+  std::size_t buckets = 0;
+  const std::regex start(R"re("start":"([^"]+)")re");
+  for (std::sregex_iterator it(report->body.begin(), report->body.end(), start), end; it != end; ++it, ++buckets) {
+    EXPECT_EQ((*it)[1].str().substr(10), "T18:15:00.000Z");
+  }
+  EXPECT_EQ(buckets, 30u);
+  EXPECT_NE(report->body.find(R"("total":{"count":1,"average":9,"nps":100})"), std::string::npos) << report->body;
+
+  // tz for one request.
+  auto tokyo = api_get("/v1/ratings/report?kind=nps&from=2026-10-31T15:00:00Z&to=2026-11-02T15:00:00Z&tz=Asia/Tokyo");
+  ASSERT_TRUE(tokyo);
+  ASSERT_EQ(tokyo->status, 200) << tokyo->body;
+  EXPECT_NE(tokyo->body.find(R"("time_zone":"Asia/Tokyo","from":"2026-10-31T15:00:00.000Z")"), std::string::npos)
+      << tokyo->body;
+  EXPECT_NE(tokyo->body.find(R"("series":[{"start":"2026-10-31T15:00:00.000Z",)"), std::string::npos) << tokyo->body;
+  for (const char* bad : {"Mars%2FOlympus", "", "..%2Fetc"}) {
+    auto refused = api_get(std::string("/v1/ratings/report?tz=") + bad);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 422) << bad;
+    EXPECT_NE(refused->body.find(R"("field":"tz")"), std::string::npos) << refused->body;
+  }
+
+  // The export is named by the local days it covers: 2026-11-01 and 2026-11-02 in Kathmandu.
+  auto csv = api_get("/v1/ratings/export?kind=nps&from=2026-10-31T18:15:00Z&to=2026-11-02T18:15:00Z");
+  ASSERT_TRUE(csv);
+  ASSERT_EQ(csv->status, 200) << csv->body;
+  EXPECT_EQ(csv->get_header_value("Content-Disposition"),
+            R"(attachment; filename="ratings-nps-2026-11-01-2026-11-02.csv")");
 }
 
 TEST_F(RatingsTest, PageRatingShowsOnChosenPagesAndAddressesAreLimited) {

@@ -7,6 +7,7 @@ import { $ } from './dom.js';
 import { visitorName } from './format.js';
 import { renderInbox } from './inbox.js';
 import * as notify from './notify.js';
+import { loadRatings, setUpRatings } from './ratings.js';
 import { OperatorSocket } from './socket.js';
 import { lastSeq, messagesOf, state, upsertConversation } from './state.js';
 import { renderHeader, renderMessages, renderTyping, renderVisitor } from './thread.js';
@@ -53,6 +54,7 @@ function startApp(session) {
   $('me-name').textContent = state.me.name;
   setUpCannedDialog();
   setUpCallbacks({ show: () => showView('callbacks') });
+  setUpRatings();
   loadCanned();
   api.listOperators().then((ops) => { state.operators = ops; renderHeader(); });
   socket = new OperatorSocket({
@@ -328,6 +330,7 @@ function showView(view) {
     b.setAttribute('aria-pressed', b.dataset.viewButton === view ? 'true' : 'false');
   }
   for (const section of document.querySelectorAll('section.view')) section.hidden = section.dataset.view !== view;
+  if (view === 'ratings') loadRatings();
 }
 for (const b of document.querySelectorAll('[data-view-button]')) {
   b.addEventListener('click', () => showView(b.dataset.viewButton));

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "admin/sites.hpp"
+#include "chat/business_hours.hpp"
 #include "vitrina/protocol/chat_rules.hpp"
 #include "vitrina/protocol/json.hpp"
 #include "vitrina/protocol/phone.hpp"
@@ -139,6 +140,12 @@ protocol::Result<std::string> to_json(const SiteSetting& setting, std::string_vi
       return list_json(
           setting, text, [&](std::string_view item) { return is_choice(setting.choices, item); },
           "one of " + std::string(setting.choices));
+    case SiteSetting::Kind::time_zone: {
+      auto zone = chat::LocalZone::find(text, setting.key);
+      if (!zone) return std::move(zone).error();
+      w.value(text);
+      return std::move(w).str();
+    }
   }
   return make_error("invalid", "has an unknown kind", std::string(setting.key));
 }
@@ -171,6 +178,9 @@ const std::vector<SiteSetting>& site_settings() {
        "pages that show the page rating widget: paths, * matching anything (\"/,/delivery*\"); none by default"},
       {"refused_phone_prefixes", SiteSetting::Kind::phone_prefixes,
        "callback requests for numbers starting with these are refused (\"+7800,+7900555\")"},
+      {"time_zone", SiteSetting::Kind::time_zone,
+       "the site's IANA time zone (\"Europe/Berlin\"), whose days the ratings report counts; default: the "
+       "zone of the chat's business hours, else UTC"},
       {"widget_color", SiteSetting::Kind::color, "the widget's accent colour, #rrggbb (default #1f6feb)"},
       {"widget_greeting", SiteSetting::Kind::line,
        "the chat's proactive greeting: one line the launcher offers after widget_greeting_after_s; none by default",

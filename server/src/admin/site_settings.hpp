@@ -19,7 +19,18 @@ struct SiteSetting {
   // array; path_patterns: comma-separated paths starting with `/`, `*` matching any run of
   // characters (`/,/delivery*`), stored as an array; color: `#rrggbb`; line: one line of text of
   // at most `max` characters; choice_list: comma-separated items of `choices`, stored as an array.
-  enum class Kind { boolean, name, integer, choice, phone_prefixes, path_patterns, color, line, choice_list };
+  enum class Kind {
+    boolean,
+    name,
+    integer,
+    choice,
+    phone_prefixes,
+    path_patterns,
+    color,
+    line,
+    choice_list,
+    time_zone
+  };
   std::string_view key;
   Kind kind;
   std::string_view help;

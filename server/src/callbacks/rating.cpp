@@ -1,6 +1,7 @@
 #include "callbacks/rating.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <utility>
 
@@ -20,10 +21,22 @@ using protocol::Result;
 constexpr std::int64_t kDayMs = 86400LL * 1000;
 constexpr std::int64_t kMaxReportSpanMs = 400 * kDayMs;
 
-std::int64_t bucket_start(std::int64_t ms, Bucket bucket) {
-  std::int64_t day = ms >= 0 ? ms / kDayMs : (ms - kDayMs + 1) / kDayMs;
+const chat::LocalZone& zone_of(const ReportQuery& q) {
+  static const chat::LocalZone utc = *chat::LocalZone::find("UTC");
+  return q.zone ? *q.zone : utc;
+}
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+// The local day of an instant, and the instant of a local day's 00:00.
+std::int64_t local_day(const chat::LocalZone& zone, std::int64_t ms) { return zone.local_day(floor_div(ms, 1000)); }
+std::int64_t midnight_ms(const chat::LocalZone& zone, std::int64_t day) { return zone.resolve(day, 0) * 1000; }
+
+// The first local day of the bucket holding the instant.
+std::int64_t bucket_day(const chat::LocalZone& zone, std::int64_t ms, Bucket bucket) {
+  std::int64_t day = local_day(zone, ms);
   if (bucket == Bucket::week) day -= protocol::iso_weekday_from_days(day);
-  return day * kDayMs;
+  return day;
 }
 
 struct Tally {
@@ -141,7 +154,8 @@ std::string rating_json(const store::Rating& r) {
 
 Result<ReportQuery> parse_report_query(const std::optional<std::string>& kind, const std::optional<std::string>& bucket,
                                        const std::optional<std::string>& from, const std::optional<std::string>& to,
-                                       std::int64_t now_ms) {
+                                       std::int64_t now_ms, const std::optional<std::string>& tz,
+                                       std::string_view site_zone) {
   ReportQuery q;
   if (kind) {
     if (*kind != "csat" && *kind != "page" && *kind != "nps") return invalid("kind", "must be csat, page or nps");
@@ -154,15 +168,23 @@ Result<ReportQuery> parse_report_query(const std::optional<std::string>& kind, c
       return invalid("bucket", "must be day or week");
     }
   }
-  // The span is [from, to): by default it ends just after now, so a rating stored in this very
-  // millisecond is counted.
-  q.to_ms = now_ms + 1;
+  std::string_view zone_name = site_zone;
+  std::string_view zone_field = "time_zone";
+  if (tz) {
+    zone_name = *tz;
+    zone_field = "tz";
+  }
+  auto zone = chat::LocalZone::find(zone_name, zone_field);
+  if (!zone) return std::move(zone).error();
+  q.zone = std::move(*zone);
+  constexpr std::int64_t kDefaultDays = 30;
+  q.to_ms = midnight_ms(*q.zone, local_day(*q.zone, now_ms) + 1);
   if (to) {
     auto t = protocol::parse_timestamp_ms(*to);
     if (!t) return invalid("to", "must be a time such as 2026-11-01T00:00:00Z");
     q.to_ms = *t;
   }
-  q.from_ms = q.to_ms - 30 * kDayMs;
+  q.from_ms = midnight_ms(*q.zone, local_day(*q.zone, q.to_ms - 1) + 1 - kDefaultDays);
   if (from) {
     auto f = protocol::parse_timestamp_ms(*from);
     if (!f) return invalid("from", "must be a time such as 2026-10-01T00:00:00Z");
@@ -173,10 +195,20 @@ Result<ReportQuery> parse_report_query(const std::optional<std::string>& kind, c
   return q;
 }
 
+std::string report_date(const ReportQuery& q, std::int64_t unix_ms) {
+  const auto d = protocol::civil_from_days(local_day(zone_of(q), unix_ms));
+  char out[16];
+  std::snprintf(out, sizeof out, "%04lld-%02u-%02u", static_cast<long long>(d.year), d.month, d.day);
+  return out;
+}
+
 std::string report_json(const ReportQuery& q, const std::vector<store::Rating>& ratings) {
-  const std::int64_t step = q.bucket == Bucket::week ? 7 * kDayMs : kDayMs;
-  std::map<std::int64_t, Tally> series;
-  for (std::int64_t t = bucket_start(q.from_ms, q.bucket); t < q.to_ms; t += step) series[t];
+  const chat::LocalZone& zone = zone_of(q);
+  const std::int64_t step_days = q.bucket == Bucket::week ? 7 : 1;
+  std::map<std::int64_t, Tally> series;  // by the bucket's first local day
+  for (std::int64_t d = bucket_day(zone, q.from_ms, q.bucket); midnight_ms(zone, d) < q.to_ms; d += step_days) {
+    series[d];
+  }
   std::map<int, std::int64_t> distribution;
   for (int s = q.kind == "nps" ? 0 : 1; s <= (q.kind == "nps" ? 10 : 5); ++s) distribution[s] = 0;
   std::map<std::string, Tally> operators;
@@ -184,7 +216,7 @@ std::string report_json(const ReportQuery& q, const std::vector<store::Rating>& 
   for (const auto& r : ratings) {
     if (r.kind != q.kind || r.created_at < q.from_ms || r.created_at >= q.to_ms) continue;
     total.add(r);
-    series[bucket_start(r.created_at, q.bucket)].add(r);
+    series[bucket_day(zone, r.created_at, q.bucket)].add(r);
     ++distribution[r.score];
     if (!r.operator_id.empty()) operators[r.operator_id].add(r);
   }
@@ -192,14 +224,15 @@ std::string report_json(const ReportQuery& q, const std::vector<store::Rating>& 
   w.begin_object();
   w.key("kind").value(q.kind);
   w.key("bucket").value(q.bucket == Bucket::week ? "week" : "day");
+  w.key("time_zone").value(zone.name());
   w.key("from").value(protocol::format_timestamp_ms(q.from_ms));
   w.key("to").value(protocol::format_timestamp_ms(q.to_ms));
   w.key("total").begin_object();
   write_tally(w, q.kind, total);
   w.end_object();
   w.key("series").begin_array();
-  for (const auto& [start, tally] : series) {
-    w.begin_object().key("start").value(protocol::format_timestamp_ms(start));
+  for (const auto& [day, tally] : series) {
+    w.begin_object().key("start").value(protocol::format_timestamp_ms(midnight_ms(zone, day)));
     write_tally(w, q.kind, tally);
     w.end_object();
   }

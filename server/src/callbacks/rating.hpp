@@ -45,19 +45,27 @@ struct ReportQuery {
   Bucket bucket = Bucket::day;
   std::int64_t from_ms = 0;
   std::int64_t to_ms = 0;
+  std::optional<chat::LocalZone> zone;  // whose days the buckets are; none: UTC
 };
 
-/// Parses kind, bucket, from and to (RFC 3339; default the last 30 days up to `now_ms`, at most
-/// 400 days apart) from query parameters given as (name, value) pairs. "invalid" names the one
-/// at fault.
+/// Parses kind, bucket, from, to (RFC 3339) and tz (an IANA zone overriding `site_zone` for
+/// this request). `from` and `to` default to the local midnights that make the last 30 days,
+/// today included, up to `now_ms`; at most 400 days apart. "invalid" names the one at fault.
 protocol::Result<ReportQuery> parse_report_query(const std::optional<std::string>& kind,
                                                  const std::optional<std::string>& bucket,
                                                  const std::optional<std::string>& from,
-                                                 const std::optional<std::string>& to, std::int64_t now_ms);
+                                                 const std::optional<std::string>& to, std::int64_t now_ms,
+                                                 const std::optional<std::string>& tz = {},
+                                                 std::string_view site_zone = "UTC");
 
-/// The report over `ratings` (all of query.kind, in [from, to)). Buckets are UTC days, or ISO
-/// weeks (from Monday 00:00 UTC); empty buckets are listed with a count of 0. CSAT is the share
-/// of 4 and 5 among 1 to 5 scores, NPS the share of 9–10 minus the share of 0–6, in percent.
+/// The local date (YYYY-MM-DD) of an instant in the query's zone.
+std::string report_date(const ReportQuery& query, std::int64_t unix_ms);
+
+/// The report over `ratings` (all of query.kind, in [from, to)). Buckets are local days, or ISO
+/// weeks from Monday 00:00 local time, in the query's zone (a day across a DST change lasts 23
+/// or 25 hours); each bucket's start is the UTC instant of its local midnight. Empty buckets are
+/// listed with a count of 0. CSAT is the share of 4 and 5 among 1 to 5 scores, NPS the share of
+/// 9–10 minus the share of 0–6, in percent.
 std::string report_json(const ReportQuery& query, const std::vector<store::Rating>& ratings);
 
 /// RFC 4180 CSV (CRLF line ends, a header line). Cells with a comma, quote or line break are

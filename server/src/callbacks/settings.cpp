@@ -67,8 +67,13 @@ SiteSettings read_settings(const store::Site& site) {
   simdjson::dom::element hours;
   if (o.at_pointer("/chat/business_hours").get(hours) == simdjson::SUCCESS) {
     auto schedule = chat::parse_business_hours(simdjson::minify(hours));
-    if (schedule) out.hours = std::move(*schedule);
+    if (schedule) {
+      out.time_zone = schedule->hours().time_zone;
+      out.hours = std::move(*schedule);
+    }
   }
+  std::string_view zone;
+  if (o["time_zone"].get(zone) == simdjson::SUCCESS && chat::LocalZone::find(zone)) out.time_zone = std::string(zone);
   return out;
 }
 

@@ -25,6 +25,7 @@ struct SiteSettings {
   std::int64_t rating_ip_limit = 20;
   std::string rating_page_kind = "nps";
   std::vector<std::string> rating_pages;
+  std::string time_zone = "UTC";  // the `time_zone` setting, else the business hours' zone
 };
 
 /// Reads the settings; a value of the wrong type (written around the admin command) is

@@ -56,15 +56,21 @@ bool is_time_zone_name(std::string_view name) noexcept {
   }
 }
 
-Result<Schedule> Schedule::create(BusinessHours hours) {
-  if (!is_time_zone_name(hours.time_zone)) return invalid("time_zone", "must be an IANA time zone name");
+Result<LocalZone> LocalZone::find(std::string_view name, std::string_view field) {
+  if (!is_time_zone_name(name)) return invalid(std::string(field), "must be an IANA time zone name");
   const date::time_zone* zone = nullptr;
   try {
     // The database is read from /usr/share/zoneinfo once; lookups after that only search it.
-    zone = date::locate_zone(hours.time_zone);
+    zone = date::locate_zone(name);
   } catch (const std::exception&) {
-    return invalid("time_zone", "unknown time zone \"" + hours.time_zone + "\"");
+    return invalid(std::string(field), "unknown time zone \"" + std::string(name) + "\"");
   }
+  return LocalZone(std::string(name), zone);
+}
+
+Result<Schedule> Schedule::create(BusinessHours hours) {
+  auto zone = LocalZone::find(hours.time_zone);
+  if (!zone) return std::move(zone).error();
   for (std::size_t d = 0; d < hours.weekly.size(); ++d) {
     if (auto ok = check_intervals(hours.weekly[d], "weekly." + std::string(kDayNames[d])); !ok) return ok.error();
   }
@@ -79,15 +85,15 @@ Result<Schedule> Schedule::create(BusinessHours hours) {
       if (hours.holidays[j].date == h.date) return invalid(name + ".date", "the date is listed twice");
     }
   }
-  return Schedule(std::move(hours), zone);
+  return Schedule(std::move(hours), std::move(*zone));
 }
 
-std::int64_t Schedule::local_day(std::int64_t unix_s) const {
+std::int64_t LocalZone::local_day(std::int64_t unix_s) const {
   const auto info = zone_->get_info(date::sys_seconds{std::chrono::seconds{unix_s}});
   return floor_div(unix_s + info.offset.count(), kSecondsPerDay);
 }
 
-std::int64_t Schedule::resolve(std::int64_t day, int minute) const {
+std::int64_t LocalZone::resolve(std::int64_t day, int minute) const {
   const std::int64_t local_s = day * kSecondsPerDay + std::int64_t{minute} * 60;
   const auto info = zone_->get_info(date::local_seconds{std::chrono::seconds{local_s}});
   switch (info.result) {

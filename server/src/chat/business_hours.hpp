@@ -61,6 +61,26 @@ struct BusinessHours {
   bool operator==(const BusinessHours&) const = default;
 };
 
+/// A zone of the database, reading instants as local dates and local wall times as instants.
+/// Cheap to copy; the zone is shared read-only data, safe to use from any thread.
+class LocalZone {
+ public:
+  /// Finds the zone. Errors: "invalid" naming `field` (a malformed or unknown name).
+  static Result<LocalZone> find(std::string_view name, std::string_view field = "time_zone");
+
+  const std::string& name() const noexcept { return name_; }
+  /// The local date (days since 1970-01-01) of an instant.
+  std::int64_t local_day(std::int64_t unix_s) const;
+  /// The instant (unix seconds) of a local wall time: a time the clock skips (the spring-forward
+  /// gap) means the instant the gap ends, one it shows twice (the fall-back overlap) the first.
+  std::int64_t resolve(std::int64_t day, int minute) const;
+
+ private:
+  LocalZone(std::string name, const date::time_zone* zone) : name_(std::move(name)), zone_(zone) {}
+  std::string name_;
+  const date::time_zone* zone_;
+};
+
 /// BusinessHours checked and bound to its time zone. Cheap to copy; the zone is shared
 /// read-only data, safe to use from any thread.
 class Schedule {
@@ -86,16 +106,15 @@ class Schedule {
     std::int64_t start_s;
     std::int64_t end_s;
   };
-  Schedule(BusinessHours hours, const date::time_zone* zone) : hours_(std::move(hours)), zone_(zone) {}
-  // The local date (days since 1970-01-01) of an instant.
-  std::int64_t local_day(std::int64_t unix_s) const;
+  Schedule(BusinessHours hours, LocalZone zone) : hours_(std::move(hours)), zone_(std::move(zone)) {}
+  std::int64_t local_day(std::int64_t unix_s) const { return zone_.local_day(unix_s); }
   // The instants of the intervals that open on local day `day`, empty ones left out.
   std::vector<Span> spans(std::int64_t day) const;
   // The instant a local wall time means, by the gap and overlap rules above.
-  std::int64_t resolve(std::int64_t day, int minute) const;
+  std::int64_t resolve(std::int64_t day, int minute) const { return zone_.resolve(day, minute); }
 
   BusinessHours hours_;
-  const date::time_zone* zone_;
+  LocalZone zone_;
 };
 
 inline bool is_open(const Schedule& schedule, std::int64_t unix_ms) { return schedule.is_open(unix_ms); }

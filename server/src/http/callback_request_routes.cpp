@@ -185,14 +185,15 @@ Response StaffApi::list_ratings(const Request& req, Context&) {
 
 std::variant<std::pair<callbacks::ReportQuery, std::vector<store::Rating>>, Response> StaffApi::report_rows(
     const Request& req, const store::Site& site) {
-  std::optional<std::string> params[4];
-  const char* names[4] = {"kind", "bucket", "from", "to"};
-  for (int i = 0; i < 4; ++i) {
+  std::optional<std::string> params[5];
+  const char* names[5] = {"kind", "bucket", "from", "to", "tz"};
+  for (int i = 0; i < 5; ++i) {
     auto value = query_param(req, names[i]);
     if (!value) return api_problem(value.error());
     params[i] = std::move(*value);
   }
-  auto query = callbacks::parse_report_query(params[0], params[1], params[2], params[3], webhooks::system_now_ms());
+  auto query = callbacks::parse_report_query(params[0], params[1], params[2], params[3], webhooks::system_now_ms(),
+                                             params[4], callbacks::read_settings(site).time_zone);
   if (!query) return api_problem(query.error());
   auto rows = store_.list_ratings({.site_id = site.id,
                                    .kind = query->kind,
@@ -225,10 +226,10 @@ Response StaffApi::export_csv(const Request& req, Context&) {
   const auto& [query, ratings] = std::get<0>(rows);
   Response r = make_response(Status::ok, callbacks::ratings_csv(ratings), "text/csv; charset=utf-8");
   r.head.set(Field::cache_control, "no-store");
-  // The name is built from ids and dates only, so it needs no quoting beyond the quotes.
-  const std::string filename = "ratings-" + query.kind + "-" +
-                               protocol::format_timestamp_ms(query.from_ms).substr(0, 10) + "-" +
-                               protocol::format_timestamp_ms(query.to_ms).substr(0, 10) + ".csv";
+  // The name is built from ids and dates only, so it needs no quoting beyond the quotes: the
+  // first and the last local day the span covers.
+  const std::string filename = "ratings-" + query.kind + "-" + callbacks::report_date(query, query.from_ms) + "-" +
+                               callbacks::report_date(query, query.to_ms - 1) + ".csv";
   r.head.set(Field::content_disposition, "attachment; filename=\"" + filename + "\"");
   return r;
 }
