@@ -106,7 +106,7 @@ struct Config {
   std::string store_engine = "sqlite";
   std::uint32_t store_max_batch = 512;
   std::uint32_t store_cache_kib = 64 * 1024;
-  std::uint32_t store_wal_checkpoint_pages = 8000;
+  std::uint32_t store_wal_checkpoint_pages = 1000;
   ConsoleSettings console;
   WebhookSettings webhooks;
   PaymentSettings payments;
