@@ -1,5 +1,5 @@
 #pragma once
-// Reads ../shared/vectors/acquirers.json (beside the repository) for the acquirer tests.
+// Reads tests/vectors/acquirers.json for the acquirer tests.
 
 #include <simdjson.h>
 

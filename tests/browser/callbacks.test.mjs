@@ -5,10 +5,10 @@
 // from the keyboard and schedules another for a time in their own zone. The API and the signed
 // webhooks (callback.requested, callback.status_changed, checked with npm standardwebhooks) agree
 // with what the console showed. Visitor-supplied text stays text; the console runs under its CSP
-// without one complaint. The screenshot of the queue goes to docs/images/console-callbacks.png.
+// without one complaint. The screenshot of the queue goes to VITRINA_SCREENSHOT_DIR.
 //
 // Environment (set by tests/browser/CMakeLists.txt): VITRINA_SERVER, VITRINA_WIDGET_DIR,
-// VITRINA_SOURCE_DIR.
+// VITRINA_SOURCE_DIR, VITRINA_SCREENSHOT_DIR.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -32,7 +32,7 @@ try {
 const SERVER = env('VITRINA_SERVER');
 const WIDGET_DIR = env('VITRINA_WIDGET_DIR');
 const SOURCE_DIR = env('VITRINA_SOURCE_DIR');
-const SCREENSHOT = path.join(SOURCE_DIR, 'docs', 'images', 'console-callbacks.png');
+const SCREENSHOT = path.join(env('VITRINA_SCREENSHOT_DIR'), 'console-callbacks.png');
 const EMAIL = 'maria@shop.example';
 const PASSWORD = 'correct horse battery staple';
 // Short enough to see a request go overdue within the test.

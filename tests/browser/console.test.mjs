@@ -4,10 +4,10 @@
 // it, answers, uses a canned response, and the visitor receives both; typing and read receipts
 // show. A visitor whose name and message are HTML and script renders as inert text. The page
 // must run under its Content-Security-Policy without a single violation. The screenshot of the
-// live conversation is saved to docs/images/console.png.
+// live conversation is saved as console.png in VITRINA_SCREENSHOT_DIR.
 //
 // Environment (set by tests/browser/CMakeLists.txt): VITRINA_SERVER (the server binary),
-// VITRINA_SOURCE_DIR (where docs/images is). Run with node --experimental-websocket (Node 20's
+// VITRINA_SCREENSHOT_DIR (where the screenshot goes). Run with node --experimental-websocket (Node 20's
 // built-in WebSocket client, which can send the Origin a shop's page would).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,7 +28,7 @@ try {
 if (typeof WebSocket !== 'function') throw new Error('run with node --experimental-websocket');
 
 const SERVER = env('VITRINA_SERVER');
-const SCREENSHOT = path.join(env('VITRINA_SOURCE_DIR'), 'docs', 'images', 'console.png');
+const SCREENSHOT = path.join(env('VITRINA_SCREENSHOT_DIR'), 'console.png');
 const SHOP_ORIGIN = 'https://shop.example';
 const EMAIL = 'maria@shop.example';
 const PASSWORD = 'correct horse battery staple';

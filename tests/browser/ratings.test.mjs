@@ -6,9 +6,9 @@
 // the headline figures, the chart's points and table rows, the distribution's bars and the
 // per-operator rows against what was seeded, downloads the CSV through the Export link, and sees
 // the payload rendered as text; the console runs under its CSP without one complaint. The
-// screenshot goes to docs/images/console-ratings.png.
+// screenshot goes to VITRINA_SCREENSHOT_DIR.
 //
-// Environment (set by tests/browser/CMakeLists.txt): VITRINA_SERVER, VITRINA_SOURCE_DIR. Run with
+// Environment (set by tests/browser/CMakeLists.txt): VITRINA_SERVER, VITRINA_SCREENSHOT_DIR. Run with
 // node --experimental-websocket.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,7 +27,7 @@ try {
 if (typeof WebSocket !== 'function') throw new Error('run with node --experimental-websocket');
 
 const SERVER = env('VITRINA_SERVER');
-const SCREENSHOT = path.join(env('VITRINA_SOURCE_DIR'), 'docs', 'images', 'console-ratings.png');
+const SCREENSHOT = path.join(env('VITRINA_SCREENSHOT_DIR'), 'console-ratings.png');
 const SHOP = 'https://shop.example';
 const PASSWORD = 'correct horse battery staple';
 const MARIA = { email: 'maria@shop.example', name: 'Maria', role: 'owner' };

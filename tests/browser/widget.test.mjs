@@ -1,10 +1,11 @@
 // Browser test: the widget as a shop's visitor gets it, in headless Chromium, from the real
 // server: on the demo shop and on a hostile page (CSS that resets everything, hides buttons and
 // sets huge fonts) under a strict CSP. The launcher, lazy loading, isolation, the JS API,
-// storage, and the chat panel; phone and desktop screenshots go to docs/images/.
+// storage, and the chat panel; phone and desktop screenshots go to VITRINA_SCREENSHOT_DIR.
 //
 // Environment (set by tests/browser/CMakeLists.txt): VITRINA_SERVER (the server binary),
-// VITRINA_WIDGET_DIR (widget/dist of the build tree), VITRINA_SOURCE_DIR (the repository).
+// VITRINA_WIDGET_DIR (widget/dist of the build tree), VITRINA_SOURCE_DIR (the repository),
+// VITRINA_SCREENSHOT_DIR (where the screenshots go).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -28,6 +29,7 @@ const SERVER = env('VITRINA_SERVER');
 const WIDGET_DIR = env('VITRINA_WIDGET_DIR');
 const SOURCE_DIR = env('VITRINA_SOURCE_DIR');
 const PAGES = path.join(SOURCE_DIR, 'tests/browser/pages');
+const SCREENSHOTS = env('VITRINA_SCREENSHOT_DIR');
 const LAUNCHER = 'vitrina-widget button.vitrina-launcher';  // CSS locators pierce open shadow roots
 const PANEL = 'vitrina-widget .vitrina-panel';
 const COMPOSER = 'vitrina-widget .vitrina-compose textarea';
@@ -519,7 +521,7 @@ test('phone and desktop screenshots, of a real conversation when the chat server
       }
       // The pictures in docs/ show a real conversation; without the chat server only the layout
       // is checked.
-      const shoot = (file) => op && page.screenshot({ path: path.join(SOURCE_DIR, 'docs/images', file) });
+      const shoot = (file) => op && page.screenshot({ path: path.join(SCREENSHOTS, file) });
       await page.waitForTimeout(300);
       await shoot('widget-desktop.png');
 

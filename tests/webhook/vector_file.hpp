@@ -1,5 +1,5 @@
 #pragma once
-// Reads ../shared/vectors/standard-webhooks.json (beside the repository) for the tests. The SDK
+// Reads tests/vectors/standard-webhooks.json for the tests. The SDK
 // has no JSON library, and the file is small and trusted, so a minimal extractor does: find an
 // object by key, then a string or integer member inside it.
 

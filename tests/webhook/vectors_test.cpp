@@ -1,4 +1,4 @@
-// Known-answer tests against ../shared/vectors/standard-webhooks.json: the official v1 vector
+// Known-answer tests against tests/vectors/standard-webhooks.json: the official v1 vector
 // and the v1a (Ed25519) vector, read from the file at test time.
 
 #include <gtest/gtest.h>
@@ -26,7 +26,7 @@ class WebhookVectors : public ::testing::Test {
   void SetUp() override {
     const auto json = test::read_file(VITRINA_WEBHOOK_VECTORS);
     ASSERT_TRUE(json) << "cannot read the known-answer vectors at " << VITRINA_WEBHOOK_VECTORS
-                      << " (the shared vectors directory sits beside the repository)";
+                      << " (tests/vectors/ in the repository)";
     const auto v1 = test::object_member(*json, "v1");
     const auto v1a = test::object_member(*json, "v1a");
     ASSERT_TRUE(v1 && v1a) << "the vectors file has no \"v1\" or \"v1a\" object";

@@ -1,6 +1,6 @@
 // Endpoint records and their keys: which keys each signing scheme makes, which keys sign a
 // delivery (current, then previous during the overlap), known-answer signatures from
-// ../shared/vectors/standard-webhooks.json, and the API's JSON, which never shows a private key.
+// tests/vectors/standard-webhooks.json, and the API's JSON, which never shows a private key.
 
 #include "webhooks/endpoints.hpp"
 
@@ -12,7 +12,7 @@
 namespace vitrina::webhooks {
 namespace {
 
-// From ../shared/vectors/standard-webhooks.json.
+// From tests/vectors/standard-webhooks.json.
 constexpr const char* kVectorSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 constexpr const char* kVectorSigningKey = "whsk_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
 constexpr const char* kVectorPublicKey = "whpk_ebVWLo/mVPlAeLES6KmLp5AfhTrmlb7X4OORC60ElmQ=";
