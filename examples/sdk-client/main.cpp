@@ -38,7 +38,9 @@ int main(int argc, char** argv) {
     out.key("ok").value(true).key("status").value(health->status);
   } else {
     const auto& error = health.error();
-    out.key("ok").value(false).key("code").value(error.code).key("message").value(error.message);
+    out.key("ok").value(false).key("code").value(vitrina::protocol::error_code_name(error.code));
+    if (error.http_status != 0) out.key("http_status").value(error.http_status);
+    out.key("message").value(error.message);
     if (!error.field.empty()) out.key("field").value(error.field);
   }
   out.end_object();

@@ -41,7 +41,7 @@ vitrina::protocol::Result<vitrina::config::Config> load_config(const Flags& flag
   for (const auto& s : flags.sets) {
     const auto eq = s.find('=');
     if (eq == std::string::npos || eq == 0) {
-      return make_error("invalid", "--set expects KEY=VALUE, got \"" + s + "\"", "set");
+      return make_error(vitrina::protocol::ErrorCode::invalid, "--set expects KEY=VALUE, got \"" + s + "\"", "set");
     }
     sources.flags.emplace_back(s.substr(0, eq), s.substr(eq + 1));
   }

@@ -44,8 +44,8 @@ protocol::Result<std::unique_ptr<store::Store>> open_store(const config::Config&
   std::error_code ec;
   fs::create_directories(config.data_dir, ec);
   if (ec) {
-    return protocol::make_error("unavailable", "cannot create data directory " + config.data_dir + ": " + ec.message(),
-                                "data_dir");
+    return protocol::make_error(protocol::ErrorCode::unavailable,
+                                "cannot create data directory " + config.data_dir + ": " + ec.message(), "data_dir");
   }
   store::SqliteOptions options;
   options.path = (fs::path(config.data_dir) / "vitrina.db").string();

@@ -78,7 +78,7 @@ TEST_F(AcquirerEvents, EventAndChangeCommitTogetherAndRepeatsAreDuplicates) {
 
   auto again = apply("evt_1", std::nullopt);
   ASSERT_FALSE(again);
-  EXPECT_EQ(again.error().code, "duplicate");
+  EXPECT_EQ(again.error().code, vitrina::protocol::ErrorCode::duplicate);
   EXPECT_EQ(count_rows(dir_.file("v.db"), "webhook_messages"), 1);
 }
 
@@ -88,7 +88,7 @@ TEST_F(AcquirerEvents, StaleChangeRollsTheEventBack) {
   update->expected_version = 99;
   auto stale = apply("evt_2", std::move(update));
   ASSERT_FALSE(stale);
-  EXPECT_EQ(stale.error().code, "stale");
+  EXPECT_EQ(stale.error().code, vitrina::protocol::ErrorCode::stale);
   // Not recorded: the retry with a fresh read goes through.
   EXPECT_TRUE(apply("evt_2", succeed(payment_)));
 }

@@ -37,7 +37,7 @@ TEST_F(CloudPaymentsHmac, RejectsTamperedBodyWrongSecretAndMissingHeader) {
   tampered.back() = '1';
   auto r = verify_hmac({{"Content-HMAC", mac}}, tampered, secret);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "unauthenticated");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::unauthenticated);
   EXPECT_EQ(r.error().field, "Content-HMAC");
   EXPECT_FALSE(verify_hmac({{"Content-HMAC", mac}}, body, "other_secret"));
   EXPECT_FALSE(verify_hmac({}, body, secret));

@@ -70,15 +70,15 @@ TEST(YooKassaConnector, RefusesNotificationsOffTheAllowListBeforeAnyRead) {
   for (const char* peer : {"127.0.0.1", "10.0.0.1", "", "185.71.76.32"}) {
     auto r = yk->verify_callback({}, body, {.site_id = "site_a", .peer_address = peer, .now_s = 0});
     ASSERT_FALSE(r) << peer;
-    EXPECT_EQ(r.error().code, "unauthenticated") << peer;
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::unauthenticated) << peer;
   }
   // From YooKassa's range the notification is read back: here nothing answers, so "unavailable"
   // (the acquirer is asked to send it again), never an event taken from the body.
   auto read = yk->verify_callback({}, body, {.site_id = "site_a", .peer_address = "185.71.76.5", .now_s = 0});
   ASSERT_FALSE(read);
-  EXPECT_EQ(read.error().code, "unavailable");
+  EXPECT_EQ(read.error().code, vitrina::protocol::ErrorCode::acquirer_unavailable);
   auto other = yk->verify_callback({}, body, {.site_id = "site_b", .peer_address = "185.71.76.5", .now_s = 0});
-  EXPECT_EQ(other.error().code, "unauthenticated");
+  EXPECT_EQ(other.error().code, vitrina::protocol::ErrorCode::unauthenticated);
 }
 
 std::string notification(std::string_view terminal, std::string_view password, std::string_view status) {
@@ -114,11 +114,11 @@ TEST(TBankConnector, TurnsAVerifiedNotificationIntoItsEvent) {
 TEST(TBankConnector, RefusesForgedOrForeignNotifications) {
   auto tb = tbank();
   EXPECT_EQ(tb->verify_callback({}, notification("TK", "nope", "CONFIRMED"), {.site_id = "site_a"}).error().code,
-            "unauthenticated");
+            vitrina::protocol::ErrorCode::unauthenticated);
   EXPECT_EQ(tb->verify_callback({}, notification("OTHER", "pw", "CONFIRMED"), {.site_id = "site_a"}).error().code,
-            "unauthenticated");
+            vitrina::protocol::ErrorCode::unauthenticated);
   EXPECT_EQ(tb->verify_callback({}, notification("TK", "pw", "CONFIRMED"), {.site_id = "site_b"}).error().code,
-            "unauthenticated");
+            vitrina::protocol::ErrorCode::unauthenticated);
 }
 
 TEST(TBankConnector, AnswersOkOnlyForWhatItTook) {

@@ -88,7 +88,7 @@ TEST(AmountAgrees, RefusesAnotherAmountOrCurrency) {
   EXPECT_TRUE(amount_agrees(payment(10000, true), event(protocol::PaymentEvent::canceled(), std::nullopt, "")));
   auto less = amount_agrees(payment(10000, true), event(protocol::PaymentEvent::succeeded(), 9999, "RUB"));
   ASSERT_FALSE(less);
-  EXPECT_EQ(less.error().code, "refused");
+  EXPECT_EQ(less.error().code, vitrina::protocol::ErrorCode::acquirer_refused);
   EXPECT_EQ(less.error().field, "amount");
   auto currency = amount_agrees(payment(10000, true), event(protocol::PaymentEvent::succeeded(), 10000, "USD"));
   ASSERT_FALSE(currency);
@@ -203,13 +203,13 @@ TEST_F(HttpClientTest, SendsHeadersAndReturnsTheAnswer) {
 TEST_F(HttpClientTest, ASlowAnswerIsATimeout) {
   auto reply = client(std::chrono::milliseconds(200)).send("GET", "/slow", {});
   ASSERT_FALSE(reply);
-  EXPECT_EQ(reply.error().code, "unavailable");
+  EXPECT_EQ(reply.error().code, vitrina::protocol::ErrorCode::acquirer_unavailable);
 }
 
 TEST_F(HttpClientTest, AnAnswerPastTheLimitIsRefused) {
   auto reply = client().send("GET", "/big", {});
   ASSERT_FALSE(reply);
-  EXPECT_EQ(reply.error().code, "unavailable");
+  EXPECT_EQ(reply.error().code, vitrina::protocol::ErrorCode::acquirer_unavailable);
 }
 
 TEST_F(HttpClientTest, IdempotentRequestsAreRetriedOn5xxOnly) {
@@ -228,7 +228,7 @@ TEST_F(HttpClientTest, NoServerIsUnavailable) {
   HttpClient c(*base, {});
   auto reply = c.send("GET", "/", {});
   ASSERT_FALSE(reply);
-  EXPECT_EQ(reply.error().code, "unavailable");
+  EXPECT_EQ(reply.error().code, vitrina::protocol::ErrorCode::acquirer_unavailable);
 }
 
 }  // namespace

@@ -67,7 +67,7 @@ TEST_F(SandboxCallbacks, RefusesTamperedBody) {
   body.replace(at, 6, "succeeded");
   auto events = sandbox_.verify_callback(signed_cb.headers, body, kNow);
   ASSERT_FALSE(events);
-  EXPECT_EQ(events.error().code, "unauthenticated");
+  EXPECT_EQ(events.error().code, vitrina::protocol::ErrorCode::unauthenticated);
 }
 
 TEST_F(SandboxCallbacks, RefusesTamperedTimestamp) {
@@ -75,7 +75,7 @@ TEST_F(SandboxCallbacks, RefusesTamperedTimestamp) {
   set_header(signed_cb.headers, kSandboxTimestampHeader, std::to_string(kNow + 1));
   auto events = sandbox_.verify_callback(signed_cb.headers, signed_cb.body, kNow);
   ASSERT_FALSE(events);
-  EXPECT_EQ(events.error().code, "unauthenticated");
+  EXPECT_EQ(events.error().code, vitrina::protocol::ErrorCode::unauthenticated);
 }
 
 TEST_F(SandboxCallbacks, RefusesAnotherKeysSignature) {
@@ -83,7 +83,7 @@ TEST_F(SandboxCallbacks, RefusesAnotherKeysSignature) {
   const auto signed_cb = other.sign(result_for(CardOutcome::success, payment()), kNow);
   auto events = sandbox_.verify_callback(signed_cb.headers, signed_cb.body, kNow);
   ASSERT_FALSE(events);
-  EXPECT_EQ(events.error().code, "unauthenticated");
+  EXPECT_EQ(events.error().code, vitrina::protocol::ErrorCode::unauthenticated);
 }
 
 TEST_F(SandboxCallbacks, RefusesExpiredAndFutureTimestamps) {
@@ -93,7 +93,7 @@ TEST_F(SandboxCallbacks, RefusesExpiredAndFutureTimestamps) {
   for (std::int64_t now : {kNow + 301, kNow - 301}) {
     auto events = sandbox_.verify_callback(signed_cb.headers, signed_cb.body, now);
     ASSERT_FALSE(events) << now;
-    EXPECT_EQ(events.error().code, "unauthenticated");
+    EXPECT_EQ(events.error().code, vitrina::protocol::ErrorCode::unauthenticated);
   }
 }
 
@@ -105,18 +105,18 @@ TEST_F(SandboxCallbacks, RefusesMissingOrMalformedSignature) {
     set_header(headers, kSandboxSignatureHeader, bad);
     auto events = sandbox_.verify_callback(headers, signed_cb.body, kNow);
     ASSERT_FALSE(events) << bad;
-    EXPECT_EQ(events.error().code, "unauthenticated") << bad;
+    EXPECT_EQ(events.error().code, vitrina::protocol::ErrorCode::unauthenticated) << bad;
   }
   auto no_headers = sandbox_.verify_callback({}, signed_cb.body, kNow);
   ASSERT_FALSE(no_headers);
-  EXPECT_EQ(no_headers.error().code, "unauthenticated");
+  EXPECT_EQ(no_headers.error().code, vitrina::protocol::ErrorCode::unauthenticated);
 }
 
 TEST_F(SandboxCallbacks, SignatureIsCheckedBeforeTheBodyIsParsed) {
   // Garbage that is not JSON: an unsigned one is "unauthenticated", never "invalid".
   auto events = sandbox_.verify_callback({{"Sandbox-Timestamp", std::to_string(kNow)}}, "{not json", kNow);
   ASSERT_FALSE(events);
-  EXPECT_EQ(events.error().code, "unauthenticated");
+  EXPECT_EQ(events.error().code, vitrina::protocol::ErrorCode::unauthenticated);
 }
 
 TEST_F(SandboxCallbacks, KeyFileIsCreatedOnceAndReused) {

@@ -60,17 +60,17 @@ TEST(StripeConnector, RefusesABadSignatureAnUnknownSiteAndAStaleTimestamp) {
   const auto s = stripe_connector();
   auto forged = s.verify_callback(stripe_headers(body, "whsec_b"), body, {.site_id = "site_a", .now_s = kNow});
   ASSERT_FALSE(forged);
-  EXPECT_EQ(forged.error().code, "unauthenticated");
+  EXPECT_EQ(forged.error().code, vitrina::protocol::ErrorCode::unauthenticated);
   auto tampered = s.verify_callback(stripe_headers(body), body + " ", {.site_id = "site_a", .now_s = kNow});
   ASSERT_FALSE(tampered);
-  EXPECT_EQ(tampered.error().code, "unauthenticated");
+  EXPECT_EQ(tampered.error().code, vitrina::protocol::ErrorCode::unauthenticated);
   auto stale =
       s.verify_callback(stripe_headers(body, "whsec_a", kNow - 301), body, {.site_id = "site_a", .now_s = kNow});
   ASSERT_FALSE(stale);
-  EXPECT_EQ(stale.error().code, "unauthenticated");
+  EXPECT_EQ(stale.error().code, vitrina::protocol::ErrorCode::unauthenticated);
   auto elsewhere = s.verify_callback(stripe_headers(body), body, {.site_id = "site_b", .now_s = kNow});
   ASSERT_FALSE(elsewhere);
-  EXPECT_EQ(elsewhere.error().code, "unauthenticated");
+  EXPECT_EQ(elsewhere.error().code, vitrina::protocol::ErrorCode::unauthenticated);
 }
 
 TEST(StripeConnector, AcknowledgesAnotherSitesSessionWithoutActing) {
@@ -88,7 +88,7 @@ TEST(StripeConnector, HonoursTheAllowList) {
   auto outside = s.verify_callback(stripe_headers(body), body,
                                    {.site_id = "site_a", .peer_address = "203.0.113.9", .now_s = kNow});
   ASSERT_FALSE(outside);
-  EXPECT_EQ(outside.error().code, "unauthenticated");
+  EXPECT_EQ(outside.error().code, vitrina::protocol::ErrorCode::unauthenticated);
   auto inside =
       s.verify_callback(stripe_headers(body), body, {.site_id = "site_a", .peer_address = "3.18.12.63", .now_s = kNow});
   EXPECT_TRUE(inside);
@@ -142,13 +142,13 @@ TEST(CloudPaymentsConnector, VerifiesBeforeAskingWhatKindItIs) {
   const auto c = cloudpayments_connector();
   auto forged = c.verify_callback(cp_headers(kPay, "other"), kPay, {.site_id = "site_a", .now_s = kNow, .kind = "pay"});
   ASSERT_FALSE(forged);
-  EXPECT_EQ(forged.error().code, "unauthenticated");
+  EXPECT_EQ(forged.error().code, vitrina::protocol::ErrorCode::unauthenticated);
   auto forged_no_kind = c.verify_callback(cp_headers(kPay, "other"), kPay, {.site_id = "site_a", .now_s = kNow});
   ASSERT_FALSE(forged_no_kind);
-  EXPECT_EQ(forged_no_kind.error().code, "unauthenticated");
+  EXPECT_EQ(forged_no_kind.error().code, vitrina::protocol::ErrorCode::unauthenticated);
   auto no_kind = c.verify_callback(cp_headers(kPay), kPay, {.site_id = "site_a", .now_s = kNow});
   ASSERT_FALSE(no_kind);
-  EXPECT_EQ(no_kind.error().code, "invalid");
+  EXPECT_EQ(no_kind.error().code, vitrina::protocol::ErrorCode::invalid);
   EXPECT_EQ(no_kind.error().field, "type");
 }
 

@@ -49,7 +49,7 @@ TEST_F(StripeSignature, RejectsTamperedBody) {
   body[body.size() / 2] ^= 1;
   auto r = verify_signature(v.header, body, v.secret, v.t);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "unauthenticated");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::unauthenticated);
   EXPECT_EQ(r.error().field, "Stripe-Signature");
 }
 

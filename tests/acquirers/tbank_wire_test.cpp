@@ -137,12 +137,14 @@ TEST(TBankNotification, VerifiesTheTokenBeforeBelievingIt) {
   EXPECT_EQ(n->payment_id, "13660");
   EXPECT_EQ(n->status, "CONFIRMED");
   EXPECT_EQ(n->amount, 150000);
-  EXPECT_EQ(verify_notification(notification("pw"), "other").error().code, "unauthenticated");
+  EXPECT_EQ(verify_notification(notification("pw"), "other").error().code,
+            vitrina::protocol::ErrorCode::unauthenticated);
   auto tampered = notification("pw");
   tampered.replace(tampered.find("150000"), 6, "150001");
-  EXPECT_EQ(verify_notification(tampered, "pw").error().code, "unauthenticated");
-  EXPECT_EQ(verify_notification(R"({"OrderId":"pay_1","Status":"CONFIRMED"})", "pw").error().code, "unauthenticated");
-  EXPECT_EQ(verify_notification("OrderId=pay_1", "pw").error().code, "unauthenticated");
+  EXPECT_EQ(verify_notification(tampered, "pw").error().code, vitrina::protocol::ErrorCode::unauthenticated);
+  EXPECT_EQ(verify_notification(R"({"OrderId":"pay_1","Status":"CONFIRMED"})", "pw").error().code,
+            vitrina::protocol::ErrorCode::unauthenticated);
+  EXPECT_EQ(verify_notification("OrderId=pay_1", "pw").error().code, vitrina::protocol::ErrorCode::unauthenticated);
 }
 
 TEST(TBankStatus, MapsOntoPaymentEvents) {

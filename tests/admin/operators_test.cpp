@@ -26,7 +26,7 @@ TEST(NormalizeEmail, RejectsWhatIsNotAnAddress) {
         "ann smith@shop.example", "ann@shop.example.", "<ann@shop.example>", "a@b@shop.example"}) {
     auto r = normalize_email(email);
     ASSERT_FALSE(r.has_value()) << email;
-    EXPECT_EQ(r.error().code, "invalid");
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
     EXPECT_EQ(r.error().field, "email");
   }
   EXPECT_FALSE(normalize_email(std::string(250, 'a') + "@b.example").has_value());
@@ -68,7 +68,7 @@ TEST_F(AddOperator, DefaultsUseInteractiveCost) {
 TEST_F(AddOperator, RejectsShortPasswordWithoutEchoingIt) {
   auto op = add_operator(*store_, site_.id, "ann@shop.example", "Ann", "short9chr", kNow, kFast);
   ASSERT_FALSE(op.has_value());
-  EXPECT_EQ(op.error().code, "invalid");
+  EXPECT_EQ(op.error().code, vitrina::protocol::ErrorCode::invalid);
   EXPECT_EQ(op.error().field, "password");
   EXPECT_EQ(op.error().message.find("short9chr"), std::string::npos);
 }
@@ -77,14 +77,14 @@ TEST_F(AddOperator, DuplicateEmailOnSameSiteIsConflict) {
   ASSERT_TRUE(add_operator(*store_, site_.id, "ann@shop.example", "Ann", "a long password", kNow, kFast));
   auto dup = add_operator(*store_, site_.id, "ANN@shop.example", "Ann 2", "another password", kNow, kFast);
   ASSERT_FALSE(dup.has_value());
-  EXPECT_EQ(dup.error().code, "conflict");
+  EXPECT_EQ(dup.error().code, vitrina::protocol::ErrorCode::conflict);
   EXPECT_EQ(dup.error().field, "email");
 }
 
 TEST_F(AddOperator, UnknownSiteIsNotFound) {
   auto op = add_operator(*store_, "site_nope", "ann@shop.example", "Ann", "a long password", kNow, kFast);
   ASSERT_FALSE(op.has_value());
-  EXPECT_EQ(op.error().code, "not_found");
+  EXPECT_EQ(op.error().code, vitrina::protocol::ErrorCode::not_found);
   EXPECT_EQ(op.error().field, "site");
 }
 

@@ -80,7 +80,7 @@ TEST(SiteSettings, RefusesOutOfRangeNumbersAndBadListItems) {
                                                                           {"rating_page_kind", "stars"}}) {
     auto r = change_settings("{}", Sets{{key, bad}}, {});
     ASSERT_FALSE(r) << key << "=" << bad;
-    EXPECT_EQ(r.error().code, "invalid");
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
     EXPECT_EQ(r.error().field, key);
   }
   auto range = change_settings("{}", Sets{{"callback_window_s", "5"}}, {});
@@ -104,9 +104,11 @@ TEST(SiteSettings, WidgetKeysAreTyped) {
                                 {"widget_language", "ru"}},
                            {});
   ASSERT_TRUE(s) << s.error().message;
-  EXPECT_EQ(*s, R"({"widget_color":"#0A7f3b","widget_greeting":"Hello \u003cb\u003ethere\u003c/b\u003e","widget_greeting_after_s":0,)"
-                R"("widget_greeting_pages":["/catalog/*"],"widget_language":"ru","widget_load":"idle",)"
-                R"("widget_position":"left","widget_prechat":["name","email"],"widget_widgets":["chat","rating"]})");
+  EXPECT_EQ(
+      *s,
+      R"({"widget_color":"#0A7f3b","widget_greeting":"Hello \u003cb\u003ethere\u003c/b\u003e","widget_greeting_after_s":0,)"
+      R"("widget_greeting_pages":["/catalog/*"],"widget_language":"ru","widget_load":"idle",)"
+      R"("widget_position":"left","widget_prechat":["name","email"],"widget_widgets":["chat","rating"]})");
 }
 
 TEST(SiteSettings, RefusesBadWidgetValuesNamingTheKey) {
@@ -127,7 +129,7 @@ TEST(SiteSettings, RefusesBadWidgetValuesNamingTheKey) {
                                                                           {"widget_language", "de"}}) {
     auto r = change_settings("{}", Sets{{key, bad}}, {});
     ASSERT_FALSE(r) << key << "=" << bad;
-    EXPECT_EQ(r.error().code, "invalid");
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
     EXPECT_EQ(r.error().field, key);
   }
   EXPECT_TRUE(change_settings("{}", Sets{{"widget_greeting", std::string(300, 'a')}}, {}));

@@ -51,7 +51,7 @@ TEST(CreateSite, RejectsBadNames) {
   for (const std::string& name : {std::string(), std::string("   "), std::string(201, 'x'), std::string("bad\nname")}) {
     auto r = create_site(*store, name, {"https://shop.example"}, kNow);
     ASSERT_FALSE(r.has_value()) << name;
-    EXPECT_EQ(r.error().code, "invalid");
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
     EXPECT_EQ(r.error().field, "name");
   }
   EXPECT_TRUE(create_site(*store, std::string(200, 'x'), {"https://shop.example"}, kNow));
@@ -64,7 +64,7 @@ TEST(CreateSite, RejectsBadOriginsNamingTheField) {
                              "https://user@shop.example", ""}) {
     auto r = create_site(*store, "Shop", {"https://ok.example", origin}, kNow);
     ASSERT_FALSE(r.has_value()) << origin;
-    EXPECT_EQ(r.error().code, "invalid");
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
     EXPECT_EQ(r.error().field, "origin");
   }
   auto none = create_site(*store, "Shop", {}, kNow);
@@ -86,7 +86,7 @@ TEST(FindSite, AcceptsIdOrPublicKey) {
   EXPECT_EQ(by_id->id, by_pk->id);
   auto missing = find_site(*store, "pk_doesnotexist");
   ASSERT_FALSE(missing.has_value());
-  EXPECT_EQ(missing.error().code, "not_found");
+  EXPECT_EQ(missing.error().code, vitrina::protocol::ErrorCode::not_found);
   EXPECT_EQ(missing.error().field, "site");
 }
 
@@ -114,7 +114,7 @@ TEST(RotateSecret, UnknownSiteIsNotFound) {
   auto store = temp.open_or_die();
   auto r = rotate_secret(*store, "site_nope", kNow);
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "not_found");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::not_found);
   EXPECT_EQ(r.error().field, "site");
 }
 

@@ -61,7 +61,7 @@ TEST(VisitorRequest, NamesTheFieldAtFault) {
   }
   auto broken = parse_visitor_request("{");
   ASSERT_FALSE(broken);
-  EXPECT_EQ(broken.error().code, "malformed");
+  EXPECT_EQ(broken.error().code, vitrina::protocol::ErrorCode::malformed);
 }
 
 TEST(Slots, NoneDuringHoursAndAlignedToOpeningsOutsideThem) {
@@ -116,7 +116,7 @@ TEST(PlanCallback, OutsideHoursNeedsAnOfferedSlotAndRefusedRangesAreRefused) {
   s.refused_prefixes = {"+7912"};
   auto refused = plan_callback(site, s, request(slots[3].start_ms), {"id1", 0}, "", evening);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().code, "phone_refused");
+  EXPECT_EQ(refused.error().code, vitrina::protocol::ErrorCode::phone_refused);
 }
 
 TEST(CallbackStatus, FollowsTheMachine) {
@@ -151,7 +151,7 @@ TEST(CallbackStatus, ChangeCarriesTheEventAndRepeatsChangeNothing) {
   c.status = "done";
   auto refused = change_status(c, *change, "op_1", kMonday10);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().code, "conflict");
+  EXPECT_EQ(refused.error().code, vitrina::protocol::ErrorCode::conflict);
   auto past = parse_status_change(R"({"status":"scheduled","scheduled_for":"2020-01-01T00:00:00Z"})");
   ASSERT_TRUE(past);
   c.status = "calling";

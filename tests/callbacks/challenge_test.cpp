@@ -57,7 +57,7 @@ TEST_F(ChallengeTest, RefusesOtherSiteExpiryForgeryAndTooLittleWork) {
   }
   auto little = challenges_.verify(c.token, weak, kSite, kNow);
   ASSERT_FALSE(little);
-  EXPECT_EQ(little.error().code, "pow_invalid");
+  EXPECT_EQ(little.error().code, vitrina::protocol::ErrorCode::pow_invalid);
   EXPECT_EQ(little.error().field, "pow.nonce");
   EXPECT_FALSE(challenges_.verify(c.token, "12x", kSite, kNow));
 }

@@ -308,11 +308,12 @@ TEST(BusinessHoursJson, RefusesBadInputNamingTheMember) {
   for (const auto& [json, field] : cases) {
     auto s = parse_business_hours(json);
     ASSERT_FALSE(s) << json;
-    EXPECT_EQ(s.error().code, "invalid") << json;
+    EXPECT_EQ(s.error().code, vitrina::protocol::ErrorCode::invalid) << json;
     EXPECT_EQ(s.error().field, field) << json;
   }
-  EXPECT_EQ(parse_business_hours("{").error().code, "malformed");
-  EXPECT_EQ(parse_business_hours(R"({"time_zone":"UTC","time_zone":"UTC"})").error().code, "malformed");
+  EXPECT_EQ(parse_business_hours("{").error().code, vitrina::protocol::ErrorCode::malformed);
+  EXPECT_EQ(parse_business_hours(R"({"time_zone":"UTC","time_zone":"UTC"})").error().code,
+            vitrina::protocol::ErrorCode::malformed);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <optional>
 #include <string>
 
 #include "vitrina/protocol/chat_rules.hpp"
@@ -21,7 +22,11 @@ constexpr std::string_view kKnownHash = "24008d3df0cbd36a7cfb4c423e55f497ca90e7a
 
 pc::Identity valid() { return pc::Identity{"user-42", kExpires, std::string(kKnownHash)}; }
 
-std::string code_of(const Result<VerifiedIdentity>& r) { return r ? "ok" : r.error().code; }
+// The code of a refusal; nothing when the identity was accepted.
+std::optional<vitrina::protocol::ErrorCode> code_of(const Result<VerifiedIdentity>& r) {
+  if (r) return std::nullopt;
+  return r.error().code;
+}
 
 TEST(IdentityHash, MatchesKnownAnswers) {
   EXPECT_EQ(identity_hash(kSecret, "user-42", kExpires), kKnownHash);
@@ -46,7 +51,7 @@ TEST(VerifyIdentity, RefusesAnExpiredHashFromItsExpirySecondOn) {
   EXPECT_TRUE(verify_identity(kSecret, valid(), kExpires - 1));
   auto r = verify_identity(kSecret, valid(), kExpires);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, pc::kErrorIdentityExpired);
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::identity_expired);
   EXPECT_EQ(r.error().field, "identity.expires_at");
 }
 
@@ -55,31 +60,31 @@ TEST(VerifyIdentity, RefusesAHashMadeWithAnotherSecret) {
   id.hash = identity_hash("ids_someone_else", id.user_id, id.expires_at);
   auto r = verify_identity(kSecret, id, kNow);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, pc::kErrorIdentityInvalid);
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::identity_invalid);
   EXPECT_EQ(r.error().field, "identity.hash");
 }
 
 TEST(VerifyIdentity, RefusesATamperedUserId) {
   pc::Identity id = valid();
   id.user_id = "user-43";
-  EXPECT_EQ(code_of(verify_identity(kSecret, id, kNow)), pc::kErrorIdentityInvalid);
+  EXPECT_EQ(code_of(verify_identity(kSecret, id, kNow)), vitrina::protocol::ErrorCode::identity_invalid);
   id.user_id = "user-42.1";  // moving the separator must not help
   id.expires_at = 893456000;
-  EXPECT_EQ(code_of(verify_identity(kSecret, id, 0)), pc::kErrorIdentityInvalid);
+  EXPECT_EQ(code_of(verify_identity(kSecret, id, 0)), vitrina::protocol::ErrorCode::identity_invalid);
 }
 
 TEST(VerifyIdentity, RefusesAnExtendedExpiryAsInvalidNotExpired) {
   pc::Identity id = valid();
   id.expires_at += 1;
-  EXPECT_EQ(code_of(verify_identity(kSecret, id, kNow)), pc::kErrorIdentityInvalid);
+  EXPECT_EQ(code_of(verify_identity(kSecret, id, kNow)), vitrina::protocol::ErrorCode::identity_invalid);
   // A forged hash is reported as invalid even when its expiry has passed.
-  EXPECT_EQ(code_of(verify_identity(kSecret, id, kExpires + 10)), pc::kErrorIdentityInvalid);
+  EXPECT_EQ(code_of(verify_identity(kSecret, id, kExpires + 10)), vitrina::protocol::ErrorCode::identity_invalid);
 }
 
 TEST(VerifyIdentity, RefusesAFlippedHashBit) {
   pc::Identity id = valid();
   id.hash.back() = id.hash.back() == '7' ? '6' : '7';
-  EXPECT_EQ(code_of(verify_identity(kSecret, id, kNow)), pc::kErrorIdentityInvalid);
+  EXPECT_EQ(code_of(verify_identity(kSecret, id, kNow)), vitrina::protocol::ErrorCode::identity_invalid);
 }
 
 TEST(VerifyIdentity, RefusesMalformedMembersNamingThem) {
@@ -87,7 +92,7 @@ TEST(VerifyIdentity, RefusesMalformedMembersNamingThem) {
   id.hash = "zz" + id.hash.substr(2);
   auto r = verify_identity(kSecret, id, kNow);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, pc::kErrorInvalid);
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
   EXPECT_EQ(r.error().field, "identity.hash");
   id = valid();
   id.user_id = "";
@@ -100,7 +105,7 @@ TEST(VerifyIdentity, RefusesMalformedMembersNamingThem) {
 TEST(VerifyIdentity, RefusesEverythingWhenTheSiteHasNoSecret) {
   pc::Identity id = valid();
   id.hash = identity_hash("", id.user_id, id.expires_at);
-  EXPECT_EQ(code_of(verify_identity("", id, kNow)), pc::kErrorIdentityInvalid);
+  EXPECT_EQ(code_of(verify_identity("", id, kNow)), vitrina::protocol::ErrorCode::identity_invalid);
 }
 
 TEST(CheckIdentity, OptionalModeLetsAnonymousVisitorsIn) {
@@ -114,13 +119,13 @@ TEST(CheckIdentity, OptionalModeStillRefusesABadIdentity) {
   id.user_id = "admin";
   auto r = check_identity(IdentityMode::optional, kSecret, id, kNow);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, pc::kErrorIdentityInvalid);
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::identity_invalid);
 }
 
 TEST(CheckIdentity, RequiredModeRefusesAnonymousVisitors) {
   auto r = check_identity(IdentityMode::required, kSecret, std::nullopt, kNow);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, pc::kErrorIdentityRequired);
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::identity_required);
   EXPECT_EQ(r.error().field, "identity");
 }
 
@@ -131,7 +136,7 @@ TEST(CheckIdentity, RequiredModeAcceptsAVerifiedVisitorAndRefusesAnExpiredOne) {
   EXPECT_EQ((*ok)->user_id, "user-42");
   auto expired = check_identity(IdentityMode::required, kSecret, valid(), kExpires + 1);
   ASSERT_FALSE(expired);
-  EXPECT_EQ(expired.error().code, pc::kErrorIdentityExpired);
+  EXPECT_EQ(expired.error().code, vitrina::protocol::ErrorCode::identity_expired);
 }
 
 }  // namespace

@@ -28,7 +28,10 @@ TokenKey key_of(unsigned char fill) {
 
 VisitorTokens tokens(unsigned char fill = 1) { return VisitorTokens(TokenKeys{key_of(fill), std::nullopt}); }
 
-std::string code_of(const Result<VerifiedToken>& r) { return r ? "ok" : r.error().code; }
+// The error code of a refused token; `internal` stands for "accepted" (verify never returns it).
+vitrina::protocol::ErrorCode code_of(const Result<VerifiedToken>& r) {
+  return r ? vitrina::protocol::ErrorCode::internal : r.error().code;
+}
 
 TEST(VisitorToken, HasTheDocumentedForm) {
   const IssuedToken t = tokens().issue(kVisitor, kSite, kNow);
@@ -56,13 +59,14 @@ TEST(VisitorToken, RefusesAnExpiredToken) {
   EXPECT_TRUE(t.verify(issued.token, kSite, issued.claims.expires_at_s - 1));
   auto r = t.verify(issued.token, kSite, issued.claims.expires_at_s);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "token_expired");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::token_expired);
   EXPECT_EQ(r.error().field, "token");
 }
 
 TEST(VisitorToken, RefusesATokenForAnotherSite) {
   const VisitorTokens t = tokens();
-  EXPECT_EQ(code_of(t.verify(t.issue(kVisitor, kSite, kNow).token, kOtherSite, kNow)), "token_wrong_site");
+  EXPECT_EQ(code_of(t.verify(t.issue(kVisitor, kSite, kNow).token, kOtherSite, kNow)),
+            vitrina::protocol::ErrorCode::token_wrong_site);
 }
 
 TEST(VisitorToken, RefusesEveryTamperedPart) {
@@ -73,12 +77,12 @@ TEST(VisitorToken, RefusesEveryTamperedPart) {
        {std::size_t{1}, std::size_t{8}, std::size_t{40}, token.size() - 60, token.size() - 46, token.size() - 1}) {
     std::string bad = token;
     bad[pos] = bad[pos] == '1' ? '2' : '1';
-    EXPECT_EQ(code_of(t.verify(bad, kSite, kNow)), "token_invalid") << "position " << pos;
+    EXPECT_EQ(code_of(t.verify(bad, kSite, kNow)), vitrina::protocol::ErrorCode::token_invalid) << "position " << pos;
   }
   // Moving the token to another site by editing it breaks the MAC before the site is compared.
   std::string moved = token;
   moved.replace(moved.find(kSite), kSite.size(), kOtherSite);
-  EXPECT_EQ(code_of(t.verify(moved, kOtherSite, kNow)), "token_invalid");
+  EXPECT_EQ(code_of(t.verify(moved, kOtherSite, kNow)), vitrina::protocol::ErrorCode::token_invalid);
 }
 
 TEST(VisitorToken, RefusesMalformedTokens) {
@@ -86,19 +90,20 @@ TEST(VisitorToken, RefusesMalformedTokens) {
   for (const std::string& bad :
        {std::string(), std::string("vt1."), std::string("vt1.a.b.c.d.e"), std::string("vt2.") + std::string(100, 'a'),
         std::string(600, 'x'), t.issue(kVisitor, kSite, kNow).token + ".extra"}) {
-    EXPECT_EQ(code_of(t.verify(bad, kSite, kNow)), "token_invalid") << bad;
+    EXPECT_EQ(code_of(t.verify(bad, kSite, kNow)), vitrina::protocol::ErrorCode::token_invalid) << bad;
   }
 }
 
 TEST(VisitorToken, RefusesATokenSignedWithAnUnknownKey) {
   const std::string token = tokens(2).issue(kVisitor, kSite, kNow).token;
-  EXPECT_EQ(code_of(tokens(1).verify(token, kSite, kNow)), "token_invalid");
+  EXPECT_EQ(code_of(tokens(1).verify(token, kSite, kNow)), vitrina::protocol::ErrorCode::token_invalid);
 }
 
 TEST(VisitorToken, RefusesATokenFromTheFutureBeyondTheClockSkew) {
   const VisitorTokens t = tokens();
   EXPECT_TRUE(t.verify(t.issue(kVisitor, kSite, kNow + 300).token, kSite, kNow));
-  EXPECT_EQ(code_of(t.verify(t.issue(kVisitor, kSite, kNow + 301).token, kSite, kNow)), "token_invalid");
+  EXPECT_EQ(code_of(t.verify(t.issue(kVisitor, kSite, kNow + 301).token, kSite, kNow)),
+            vitrina::protocol::ErrorCode::token_invalid);
 }
 
 TEST(VisitorToken, AsksForRotationOnceOldEnough) {
@@ -115,7 +120,8 @@ TEST(VisitorToken, AcceptsThePreviousKeyAndAsksForRotation) {
   ASSERT_TRUE(r);
   EXPECT_TRUE(r->rotate);
   // New tokens are signed with the new key only.
-  EXPECT_EQ(code_of(tokens(1).verify(rotated.issue(kVisitor, kSite, kNow).token, kSite, kNow)), "token_invalid");
+  EXPECT_EQ(code_of(tokens(1).verify(rotated.issue(kVisitor, kSite, kNow).token, kSite, kNow)),
+            vitrina::protocol::ErrorCode::token_invalid);
 }
 
 TEST(ForHello, IssuesANewVisitorWhenNoTokenIsPresented) {
@@ -204,7 +210,7 @@ TEST_F(TokenKeyFile, RefusesAFileOfAnotherSizeWithoutPrintingIt) {
   std::ofstream(path(), std::ios::binary) << "short-secret";
   auto r = load_or_create_token_keys(path());
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "unavailable");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::unavailable);
   EXPECT_EQ(r.error().message.find("short-secret"), std::string::npos);
 }
 

@@ -65,12 +65,13 @@ TEST(AwaitWrite, PassesErrorsAndSynchronousCompletions) {
   bool finished = false;
   run_on_strand([&](auto strand) -> net::awaitable<void> {
     // A closed store completes at once, inside submit, on this very thread.
-    auto result = co_await await_write<void>(
-        [](store::Done<void> done) { done(protocol::make_error("unavailable", "the store is closed")); });
+    auto result = co_await await_write<void>([](store::Done<void> done) {
+      done(protocol::make_error(vitrina::protocol::ErrorCode::unavailable, "the store is closed"));
+    });
     EXPECT_TRUE(strand.running_in_this_thread());
     EXPECT_FALSE(result.has_value());
     if (!result) {
-      EXPECT_EQ(result.error().code, "unavailable");
+      EXPECT_EQ(result.error().code, vitrina::protocol::ErrorCode::unavailable);
     }
     finished = true;
   });

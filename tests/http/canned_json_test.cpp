@@ -16,7 +16,7 @@ TEST(CannedJson, CreateNeedsShortcutAndText) {
 
   auto no_text = parse_canned_input(R"({"shortcut":"hello"})", false);
   ASSERT_FALSE(no_text.has_value());
-  EXPECT_EQ(no_text.error().code, "invalid");
+  EXPECT_EQ(no_text.error().code, vitrina::protocol::ErrorCode::invalid);
   EXPECT_EQ(no_text.error().field, "text");
 
   auto no_shortcut = parse_canned_input(R"({"text":"x"})", false);
@@ -49,7 +49,7 @@ TEST(CannedJson, RefusalsNameTheField) {
   for (const auto& [body, field] : cases) {
     auto r = parse_canned_input(body, false);
     ASSERT_FALSE(r.has_value()) << body;
-    EXPECT_EQ(r.error().code, "invalid") << body;
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid) << body;
     EXPECT_EQ(r.error().field, field) << body;
   }
 }
@@ -67,7 +67,7 @@ TEST(CannedJson, NotJsonIsMalformed) {
   for (const char* body : {"", "{", "shortcut=hi"}) {
     auto r = parse_canned_input(body, false);
     ASSERT_FALSE(r.has_value()) << body;
-    EXPECT_EQ(r.error().code, "malformed") << body;
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::malformed) << body;
     EXPECT_EQ(r.error().field, "body") << body;
   }
 }

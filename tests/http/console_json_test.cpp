@@ -11,7 +11,7 @@ namespace {
 std::string refusal(std::string_view body) {
   auto r = parse_login_request(body);
   if (r) return "ok";
-  return r.error().code + ":" + r.error().field;
+  return std::string(protocol::error_code_name(r.error().code)) + ":" + r.error().field;
 }
 
 TEST(LoginRequest, ParsesEmailPasswordAndOptionalSite) {

@@ -58,12 +58,12 @@ class ScriptedAcquirer final : public acquirers::Acquirer {
   }
   Result<std::vector<acquirers::AcquirerEvent>> verify_callback(const acquirers::RawHeaders&, std::string_view,
                                                                 const acquirers::CallbackRequest&) const override {
-    return protocol::make_error("unauthenticated", "not used here");
+    return protocol::make_error(vitrina::protocol::ErrorCode::unauthenticated, "not used here");
   }
 
-  void fail_next(std::string code) {
+  void fail_next(protocol::ErrorCode code) {
     std::lock_guard lock(mu_);
-    next_error_ = std::move(code);
+    next_error_ = code;
   }
   std::vector<std::string> calls() const {
     std::lock_guard lock(mu_);
@@ -92,14 +92,15 @@ class ScriptedAcquirer final : public acquirers::Acquirer {
   }
   std::optional<protocol::Error> scripted() const {
     std::lock_guard lock(mu_);
-    if (next_error_.empty()) return std::nullopt;
-    auto e = protocol::make_error(next_error_, next_error_ == "refused" ? "card blocked" : "timed out");
-    next_error_.clear();
+    if (!next_error_) return std::nullopt;
+    auto e = protocol::make_error(*next_error_,
+                                  *next_error_ == protocol::ErrorCode::acquirer_refused ? "card blocked" : "timed out");
+    next_error_.reset();
     return e;
   }
 
   mutable std::mutex mu_;
-  mutable std::string next_error_;
+  mutable std::optional<protocol::ErrorCode> next_error_;
   mutable std::vector<std::string> calls_;
   mutable std::vector<std::string> keys_;
   mutable std::vector<std::thread::id> threads_;
@@ -212,7 +213,7 @@ TEST_F(PaymentAcquirerTest, UnknownAcquirerIsNamedWithTheChoices) {
 }
 
 TEST_F(PaymentAcquirerTest, FailedCreateStoresNothingAndTheKeyCanBeRetried) {
-  acquirer_->fail_next("unavailable");
+  acquirer_->fail_next(protocol::ErrorCode::acquirer_unavailable);
   auto failed = call("POST", "/v1/payments", kBody, "k-3");
   EXPECT_EQ(failed.status, 502) << failed.body;
   EXPECT_NE(failed.body.find("acquirer-unavailable"), std::string::npos) << failed.body;
@@ -237,7 +238,7 @@ TEST_F(PaymentAcquirerTest, CaptureAndCancelAskTheAcquirerFirst) {
     store_->update_payment({.payment = held, .expected_version = held.version - 1}, std::move(done));
   }));
 
-  acquirer_->fail_next("refused");
+  acquirer_->fail_next(protocol::ErrorCode::acquirer_refused);
   auto refused = call("POST", "/v1/payments/" + id + "/capture", R"({"amount":600})", "cap-1");
   EXPECT_EQ(refused.status, 422) << refused.body;
   EXPECT_NE(refused.body.find("acquirer-refused"), std::string::npos) << refused.body;
@@ -282,7 +283,7 @@ TEST_F(PaymentAcquirerTest, RefundTakesTheAcquirersAnswer) {
   EXPECT_EQ(pending.status, 502) << pending.body;
 
   acquirer_->refund_status = protocol::RefundStatus::succeeded;
-  acquirer_->fail_next("unavailable");
+  acquirer_->fail_next(protocol::ErrorCode::acquirer_unavailable);
   auto down = call("POST", "/v1/payments/" + id + "/refunds", "", "r-3");
   EXPECT_EQ(down.status, 502) << down.body;
   auto ok = call("POST", "/v1/payments/" + id + "/refunds", "", "r-3");

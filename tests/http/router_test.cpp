@@ -87,8 +87,7 @@ TEST(SplitTarget, RefusesNulBackslashAndBadEscapes) {
 }
 
 TEST(Problem, IsProblemJsonNamingTheField) {
-  Response r =
-      make_problem(Status::unprocessable_entity, "invalid", "Invalid input", "amount must be positive", "amount");
+  Response r = problem(protocol::make_error(protocol::ErrorCode::invalid, "must be positive", "amount"));
   EXPECT_EQ(r.head[Field::content_type], "application/problem+json");
   EXPECT_NE(r.owned.find("\"field\":\"amount\""), std::string::npos);
   EXPECT_NE(r.owned.find("\"status\":422"), std::string::npos);

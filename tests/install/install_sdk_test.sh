@@ -97,14 +97,14 @@ echo "$out"
 [ "$rc" -eq 0 ] || fail "sdk-client exited $rc against a healthy server"
 [ "$out" = '{"ok":true,"status":"ok"}' ] || fail "unexpected output"
 
-step "run it without the secret key: a clean http_401"
+step "run it without the secret key: a clean HTTP 401"
 set +e
 out=$(env -u VITRINA_SECRET_KEY timeout 20 "$client" "$url")
 rc=$?
 set -e
 echo "$out"
 [ "$rc" -eq 1 ] || fail "expected exit 1, got $rc"
-case "$out" in *'"code":"http_401"'*) ;; *) fail "expected code http_401" ;; esac
+case "$out" in *'"code":"http_status","http_status":401'*) ;; *) fail "expected code http_status with http_status 401" ;; esac
 
 step "run it against the same port once nothing listens: a clean transport error"
 kill "$server_pid"

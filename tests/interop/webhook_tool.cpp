@@ -87,7 +87,7 @@ int do_verify(char** argv) {
   if (!read_body(argv[6], body)) return fail("cannot read the body file", 2);
   const wh::Headers headers{argv[3], argv[4], argv[5]};
   const auto r = wh::verify(headers, body, keys, wh::unix_now());
-  if (!r) return fail(r.error().code, 1);
+  if (!r) return fail(std::string(vitrina::protocol::error_code_name(r.error().code)), 1);
   return 0;
 }
 

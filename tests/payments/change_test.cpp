@@ -66,7 +66,7 @@ TEST(PlanChange, RepeatChangesNothing) {
 TEST(PlanChange, CaptureOfPendingIsConflict) {
   auto c = plan_change(pending_payment(), protocol::PaymentEvent::captured(), 1);
   ASSERT_FALSE(c);
-  EXPECT_EQ(c.error().code, "conflict");
+  EXPECT_EQ(c.error().code, vitrina::protocol::ErrorCode::conflict);
 }
 
 TEST(PlanChange, PartialCaptureOfHeldPaymentSucceeds) {
@@ -90,7 +90,7 @@ TEST(PlanChange, CancelSucceededIsConflict) {
   p.captured_amount = p.amount;
   auto c = plan_change(p, protocol::PaymentEvent::canceled(), 1);
   ASSERT_FALSE(c);
-  EXPECT_EQ(c.error().code, "conflict");
+  EXPECT_EQ(c.error().code, vitrina::protocol::ErrorCode::conflict);
 }
 
 }  // namespace
@@ -160,10 +160,10 @@ TEST(PlanRefund, NeverMoreThanCaptured) {
 TEST(PlanRefund, OnlySucceededPayments) {
   auto amount = refund_amount(pending_payment(), 100);
   ASSERT_FALSE(amount);
-  EXPECT_EQ(amount.error().code, "conflict");
+  EXPECT_EQ(amount.error().code, vitrina::protocol::ErrorCode::conflict);
   auto plan = plan_refund(pending_payment(), 100, protocol::RefundEvent::succeeded(), 7);
   ASSERT_FALSE(plan);
-  EXPECT_EQ(plan.error().code, "conflict");
+  EXPECT_EQ(plan.error().code, vitrina::protocol::ErrorCode::conflict);
 }
 
 }  // namespace

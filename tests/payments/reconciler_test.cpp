@@ -22,17 +22,17 @@ class ReadingAcquirer final : public acquirers::Acquirer {
  public:
   std::string_view name() const noexcept override { return "reading"; }
   Result<acquirers::Created> create(const store::Payment&, std::string_view, std::string_view) const override {
-    return protocol::make_error("invalid", "not used");
+    return protocol::make_error(vitrina::protocol::ErrorCode::invalid, "not used");
   }
   Result<void> capture(const store::Payment&, std::int64_t, std::string_view) const override { return {}; }
   Result<void> cancel(const store::Payment&, std::string_view) const override { return {}; }
   Result<acquirers::RefundAnswer> refund(const store::Payment&, std::int64_t, std::string_view) const override {
-    return protocol::make_error("invalid", "not used");
+    return protocol::make_error(vitrina::protocol::ErrorCode::invalid, "not used");
   }
   Result<std::optional<acquirers::AcquirerEvent>> fetch_status(const store::Payment& p) const override {
     std::lock_guard lock(mutex_);
     ++reads;
-    if (fail) return protocol::make_error("unavailable", "timeout");
+    if (fail) return protocol::make_error(vitrina::protocol::ErrorCode::unavailable, "timeout");
     if (!next) return std::optional<acquirers::AcquirerEvent>{};
     acquirers::AcquirerEvent e = *next;
     e.site_id = p.site_id;
@@ -41,7 +41,7 @@ class ReadingAcquirer final : public acquirers::Acquirer {
   }
   Result<std::vector<acquirers::AcquirerEvent>> verify_callback(const acquirers::RawHeaders&, std::string_view,
                                                                 const acquirers::CallbackRequest&) const override {
-    return protocol::make_error("unauthenticated", "not used");
+    return protocol::make_error(vitrina::protocol::ErrorCode::unauthenticated, "not used");
   }
 
   mutable std::mutex mutex_;

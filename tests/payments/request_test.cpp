@@ -55,7 +55,7 @@ TEST(CreateRequest, BrokenJsonIsMalformed) {
   for (const char* bad : {"", "{", "{\"amount\":1,}", "nope", "{\"a\":1} x"}) {
     auto r = parse_create_request(bad, kRules);
     ASSERT_FALSE(r) << bad;
-    EXPECT_EQ(r.error().code, "malformed") << bad;
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::malformed) << bad;
     EXPECT_EQ(r.error().field, "body");
   }
 }
@@ -169,14 +169,14 @@ TEST(CaptureRequest, EmptyOrAmount) {
   EXPECT_EQ(parse_capture_request(R"({"amount":0})").error().field, "amount");
   EXPECT_EQ(parse_capture_request(R"({"amount":"5"})").error().field, "amount");
   EXPECT_EQ(parse_capture_request(R"({"x":1})").error().field, "x");
-  EXPECT_EQ(parse_capture_request("{").error().code, "malformed");
+  EXPECT_EQ(parse_capture_request("{").error().code, vitrina::protocol::ErrorCode::malformed);
 }
 
 TEST(CancelRequest, EmptyOrEmptyObject) {
   EXPECT_TRUE(parse_cancel_request(""));
   EXPECT_TRUE(parse_cancel_request("{}"));
   EXPECT_EQ(parse_cancel_request(R"({"reason":"x"})").error().field, "reason");
-  EXPECT_EQ(parse_cancel_request("[").error().code, "malformed");
+  EXPECT_EQ(parse_cancel_request("[").error().code, vitrina::protocol::ErrorCode::malformed);
 }
 
 }  // namespace

@@ -72,7 +72,7 @@ TEST_F(StorePayments, ReusedKeyStoresNoSecondPayment) {
   ASSERT_TRUE(create(payment(), record("k1")));
   auto second = create(payment(), record("k1", "h2"));
   ASSERT_FALSE(second);
-  EXPECT_EQ(second.error().code, "conflict");
+  EXPECT_EQ(second.error().code, vitrina::protocol::ErrorCode::conflict);
   EXPECT_EQ(second.error().field, "Idempotency-Key");
   auto all = store_->list_payments_by_order("site_a", "o1", 10);
   ASSERT_TRUE(all);
@@ -138,7 +138,7 @@ TEST_F(StorePayments, UpdateComparesVersionAndWritesEventTogether) {
   stale.event = webhooks::make_event("site_a", "payment.canceled", "{}", 3);
   auto again = write(stale);
   ASSERT_FALSE(again);
-  EXPECT_EQ(again.error().code, "stale");
+  EXPECT_EQ(again.error().code, vitrina::protocol::ErrorCode::stale);
   EXPECT_FALSE(*store_->find_webhook_message(stale.event->message_id));
 }
 

@@ -30,7 +30,7 @@ TEST(ValidateAmount, RefusesZeroNegativeAndAboveCeilingNamingTheField) {
   for (std::int64_t bad : {std::int64_t{0}, std::int64_t{-1}, kInt64Min, kMaxAmount + 1, kInt64Max}) {
     const auto r = validate_amount(bad, currency("RUB"), "items[2].amount");
     ASSERT_FALSE(r) << bad;
-    EXPECT_EQ(r.error().code, "invalid");
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
     EXPECT_EQ(r.error().field, "items[2].amount");
     EXPECT_EQ(r.error().message.rfind("items[2].amount ", 0), 0u) << r.error().message;
   }
@@ -84,7 +84,7 @@ TEST(ParseAmount, RefusesAnythingNotStrictlyDecimal) {
         "1E3", "1.234", "1.2.3", "0x10", "1_000", "1 000", "1..2", "inf", "NaN", "\xd9\xa1", "12a", "1.a"}) {
     const auto r = parse_amount(bad, rub, "amount_value");
     ASSERT_FALSE(r) << "'" << bad << "' parsed as " << *r;
-    EXPECT_EQ(r.error().code, "invalid");
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
     EXPECT_EQ(r.error().field, "amount_value");
   }
   const Currency jpy = currency("JPY");

@@ -147,8 +147,8 @@ std::vector<ServerFrame> every_server_frame() {
       ConversationEvent{"", closed},
       ContextEvent{kVisitor, kConv, full_context()},
       ContextEvent{kVisitor, "", VisitorContext{}},
-      ErrorEvent{"invalid", "must be at most 2000 characters", "text", "", "c-00000001", std::nullopt},
-      ErrorEvent{"rate_limited", "slow down", "", "p", "", 250},
+      ErrorEvent{ErrorCode::invalid, "must be at most 2000 characters", "text", "", "c-00000001", std::nullopt},
+      ErrorEvent{ErrorCode::rate_limited, "slow down", "", "p", "", 250},
       Pong{"p"},
       Pong{""},
   };
@@ -170,7 +170,7 @@ TEST(ServerFrames, WritesTheDocumentedShape) {
                 R"(","seq":13,"created_at":"2024-05-01T12:00:01.000Z"})");
   EXPECT_EQ(write_server_frame(PresenceEvent{Availability::closed, 1714629600000}),
             R"({"type":"presence","status":"closed","next_open_at":"2024-05-02T06:00:00.000Z"})");
-  EXPECT_EQ(write_server_frame(ErrorEvent{"invalid", "is required", "text", "", "", std::nullopt}),
+  EXPECT_EQ(write_server_frame(ErrorEvent{ErrorCode::invalid, "is required", "text", "", "", std::nullopt}),
             R"({"type":"error","code":"invalid","message":"is required","field":"text"})");
 }
 
@@ -191,7 +191,7 @@ TEST(ServerFrames, ClientsIgnoreUnknownMembersButNotUnknownTypes) {
   EXPECT_EQ(std::get<Pong>(*r).ref, "p");
   auto unknown = parse_server_frame(R"({"type":"sparkles"})");
   ASSERT_FALSE(unknown);
-  EXPECT_EQ(unknown.error().code, kErrorUnknownType);
+  EXPECT_EQ(unknown.error().code, vitrina::protocol::ErrorCode::unknown_type);
 }
 
 TEST(ServerFrames, RefusesMissingMembersNamingThem) {
@@ -234,33 +234,33 @@ TEST(ClientFrames, RefusesAnOversizedFrameBeforeParsing) {
   limits.frame_bytes = 64;
   const Error e =
       client_error(R"({"type":"message","client_id":"abcdefgh","text":")" + std::string(100, 'a') + "\"}", limits);
-  EXPECT_EQ(e.code, kErrorTooLarge);
+  EXPECT_EQ(e.code, vitrina::protocol::ErrorCode::too_large);
   EXPECT_EQ(e.field, "frame");
 }
 
 TEST(ClientFrames, RefusesNonJsonAndNonObjectsAsMalformedFrames) {
   for (std::string_view bad : {"", "hello", "[]", "\"message\"", "{\"type\":\"ping\"", "null"}) {
     const Error e = client_error(bad);
-    EXPECT_EQ(e.code, kErrorMalformed) << bad;
+    EXPECT_EQ(e.code, vitrina::protocol::ErrorCode::malformed) << bad;
     EXPECT_EQ(e.field, "frame") << bad;
   }
 }
 
 TEST(ClientFrames, RefusesBadUtf8NamingTheField) {
   const Error e = client_error("{\"type\":\"message\",\"client_id\":\"abcdefgh\",\"text\":\"caf\xC3\"}");
-  EXPECT_EQ(e.code, kErrorMalformed);
+  EXPECT_EQ(e.code, vitrina::protocol::ErrorCode::malformed);
   EXPECT_EQ(e.field, "text");
 }
 
 TEST(ClientFrames, RefusesDeepNestingNamingWhere) {
   const Error e = client_error(R"({"type":"context","attributes":{"cart":{"items":[{"sku":1}]}}})");
-  EXPECT_EQ(e.code, kErrorMalformed);
+  EXPECT_EQ(e.code, vitrina::protocol::ErrorCode::malformed);
   EXPECT_EQ(e.field, "attributes.cart.items[0]");
 }
 
 TEST(ClientFrames, RefusesDuplicateMembers) {
   const Error e = client_error(R"({"type":"message","client_id":"abcdefgh","text":"a","text":"b"})");
-  EXPECT_EQ(e.code, kErrorMalformed);
+  EXPECT_EQ(e.code, vitrina::protocol::ErrorCode::malformed);
   EXPECT_EQ(e.field, "text");
   const Error t = client_error(R"({"type":"ping","type":"message"})");
   EXPECT_EQ(t.field, "type");
@@ -270,13 +270,13 @@ TEST(ClientFrames, RefusesMissingOrUnknownType) {
   EXPECT_EQ(client_error(R"({"ref":"x"})").field, "type");
   EXPECT_EQ(client_error(R"({"type":7})").field, "type");
   const Error unknown = client_error(R"({"type":"subscribe"})");
-  EXPECT_EQ(unknown.code, kErrorUnknownType);
+  EXPECT_EQ(unknown.code, vitrina::protocol::ErrorCode::unknown_type);
   EXPECT_EQ(unknown.field, "type");
 }
 
 TEST(ClientFrames, RefusesUnknownMembersNamingThem) {
   const Error e = client_error(R"({"type":"ping","colour":"red"})");
-  EXPECT_EQ(e.code, kErrorInvalid);
+  EXPECT_EQ(e.code, vitrina::protocol::ErrorCode::invalid);
   EXPECT_EQ(e.field, "colour");
   EXPECT_EQ(client_error(R"({"type":"hello","v":1,"identity":{"user_id":"u","expires_at":1,"hash":")" + kHash +
                          R"(","name":"x"}})")
@@ -315,7 +315,7 @@ TEST(ClientFrames, RefusesWrongTypesNamingTheField) {
   };
   for (const BadField& c : cases) {
     const Error e = client_error(c.json);
-    EXPECT_EQ(e.code, kErrorInvalid) << c.json;
+    EXPECT_EQ(e.code, vitrina::protocol::ErrorCode::invalid) << c.json;
     EXPECT_EQ(e.field, c.field) << c.json;
   }
 }
@@ -374,7 +374,7 @@ TEST(ClientFrames, RefusesOutOfBoundsValuesNamingTheField) {
   };
   for (const BadField& c : cases) {
     const Error e = client_error(c.json);
-    EXPECT_EQ(e.code, kErrorInvalid) << c.json << " -> " << e.message;
+    EXPECT_EQ(e.code, vitrina::protocol::ErrorCode::invalid) << c.json << " -> " << e.message;
     EXPECT_EQ(e.field, c.field) << c.json << " -> " << e.message;
   }
 }
@@ -434,10 +434,12 @@ Error role_error(Role role, const ClientPayload& payload) {
 }
 
 TEST(CheckClientFrame, KeepsOperatorFramesFromVisitors) {
-  EXPECT_EQ(role_error(Role::visitor, SetPresence{}).code, kErrorNotAllowed);
+  EXPECT_EQ(role_error(Role::visitor, SetPresence{}).code, vitrina::protocol::ErrorCode::not_allowed);
   EXPECT_EQ(role_error(Role::visitor, ConversationAction{ActionKind::take, kConv, ""}).field, "type");
-  EXPECT_EQ(role_error(Role::visitor, ConversationAction{ActionKind::assign, kConv, kOperator}).code, kErrorNotAllowed);
-  EXPECT_EQ(role_error(Role::visitor, ConversationAction{ActionKind::reopen, kConv, ""}).code, kErrorNotAllowed);
+  EXPECT_EQ(role_error(Role::visitor, ConversationAction{ActionKind::assign, kConv, kOperator}).code,
+            vitrina::protocol::ErrorCode::not_allowed);
+  EXPECT_EQ(role_error(Role::visitor, ConversationAction{ActionKind::reopen, kConv, ""}).code,
+            vitrina::protocol::ErrorCode::not_allowed);
   EXPECT_EQ(role_error(Role::visitor, SendMessage{kConv, "abcdefgh", "x", true}).field, "internal");
   EXPECT_TRUE(check_client_frame(Role::visitor, ClientFrame{"", ConversationAction{ActionKind::close, kConv, ""}}));
   EXPECT_TRUE(check_client_frame(Role::visitor, ClientFrame{"", SendMessage{"", "abcdefgh", "x", false}}));
@@ -445,13 +447,13 @@ TEST(CheckClientFrame, KeepsOperatorFramesFromVisitors) {
 }
 
 TEST(CheckClientFrame, KeepsVisitorFramesFromOperators) {
-  EXPECT_EQ(role_error(Role::operator_, UpdateContext{}).code, kErrorNotAllowed);
-  EXPECT_EQ(role_error(Role::operator_, LeaveOfflineMessage{}).code, kErrorNotAllowed);
+  EXPECT_EQ(role_error(Role::operator_, UpdateContext{}).code, vitrina::protocol::ErrorCode::not_allowed);
+  EXPECT_EQ(role_error(Role::operator_, LeaveOfflineMessage{}).code, vitrina::protocol::ErrorCode::not_allowed);
   EXPECT_EQ(role_error(Role::operator_, Hello{1, "vt1.x", std::nullopt, std::nullopt}).field, "token");
   EXPECT_EQ(role_error(Role::operator_, Hello{1, "", Identity{}, std::nullopt}).field, "identity");
   EXPECT_EQ(role_error(Role::operator_, Hello{1, "", std::nullopt, VisitorContext{}}).field, "context");
   const Error no_conversation = role_error(Role::operator_, SendMessage{"", "abcdefgh", "x", false});
-  EXPECT_EQ(no_conversation.code, kErrorInvalid);
+  EXPECT_EQ(no_conversation.code, vitrina::protocol::ErrorCode::invalid);
   EXPECT_EQ(no_conversation.field, "conversation_id");
   EXPECT_TRUE(check_client_frame(Role::operator_, ClientFrame{"", SendMessage{kConv, "abcdefgh", "x", true}}));
   EXPECT_TRUE(check_client_frame(Role::operator_, ClientFrame{"", Hello{}}));

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "vitrina/protocol/chat_rules.hpp"
@@ -38,7 +39,11 @@ Conversation closed() {
   return c;
 }
 
-std::string code_of(const Result<ConversationChange>& r) { return r ? "ok" : r.error().code; }
+// The code of a refusal; nothing when the change was allowed.
+std::optional<ErrorCode> code_of(const Result<ConversationChange>& r) {
+  if (r) return std::nullopt;
+  return r.error().code;
+}
 
 TEST(ConversationTake, AssignsAWaitingConversationToTheTaker) {
   auto r = apply_action(waiting(), ActionKind::take, kAnnaActor, {}, 1);
@@ -50,8 +55,10 @@ TEST(ConversationTake, AssignsAWaitingConversationToTheTaker) {
 
 TEST(ConversationTake, IsANoOpForTheAssigneeAndAConflictForOthers) {
   EXPECT_FALSE(apply_action(open_for(kAnna), ActionKind::take, kAnnaActor, {}, 1)->changed);
-  EXPECT_EQ(code_of(apply_action(open_for(kAnna), ActionKind::take, kBorisActor, {}, 1)), kErrorConflict);
-  EXPECT_EQ(code_of(apply_action(closed(), ActionKind::take, kAnnaActor, {}, 1)), kErrorConversationClosed);
+  EXPECT_EQ(code_of(apply_action(open_for(kAnna), ActionKind::take, kBorisActor, {}, 1)),
+            vitrina::protocol::ErrorCode::conflict);
+  EXPECT_EQ(code_of(apply_action(closed(), ActionKind::take, kAnnaActor, {}, 1)),
+            vitrina::protocol::ErrorCode::conversation_closed);
 }
 
 TEST(ConversationAssign, LetsTheAssigneeTransferAndAnOwnerReassign) {
@@ -65,9 +72,11 @@ TEST(ConversationAssign, LetsTheAssigneeTransferAndAnOwnerReassign) {
 }
 
 TEST(ConversationAssign, RefusesReassigningSomeoneElsesConversation) {
-  EXPECT_EQ(code_of(apply_action(open_for(kAnna), ActionKind::assign, kBorisActor, kBoris, 1)), kErrorNotAllowed);
+  EXPECT_EQ(code_of(apply_action(open_for(kAnna), ActionKind::assign, kBorisActor, kBoris, 1)),
+            vitrina::protocol::ErrorCode::not_allowed);
   EXPECT_FALSE(apply_action(open_for(kBoris), ActionKind::assign, kOwner, kBoris, 1)->changed);
-  EXPECT_EQ(code_of(apply_action(closed(), ActionKind::assign, kOwner, kBoris, 1)), kErrorConversationClosed);
+  EXPECT_EQ(code_of(apply_action(closed(), ActionKind::assign, kOwner, kBoris, 1)),
+            vitrina::protocol::ErrorCode::conversation_closed);
 }
 
 TEST(ConversationClose, RecordsWhenAndWhoAndIsIdempotent) {
@@ -93,7 +102,8 @@ TEST(ConversationReopen, OpensAClosedConversationForTheReopener) {
 
 TEST(ConversationActions, VisitorsMayOnlyClose) {
   for (ActionKind k : {ActionKind::take, ActionKind::assign, ActionKind::reopen}) {
-    EXPECT_EQ(code_of(apply_action(waiting(), k, kVisitor, kAnna, 1)), kErrorNotAllowed) << to_string(k);
+    EXPECT_EQ(code_of(apply_action(waiting(), k, kVisitor, kAnna, 1)), vitrina::protocol::ErrorCode::not_allowed)
+        << to_string(k);
   }
 }
 
@@ -108,8 +118,8 @@ TEST(ConversationMessage, AnOperatorReplyTakesAWaitingConversationButANoteDoesNo
 }
 
 TEST(ConversationMessage, AClosedConversationTakesOnlyNotes) {
-  EXPECT_EQ(code_of(apply_message(closed(), kVisitor, false)), kErrorConversationClosed);
-  EXPECT_EQ(code_of(apply_message(closed(), kAnnaActor, false)), kErrorConversationClosed);
+  EXPECT_EQ(code_of(apply_message(closed(), kVisitor, false)), vitrina::protocol::ErrorCode::conversation_closed);
+  EXPECT_EQ(code_of(apply_message(closed(), kAnnaActor, false)), vitrina::protocol::ErrorCode::conversation_closed);
   EXPECT_TRUE(apply_message(closed(), kAnnaActor, true));
 }
 

@@ -34,7 +34,7 @@ TEST(CheckMessageText, NamesTheFieldItWasGiven) {
   auto r = check_message_text("", Limits{}, "note");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().field, "note");
-  EXPECT_EQ(r.error().code, kErrorInvalid);
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
 }
 
 TEST(CheckUrl, WantsAbsoluteHttpUrlsOfPrintableAscii) {

@@ -26,7 +26,7 @@ TEST(AssignSeq, AnswersARepeatedClientIdWithTheEarlierAck) {
 
 TEST(AssignSeq, RefusesANegativeLastSeqAndAFullConversation) {
   EXPECT_EQ(assign_seq(-1, std::nullopt, 0).error().field, "last_seq");
-  EXPECT_EQ(assign_seq(kMaxSeq, std::nullopt, 0).error().code, "conflict");
+  EXPECT_EQ(assign_seq(kMaxSeq, std::nullopt, 0).error().code, vitrina::protocol::ErrorCode::conflict);
   EXPECT_EQ(assign_seq(kMaxSeq - 1, std::nullopt, 0)->seq, kMaxSeq);
 }
 

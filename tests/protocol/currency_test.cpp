@@ -83,7 +83,7 @@ TEST(Currency, FollowsRecentListChanges) {
 TEST(Currency, RefusesUnknownCodeNamingItAndTheField) {
   const auto r = find_currency("XYZ");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "invalid");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
   EXPECT_EQ(r.error().field, "currency");
   EXPECT_NE(r.error().message.find("\"XYZ\""), std::string::npos) << r.error().message;
 }
@@ -92,7 +92,7 @@ TEST(Currency, RefusesCodesWithoutMinorUnit) {
   for (std::string_view code : {"XAU", "XAG", "XDR", "XTS", "XXX", "XBA"}) {
     const auto r = find_currency(code);
     ASSERT_FALSE(r) << code;
-    EXPECT_EQ(r.error().code, "invalid");
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
     EXPECT_EQ(r.error().field, "currency");
     EXPECT_NE(r.error().message.find("no minor unit"), std::string::npos) << r.error().message;
   }
@@ -102,7 +102,7 @@ TEST(Currency, IsCaseSensitiveAndExactlyThreeLetters) {
   for (std::string_view code : {"rub", "Rub", "RUb", "RU", "RUBB", "", " RUB", "RUB ", "R1B", "643"}) {
     const auto r = find_currency(code);
     ASSERT_FALSE(r) << "'" << code << "'";
-    EXPECT_EQ(r.error().code, "invalid");
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
     EXPECT_EQ(r.error().field, "currency");
   }
   EXPECT_NE(find_currency("rub").error().message.find("\"rub\""), std::string::npos);

@@ -61,7 +61,7 @@ TEST(ParseJson, KeepsInt64ExactlyAndRefusesOverflowAsInteger) {
 
 TEST(ParseJson, RefusesDuplicateMemberNamesNamingThem) {
   const Error e = error_of(R"({"a":{"b":1,"b":2}})");
-  EXPECT_EQ(e.code, "malformed");
+  EXPECT_EQ(e.code, vitrina::protocol::ErrorCode::malformed);
   EXPECT_EQ(e.field, "a.b");
   EXPECT_NE(e.message.find("duplicate"), std::string::npos);
 }
@@ -85,7 +85,7 @@ TEST(ParseJson, RefusesNestingBeyondTheLimitNamingWhere) {
   limits.max_depth = 3;
   EXPECT_TRUE(parse_json(R"({"a":{"b":[1]}})", limits));
   const Error e = error_of(R"({"a":{"b":[[1]]}})", limits);
-  EXPECT_EQ(e.code, "malformed");
+  EXPECT_EQ(e.code, vitrina::protocol::ErrorCode::malformed);
   EXPECT_EQ(e.field, "a.b[0]");
   EXPECT_NE(e.message.find("deep"), std::string::npos);
 }
@@ -94,13 +94,13 @@ TEST(ParseJson, SurvivesVeryDeepInputWithoutRecursingIntoIt) {
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
   JsonReadLimits limits;
   limits.max_bytes = deep.size();
-  EXPECT_EQ(error_of(deep, limits).code, "malformed");
+  EXPECT_EQ(error_of(deep, limits).code, vitrina::protocol::ErrorCode::malformed);
 }
 
 TEST(ParseJson, RefusesInputOverTheSizeLimit) {
   JsonReadLimits limits;
   limits.max_bytes = 8;
-  EXPECT_EQ(error_of(R"({"a":"bcdef"})", limits).code, "too_large");
+  EXPECT_EQ(error_of(R"({"a":"bcdef"})", limits).code, vitrina::protocol::ErrorCode::too_large);
 }
 
 TEST(ParseJson, RefusesTooManyValues) {

@@ -178,13 +178,13 @@ TEST_P(PaymentTransition, FollowsTheTable) {
       break;
     case Outcome::conflict:
       ASSERT_FALSE(result);
-      EXPECT_EQ(result.error().code, "conflict");
+      EXPECT_EQ(result.error().code, vitrina::protocol::ErrorCode::conflict);
       EXPECT_EQ(result.error().field, "");
       EXPECT_NE(result.error().message.find(to_string(before.status)), std::string::npos) << result.error().message;
       break;
     case Outcome::invalid:
       ASSERT_FALSE(result);
-      EXPECT_EQ(result.error().code, "invalid");
+      EXPECT_EQ(result.error().code, vitrina::protocol::ErrorCode::invalid);
       EXPECT_EQ(result.error().field, "amount");
       break;
   }
@@ -201,7 +201,7 @@ TEST(PaymentApply, RefusesBadEventAmountsInEveryState) {
       for (const PaymentEvent& ev : {E::authorized(bad), E::captured(bad), E::succeeded(bad)}) {
         const auto r = apply(state, ev);
         ASSERT_FALSE(r) << name << " + " << to_string(ev.kind) << "(" << bad << ")";
-        EXPECT_EQ(r.error().code, "invalid");
+        EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
         EXPECT_EQ(r.error().field, "amount");
       }
     }
@@ -308,7 +308,7 @@ TEST(PaymentApply, AcquirerCallbackOvertakingOurCaptureIsAcceptedOnce) {
   EXPECT_FALSE(our_capture->changed);
   const auto other = apply(by_callback->state, E::captured(700));
   ASSERT_FALSE(other);
-  EXPECT_EQ(other.error().code, "conflict");
+  EXPECT_EQ(other.error().code, vitrina::protocol::ErrorCode::conflict);
 }
 
 TEST(PaymentApply, SucceededNeverLeavesSucceeded) {
@@ -394,7 +394,7 @@ TEST(PaymentExpiry, ExpiringThenSucceedingLateIsAConflictNotASilentFlip) {
   EXPECT_EQ(webhook_event_type(*expired), "payment.expired");
   const auto late = apply(expired->state, E::succeeded());
   ASSERT_FALSE(late);
-  EXPECT_EQ(late.error().code, "conflict");
+  EXPECT_EQ(late.error().code, vitrina::protocol::ErrorCode::conflict);
 }
 
 TEST(PaymentStatusNames, RoundTripAndRefuseOtherSpellings) {
@@ -407,7 +407,7 @@ TEST(PaymentStatusNames, RoundTripAndRefuseOtherSpellings) {
   for (std::string_view bad : {"", "Pending", "SUCCEEDED", "succeeded ", "cancelled", "refunded", "unknown"}) {
     const auto r = parse_payment_status(bad);
     ASSERT_FALSE(r) << bad;
-    EXPECT_EQ(r.error().code, "invalid");
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
     EXPECT_EQ(r.error().field, "status");
   }
 }

@@ -14,7 +14,7 @@ std::string refusal(std::string_view input) {
   auto r = normalize_phone(input);
   EXPECT_FALSE(r) << input << " was accepted as " << (r ? r->e164 : "");
   if (r) return {};
-  EXPECT_EQ(r.error().code, "invalid");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
   EXPECT_EQ(r.error().field, "phone");
   return r.error().message;
 }

@@ -45,7 +45,7 @@ TEST(CanRefund, OnlyASucceededPaymentIsRefunded) {
     s.status = status;
     const auto r = can_refund(s, 100);
     ASSERT_FALSE(r) << to_string(status);
-    EXPECT_EQ(r.error().code, "conflict");
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::conflict);
     EXPECT_NE(r.error().message.find(to_string(status)), std::string::npos);
     EXPECT_EQ(refundable_amount(s), 0);
   }
@@ -56,7 +56,7 @@ TEST(CanRefund, RefusesZeroNegativeAndHugeAmounts) {
   for (std::int64_t bad : {std::int64_t{0}, std::int64_t{-1}, kMaxAmount + 1}) {
     const auto r = can_refund(paid(), bad);
     ASSERT_FALSE(r) << bad;
-    EXPECT_EQ(r.error().code, "invalid");
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
     EXPECT_EQ(r.error().field, "amount");
   }
 }
@@ -65,7 +65,7 @@ TEST(CanRefund, AllowsUpToTheCapturedAmountAndNotOneMore) {
   EXPECT_TRUE(can_refund(paid(), 1000));
   const auto r = can_refund(paid(), 1001);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "invalid");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
   EXPECT_EQ(r.error().field, "amount");
   EXPECT_EQ(r.error().message,
             "amount 1001 exceeds what is left to refund: 1000 of 1000 captured (0 refunded, 0 in pending refunds)");
@@ -154,12 +154,12 @@ TEST(ApplyRefund, OppositeAnswerAfterAFinalOneIsAConflict) {
   RefundState done = answer(s, open(s, 100), RefundEvent::succeeded());
   const auto r = apply(s, done, RefundEvent::failed("late"));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "conflict");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::conflict);
 
   RefundState failed = answer(s, open(s, 100), RefundEvent::failed("declined"));
   const auto r2 = apply(s, failed, RefundEvent::succeeded());
   ASSERT_FALSE(r2);
-  EXPECT_EQ(r2.error().code, "conflict");
+  EXPECT_EQ(r2.error().code, vitrina::protocol::ErrorCode::conflict);
   EXPECT_EQ(s.refunded_amount, 100);
   EXPECT_EQ(s.pending_refund_amount, 0);
 }
@@ -168,7 +168,7 @@ TEST(ApplyRefund, RefusesARefundThatWasNeverReserved) {
   const PaymentState s = paid();  // no pending refunds
   const auto r = apply(s, RefundState{RefundStatus::pending, 100, {}}, RefundEvent::succeeded());
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "internal");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::internal);
   PaymentState broken = paid();
   broken.pending_refund_amount = 100;
   broken.refunded_amount = 1000;  // inconsistent: refunding more than captured

@@ -55,7 +55,7 @@ TEST(ParseBaseUrl, RejectsWhatItCannotHonour) {
        }) {
     auto url = parse_base_url(bad);
     ASSERT_FALSE(url) << bad;
-    EXPECT_EQ(url.error().code, "invalid_options") << bad;
+    EXPECT_EQ(url.error().code, vitrina::protocol::ErrorCode::invalid_options) << bad;
     EXPECT_EQ(url.error().field, "base_url") << bad;
   }
 }

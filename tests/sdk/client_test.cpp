@@ -102,7 +102,8 @@ TEST(ClientHealth, ReportsAServerErrorAsHttpStatusWithProblemDetail) {
   ts.start();
   const auto health = Client(options_for(ts.base_url())).health();
   ASSERT_FALSE(health);
-  EXPECT_EQ(health.error().code, "http_500");
+  EXPECT_EQ(health.error().code, vitrina::protocol::ErrorCode::http_status);
+  EXPECT_EQ(health.error().http_status, 500);
   EXPECT_NE(health.error().message.find("500"), std::string::npos) << health.error().message;
   EXPECT_NE(health.error().message.find("store unavailable"), std::string::npos) << health.error().message;
 }
@@ -121,7 +122,8 @@ TEST(ClientHealth, NeverPutsTheSecretKeyInAnError) {
   options.secret_key = kSecretKey;
   const auto health = Client(options).health();
   ASSERT_FALSE(health);
-  EXPECT_EQ(health.error().code, "http_401");
+  EXPECT_EQ(health.error().code, vitrina::protocol::ErrorCode::http_status);
+  EXPECT_EQ(health.error().http_status, 401);
   EXPECT_EQ(health.error().message.find(kSecretKey), std::string::npos);
 }
 
@@ -130,7 +132,7 @@ TEST(ClientHealth, ReportsARefusedConnectionAsTransportErrorWithoutThrowing) {
   EXPECT_NO_THROW({
     const auto health = client.health();
     ASSERT_FALSE(health);
-    EXPECT_EQ(health.error().code, "transport");
+    EXPECT_EQ(health.error().code, vitrina::protocol::ErrorCode::transport);
     EXPECT_FALSE(health.error().message.empty());
   });
 }
@@ -146,7 +148,7 @@ TEST(ClientHealth, ReportsAReadTimeoutAsTransportError) {
   options.read_timeout = 100ms;
   const auto health = Client(options).health();
   ASSERT_FALSE(health);
-  EXPECT_EQ(health.error().code, "transport");
+  EXPECT_EQ(health.error().code, vitrina::protocol::ErrorCode::transport);
 }
 
 TEST(ClientHealth, ReportsTlsAgainstAPlainHttpServerAsTransportError) {
@@ -155,7 +157,7 @@ TEST(ClientHealth, ReportsTlsAgainstAPlainHttpServerAsTransportError) {
   ts.start();
   const auto health = Client(options_for("https://127.0.0.1:" + std::to_string(ts.port()))).health();
   ASSERT_FALSE(health);
-  EXPECT_EQ(health.error().code, "transport");
+  EXPECT_EQ(health.error().code, vitrina::protocol::ErrorCode::transport);
 }
 
 TEST(ClientHealth, RejectsAnAnswerThatIsNotJson) {
@@ -165,7 +167,7 @@ TEST(ClientHealth, RejectsAnAnswerThatIsNotJson) {
   ts.start();
   const auto health = Client(options_for(ts.base_url())).health();
   ASSERT_FALSE(health);
-  EXPECT_EQ(health.error().code, "invalid_response");
+  EXPECT_EQ(health.error().code, vitrina::protocol::ErrorCode::invalid_response);
 }
 
 TEST(ClientHealth, RejectsAnAnswerWithoutStringStatus) {
@@ -179,11 +181,11 @@ TEST(ClientHealth, RejectsAnAnswerWithoutStringStatus) {
   ts.start();
   const auto absent = Client(options_for(ts.base_url())).health();
   ASSERT_FALSE(absent);
-  EXPECT_EQ(absent.error().code, "invalid_response");
+  EXPECT_EQ(absent.error().code, vitrina::protocol::ErrorCode::invalid_response);
   EXPECT_EQ(absent.error().field, "status");
   const auto not_string = Client(options_for(ts.base_url() + "/v2")).health();
   ASSERT_FALSE(not_string);
-  EXPECT_EQ(not_string.error().code, "invalid_response");
+  EXPECT_EQ(not_string.error().code, vitrina::protocol::ErrorCode::invalid_response);
 }
 
 TEST(ClientHealth, CallsBelowTheBaseUrlsPathPrefix) {
@@ -210,7 +212,8 @@ TEST(ClientHealth, DoesNotFollowRedirects) {
   ts.start();
   const auto health = Client(options_for(ts.base_url())).health();
   ASSERT_FALSE(health);
-  EXPECT_EQ(health.error().code, "http_302");
+  EXPECT_EQ(health.error().code, vitrina::protocol::ErrorCode::http_status);
+  EXPECT_EQ(health.error().http_status, 302);
   const std::lock_guard lock(mu);
   EXPECT_FALSE(followed);
 }
@@ -234,7 +237,7 @@ TEST(ClientHealth, AbandonsAnAnswerLargerThanTheLimit) {
     options.max_response_bytes = 1024;
     const auto health = Client(options).health();
     ASSERT_FALSE(health) << base;
-    EXPECT_EQ(health.error().code, "response_too_large") << base;
+    EXPECT_EQ(health.error().code, vitrina::protocol::ErrorCode::response_too_large) << base;
 
     options.max_response_bytes = big.size();
     EXPECT_TRUE(Client(options).health()) << base;
@@ -244,7 +247,7 @@ TEST(ClientHealth, AbandonsAnAnswerLargerThanTheLimit) {
 TEST(ClientOptionsValidation, ReportsABadBaseUrlWithoutTouchingTheNetwork) {
   const Client client(options_for("127.0.0.1:8080"));
   ASSERT_TRUE(client.options_error());
-  EXPECT_EQ(client.options_error()->code, "invalid_options");
+  EXPECT_EQ(client.options_error()->code, vitrina::protocol::ErrorCode::invalid_options);
   EXPECT_EQ(client.options_error()->field, "base_url");
   const auto health = client.health();
   ASSERT_FALSE(health);

@@ -85,7 +85,7 @@ TEST(ParsePayment, RefusesAnUnknownStatus) {
   const auto p =
       parse_payment(R"({"id":"pay_1","status":"paid","amount":5,"currency":"RUB","order_id":"o","created_at":"t"})");
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, "invalid_response");
+  EXPECT_EQ(p.error().code, vitrina::protocol::ErrorCode::invalid_response);
   EXPECT_EQ(p.error().field, "status");
 }
 
@@ -100,7 +100,7 @@ TEST(ParseProblem, MapsOnlyVitrinaProblems) {
       R"({"type":"urn:vitrina:problem:invalid","title":"Invalid input","status":422,"detail":"too big","field":"amount"})",
       200);
   ASSERT_TRUE(e);
-  EXPECT_EQ(e->code, "invalid");
+  EXPECT_EQ(e->code, vitrina::protocol::ErrorCode::invalid);
   EXPECT_EQ(e->message, "too big");
   EXPECT_EQ(e->field, "amount");
   const auto titled = parse_problem(R"({"type":"urn:vitrina:problem:not-found","title":"Not found"})", 200);

@@ -202,7 +202,7 @@ TEST(ClientCreatePayment, RefusesAnUnsendableKeyWithoutTouchingTheNetwork) {
   for (const std::string& key : {std::string(256, 'k'), std::string("a\r\nX-Injected: 1")}) {
     const auto p = client.create_payment(tea(), CallOptions{key});
     ASSERT_FALSE(p);
-    EXPECT_EQ(p.error().code, "invalid_argument");
+    EXPECT_EQ(p.error().code, vitrina::protocol::ErrorCode::invalid_argument);
     EXPECT_EQ(p.error().field, "idempotency_key");
   }
 }
@@ -215,7 +215,7 @@ TEST(ClientCreatePayment, MapsAProblemToItsSlugDetailAndField) {
   ts.start();
   const auto p = Client(options_for(ts.base_url())).create_payment(tea());
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, "invalid");
+  EXPECT_EQ(p.error().code, vitrina::protocol::ErrorCode::invalid);
   EXPECT_EQ(p.error().message, "amount must be positive");
   EXPECT_EQ(p.error().field, "amount");
   EXPECT_EQ(rec.all().size(), 1u) << "a 422 is never retried";
@@ -230,7 +230,7 @@ TEST(ClientCreatePayment, DoesNotRetryAReusedKey) {
   ts.start();
   const auto p = Client(options_for(ts.base_url())).create_payment(tea());
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, "idempotency-key-reused");
+  EXPECT_EQ(p.error().code, vitrina::protocol::ErrorCode::idempotency_key_reused);
   EXPECT_EQ(p.error().field, "Idempotency-Key");
   EXPECT_EQ(rec.all().size(), 1u);
 }
@@ -266,7 +266,7 @@ TEST(ClientCreatePayment, RetriesAnUnreachableAcquirerButNotOtherGatewayErrors) 
   other.start();
   const auto p = Client(options_for(other.base_url())).create_payment(tea());
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, "acquirer-error");
+  EXPECT_EQ(p.error().code, vitrina::protocol::ErrorCode::acquirer_error);
   EXPECT_EQ(other_rec.all().size(), 1u);
 }
 
@@ -291,7 +291,7 @@ TEST(ClientCreatePayment, DoesNotRetryAStateConflict) {
   ts.start();
   const auto p = Client(options_for(ts.base_url())).create_payment(tea());
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, "conflict");
+  EXPECT_EQ(p.error().code, vitrina::protocol::ErrorCode::conflict);
   EXPECT_EQ(rec.all().size(), 1u);
 }
 
@@ -305,7 +305,7 @@ TEST(ClientCreatePayment, StopsRetryingAfterTheBound) {
   options.retry.max_attempts = 4;
   const auto p = Client(options).create_payment(tea());
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, "unavailable");
+  EXPECT_EQ(p.error().code, vitrina::protocol::ErrorCode::unavailable);
   const auto seen = rec.all();
   ASSERT_EQ(seen.size(), 4u);
   for (const auto& s : seen) EXPECT_EQ(s.idempotency_key, seen[0].idempotency_key);
@@ -367,7 +367,7 @@ TEST(ClientCreatePayment, GivesUpOnARefusedConnectionAsTransportError) {
   auto options = options_for("http://127.0.0.1:" + std::to_string(closed_port()));
   const auto p = Client(options).create_payment(tea());
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, "transport");
+  EXPECT_EQ(p.error().code, vitrina::protocol::ErrorCode::transport);
 }
 
 TEST(ClientCreatePayment, ReportsAPaymentWithoutIdAsInvalidResponse) {
@@ -380,7 +380,7 @@ TEST(ClientCreatePayment, ReportsAPaymentWithoutIdAsInvalidResponse) {
   ts.start();
   const auto p = Client(options_for(ts.base_url())).create_payment(tea());
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, "invalid_response");
+  EXPECT_EQ(p.error().code, vitrina::protocol::ErrorCode::invalid_response);
   EXPECT_EQ(p.error().field, "id");
 }
 
@@ -393,7 +393,8 @@ TEST(ClientCreatePayment, KeepsAnAnswerThatIsNotAProblemAsHttpStatus) {
   ts.start();
   const auto p = Client(options_for(ts.base_url())).create_payment(tea());
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, "http_502");
+  EXPECT_EQ(p.error().code, vitrina::protocol::ErrorCode::http_status);
+  EXPECT_EQ(p.error().http_status, 502);
 }
 
 TEST(ClientGetPayment, GetsByIdAndMapsNotFound) {
@@ -415,7 +416,7 @@ TEST(ClientGetPayment, GetsByIdAndMapsNotFound) {
   EXPECT_EQ(p->amount, 150000);
   const auto missing = client.get_payment("pay_nope");
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().code, "not-found");
+  EXPECT_EQ(missing.error().code, vitrina::protocol::ErrorCode::not_found);
   const auto seen = rec.all();
   ASSERT_EQ(seen.size(), 2u);
   EXPECT_EQ(seen[0].method, "GET");
@@ -428,7 +429,7 @@ TEST(ClientGetPayment, RefusesAnIdThatWouldChangeThePath) {
   for (std::string_view id : {"", "pay_1/cancel", "../x", "pay 1", "pay_1?x=1"}) {
     const auto p = client.get_payment(id);
     ASSERT_FALSE(p) << id;
-    EXPECT_EQ(p.error().code, "invalid_argument") << id;
+    EXPECT_EQ(p.error().code, vitrina::protocol::ErrorCode::invalid_argument) << id;
     EXPECT_EQ(p.error().field, "id") << id;
   }
 }
@@ -467,7 +468,7 @@ TEST(ClientListPayments, ParsesAnEmptyListAndNamesABadItem) {
   EXPECT_TRUE(none->empty());
   const auto bad = client.list_payments_by_order("bad");
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().code, "invalid_response");
+  EXPECT_EQ(bad.error().code, vitrina::protocol::ErrorCode::invalid_response);
   EXPECT_EQ(bad.error().field, "items[1].id");
 }
 
@@ -525,7 +526,7 @@ TEST(ClientPaymentActions, MapsAConflictWithoutRetrying) {
   ts.start();
   const auto p = Client(options_for(ts.base_url())).capture_payment("pay_1");
   ASSERT_FALSE(p);
-  EXPECT_EQ(p.error().code, "conflict");
+  EXPECT_EQ(p.error().code, vitrina::protocol::ErrorCode::conflict);
   EXPECT_EQ(p.error().message, "a pending payment holds nothing");
   EXPECT_EQ(rec.all().size(), 1u);
 }

@@ -64,12 +64,12 @@ TEST(GroupCommit, FailingWriteRollsBackOnlyItself) {
   auto c = sites.futures[2].get();
   EXPECT_TRUE(a.has_value());
   ASSERT_FALSE(dup.has_value());
-  EXPECT_EQ(dup.error().code, "conflict");
+  EXPECT_EQ(dup.error().code, vitrina::protocol::ErrorCode::conflict);
   EXPECT_EQ(dup.error().field, "public_key");
   EXPECT_TRUE(c.has_value());
   auto orphan = ops.futures[0].get();
   ASSERT_FALSE(orphan.has_value());
-  EXPECT_EQ(orphan.error().code, "not_found");
+  EXPECT_EQ(orphan.error().code, vitrina::protocol::ErrorCode::not_found);
   // Written in the same transaction after site_c, so the foreign key is satisfied.
   EXPECT_TRUE(ops.futures[1].get().has_value());
 
@@ -132,7 +132,7 @@ TEST(GroupCommit, LockedDatabaseFailsTheWholeBatchAsUnavailable) {
   for (auto& f : sites.futures) {
     auto r = f.get();
     ASSERT_FALSE(r.has_value());
-    EXPECT_EQ(r.error().code, "unavailable");
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::unavailable);
   }
 
   // Once the lock is gone the store writes again.

@@ -63,7 +63,7 @@ TEST_F(CannedStore, ATakenShortcutIsAConflictNamingIt) {
   ASSERT_TRUE(insert_sync(*store_, make_canned("cr_1", "site_a", "hello")).has_value());
   auto again = insert_sync(*store_, make_canned("cr_2", "site_a", "hello"));
   ASSERT_FALSE(again.has_value());
-  EXPECT_EQ(again.error().code, "conflict");
+  EXPECT_EQ(again.error().code, vitrina::protocol::ErrorCode::conflict);
   EXPECT_EQ(again.error().field, "shortcut");
 }
 
@@ -86,14 +86,14 @@ TEST_F(CannedStore, AnotherSitesResponseCannotBeChangedSeenOrDeleted) {
   ASSERT_TRUE(insert_sync(*store_, make_canned("cr_1", "site_a", "hello")).has_value());
   auto changed = update_sync(*store_, {.id = "cr_1", .site_id = "site_b", .text = std::string("x"), .updated_at = 2});
   ASSERT_FALSE(changed.has_value());
-  EXPECT_EQ(changed.error().code, "not_found");
+  EXPECT_EQ(changed.error().code, vitrina::protocol::ErrorCode::not_found);
   EXPECT_EQ(changed.error().field, "id");
   auto found = store_->find_canned_response("site_b", "cr_1");
   ASSERT_TRUE(found.has_value());
   EXPECT_FALSE(found->has_value());
   auto deleted = delete_sync(*store_, "cr_1", "site_b");
   ASSERT_FALSE(deleted.has_value());
-  EXPECT_EQ(deleted.error().code, "not_found");
+  EXPECT_EQ(deleted.error().code, vitrina::protocol::ErrorCode::not_found);
   EXPECT_EQ(store_->list_canned_responses("site_a")->size(), 1u);
 }
 
@@ -101,7 +101,7 @@ TEST_F(CannedStore, DeleteRemovesIt) {
   ASSERT_TRUE(insert_sync(*store_, make_canned("cr_1", "site_a", "hello")).has_value());
   ASSERT_TRUE(delete_sync(*store_, "cr_1", "site_a").has_value());
   EXPECT_TRUE(store_->list_canned_responses("site_a")->empty());
-  EXPECT_EQ(delete_sync(*store_, "cr_1", "site_a").error().code, "not_found");
+  EXPECT_EQ(delete_sync(*store_, "cr_1", "site_a").error().code, vitrina::protocol::ErrorCode::not_found);
 }
 
 TEST_F(CannedStore, RenamingOntoATakenShortcutIsAConflict) {
@@ -110,7 +110,7 @@ TEST_F(CannedStore, RenamingOntoATakenShortcutIsAConflict) {
   auto changed =
       update_sync(*store_, {.id = "cr_2", .site_id = "site_a", .shortcut = std::string("hello"), .updated_at = 2});
   ASSERT_FALSE(changed.has_value());
-  EXPECT_EQ(changed.error().code, "conflict");
+  EXPECT_EQ(changed.error().code, vitrina::protocol::ErrorCode::conflict);
   EXPECT_EQ(changed.error().field, "shortcut");
 }
 

@@ -70,7 +70,7 @@ TEST(Migrations, RefusesDatabaseFromNewerBinary) {
   testing::raw_exec(path, "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)");
   auto store = open_sqlite({.path = path});
   ASSERT_FALSE(store.has_value());
-  EXPECT_EQ(store.error().code, "unavailable");
+  EXPECT_EQ(store.error().code, vitrina::protocol::ErrorCode::unavailable);
   EXPECT_NE(store.error().message.find("newer"), std::string::npos) << store.error().message;
   EXPECT_NE(store.error().message.find(path), std::string::npos);
   // Refusing must not have touched the recorded version.
@@ -82,7 +82,7 @@ TEST(Migrations, ForeignKeysAreEnforced) {
   auto store = open_or_die(dir.file("v.db"));
   auto r = testing::insert_operator_sync(*store, testing::make_operator("site_missing", "a@b.c"));
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "not_found");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::not_found);
 }
 
 TEST(Migrations, RefusesAFileThatIsNotADatabase) {

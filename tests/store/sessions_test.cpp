@@ -80,7 +80,7 @@ TEST_F(SessionStore, DuplicateHashIsAConflict) {
   ASSERT_TRUE(insert_session_sync(*store_, make_session("same", op_, 5000)).has_value());
   auto again = insert_session_sync(*store_, make_session("same", op_, 5001));
   ASSERT_FALSE(again.has_value());
-  EXPECT_EQ(again.error().code, "conflict");
+  EXPECT_EQ(again.error().code, vitrina::protocol::ErrorCode::conflict);
 }
 
 TEST_F(SessionStore, UnknownOperatorIsNotFound) {
@@ -88,7 +88,7 @@ TEST_F(SessionStore, UnknownOperatorIsNotFound) {
   ghost.id = "op_ghost";
   auto r = insert_session_sync(*store_, make_session("h", ghost, 5000));
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "not_found");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::not_found);
   EXPECT_EQ(r.error().field, "operator_id");
 }
 
@@ -97,7 +97,7 @@ TEST_F(SessionStore, OverlongUserAgentIsRefused) {
   s.user_agent = std::string(257, 'x');
   auto r = insert_session_sync(*store_, s);
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "invalid");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
   EXPECT_EQ(r.error().field, "user_agent");
 }
 
@@ -110,7 +110,7 @@ TEST_F(SessionStore, DeleteRemovesTheSessionAndReportsAMissingOne) {
   EXPECT_FALSE(found->has_value());
   auto again = delete_session_sync(*store_, "bye");
   ASSERT_FALSE(again.has_value());
-  EXPECT_EQ(again.error().code, "not_found");
+  EXPECT_EQ(again.error().code, vitrina::protocol::ErrorCode::not_found);
 }
 
 TEST_F(SessionStore, SigningInPrunesTheOperatorsExpiredSessions) {

@@ -23,7 +23,7 @@ TEST(SqliteStore, OpensAndAnswersPing) {
 TEST(SqliteStore, OpenFailsWithMessageNamingTheFile) {
   auto store = open_sqlite({.path = "/nonexistent-dir/sub/v.db"});
   ASSERT_FALSE(store.has_value());
-  EXPECT_EQ(store.error().code, "unavailable");
+  EXPECT_EQ(store.error().code, vitrina::protocol::ErrorCode::unavailable);
   EXPECT_NE(store.error().message.find("/nonexistent-dir/sub/v.db"), std::string::npos);
 }
 
@@ -85,7 +85,7 @@ TEST(SqliteStore, DuplicatePublicKeyIsConflictNamingTheField) {
   dup.public_key = "pk_a";
   auto r = insert_site_sync(*store, dup);
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "conflict");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::conflict);
   EXPECT_EQ(r.error().field, "public_key");
 }
 
@@ -102,7 +102,7 @@ TEST(SqliteStore, DuplicateSecretHashAndIdAreConflicts) {
   dup_id.id = "site_a";
   auto r2 = insert_site_sync(*store, dup_id);
   ASSERT_FALSE(r2.has_value());
-  EXPECT_EQ(r2.error().code, "conflict");
+  EXPECT_EQ(r2.error().code, vitrina::protocol::ErrorCode::conflict);
   EXPECT_EQ(r2.error().field, "id");
 }
 
@@ -113,7 +113,7 @@ TEST(SqliteStore, InvalidSettingsJsonIsRejectedNamingTheField) {
   site.settings_json = "{not json";
   auto r = insert_site_sync(*store, site);
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "invalid");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
   EXPECT_EQ(r.error().field, "settings");
 }
 
@@ -139,7 +139,7 @@ TEST(SqliteStore, UpdateSecretOfMissingSiteIsNotFound) {
   auto r =
       wait_for<void>([&](Done<void> done) { store->update_site_secret("site_nope", "hash_new", 1, std::move(done)); });
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "not_found");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::not_found);
   EXPECT_EQ(r.error().field, "site_id");
 }
 
@@ -178,7 +178,7 @@ TEST(SqliteStore, DuplicateOperatorEmailIsConflictOnEmail) {
   dup.id = "op_other";
   auto r = insert_operator_sync(*store, dup);
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "conflict");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::conflict);
   EXPECT_EQ(r.error().field, "email");
   // The same email on another site is a different operator.
   Operator other_site = make_operator("site_b", "ann@x.example");
@@ -191,7 +191,7 @@ TEST(SqliteStore, OperatorOfUnknownSiteIsNotFound) {
   auto store = open_or_die(dir.file("v.db"));
   auto r = insert_operator_sync(*store, make_operator("site_nope", "a@b.example"));
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "not_found");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::not_found);
   EXPECT_EQ(r.error().field, "site_id");
 }
 
@@ -203,7 +203,7 @@ TEST(SqliteStore, UnknownRoleIsInvalid) {
   op.role = "root";
   auto r = insert_operator_sync(*store, op);
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "invalid");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
   EXPECT_EQ(r.error().field, "role");
 }
 
@@ -215,7 +215,7 @@ TEST(SqliteStore, CorruptedOriginsReadAsInternalError) {
   testing::raw_exec(path, R"(UPDATE sites SET allowed_origins = '["ok", 3]')");
   auto found = store->find_site_by_id("site_a");
   ASSERT_FALSE(found.has_value());
-  EXPECT_EQ(found.error().code, "internal");
+  EXPECT_EQ(found.error().code, vitrina::protocol::ErrorCode::internal);
   EXPECT_EQ(found.error().field, "allowed_origins");
 }
 
@@ -227,7 +227,7 @@ TEST(SqliteStore, WritesAfterCloseAreUnavailableButReadsStillWork) {
   store->close();  // idempotent
   auto r = insert_site_sync(*store, make_site("b"));
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "unavailable");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::unavailable);
   auto found = store->find_site_by_id("site_a");
   ASSERT_TRUE(found.has_value() && found->has_value());
 }

@@ -48,7 +48,7 @@ TEST(WebhookKeys, BadSecretsAreRefusedWithoutEchoingThem) {
                                 "whsec_MfKQ9r8G KYqrTwjU", "whsk_AAAA", "whpk_AAAA"}) {
     const auto v = verify_key_parse(bad);
     ASSERT_FALSE(v) << bad;
-    EXPECT_EQ(v.error().code, "invalid_key");
+    EXPECT_EQ(v.error().code, vitrina::protocol::ErrorCode::invalid_key);
     EXPECT_EQ(v.error().field, "secret");
     if (bad.size() > 6) {
       EXPECT_EQ(v.error().message.find(bad.substr(6)), std::string::npos);
@@ -58,7 +58,7 @@ TEST(WebhookKeys, BadSecretsAreRefusedWithoutEchoingThem) {
        {"", "whsec_", "whsec_!!!!", "whsk_", "whsk_AAAA", "whsk_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAh"}) {
     const auto s = signing_key_parse(bad);
     ASSERT_FALSE(s) << bad;
-    EXPECT_EQ(s.error().code, "invalid_key");
+    EXPECT_EQ(s.error().code, vitrina::protocol::ErrorCode::invalid_key);
   }
 }
 
@@ -84,7 +84,7 @@ TEST(WebhookKeys, GeneratedSecretsHaveTheAskedSize) {
   for (const std::size_t n : {std::size_t{0}, kSecretBytesMin - 1, kSecretBytesMax + 1}) {
     const auto r = secret_generate(n);
     ASSERT_FALSE(r) << n;
-    EXPECT_EQ(r.error().code, "invalid");
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid);
     EXPECT_EQ(r.error().field, "key_bytes");
   }
 }

@@ -28,19 +28,19 @@ TEST(SdkVerifyWebhook, TakesAHeaderMap) {
 TEST(SdkVerifyWebhook, RefusesAnOldMessageAtTheSystemClock) {
   const auto r = verify_webhook(kHeaders, kBody, kSecret);  // 2021 is far in the past
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "timestamp_out_of_tolerance");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::timestamp_out_of_tolerance);
 }
 
 TEST(SdkVerifyWebhook, RefusesABadSecret) {
   const auto r = verify_webhook(kHeaders, kBody, "whsec_not base64", kTs);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "invalid_key");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid_key);
 }
 
 TEST(SdkVerifyWebhook, RefusesATamperedBody) {
   const auto r = verify_webhook(kHeaders, R"({"test": 1})", kSecret, kTs);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "invalid_signature");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid_signature);
 }
 
 TEST(SdkVerifyWebhook, VerifiesEd25519WithThePublicKey) {

@@ -114,9 +114,9 @@ TEST_F(WebhookVectors, RefusesTamperedBody) {
   auto r2 = verify(headers_of(v1a_), body, *pk, v1a_.timestamp);
   ASSERT_FALSE(r1);
   ASSERT_FALSE(r2);
-  EXPECT_EQ(r1.error().code, "invalid_signature");
+  EXPECT_EQ(r1.error().code, vitrina::protocol::ErrorCode::invalid_signature);
   EXPECT_EQ(r1.error().field, "webhook-signature");
-  EXPECT_EQ(r2.error().code, "invalid_signature");
+  EXPECT_EQ(r2.error().code, vitrina::protocol::ErrorCode::invalid_signature);
   // A body that differs only by trailing whitespace is a different body.
   EXPECT_FALSE(verify(headers_of(v1_), v1_.payload + "\n", *hk, v1_.timestamp));
 }
@@ -133,8 +133,8 @@ TEST_F(WebhookVectors, RefusesTamperedId) {
   auto r2 = verify(h2, v1a_.payload, *pk, v1a_.timestamp);
   ASSERT_FALSE(r1);
   ASSERT_FALSE(r2);
-  EXPECT_EQ(r1.error().code, "invalid_signature");
-  EXPECT_EQ(r2.error().code, "invalid_signature");
+  EXPECT_EQ(r1.error().code, vitrina::protocol::ErrorCode::invalid_signature);
+  EXPECT_EQ(r2.error().code, vitrina::protocol::ErrorCode::invalid_signature);
 }
 
 TEST_F(WebhookVectors, RefusesTamperedTimestamp) {
@@ -151,8 +151,8 @@ TEST_F(WebhookVectors, RefusesTamperedTimestamp) {
   auto r2 = verify(h2, v1a_.payload, *pk, ts);
   ASSERT_FALSE(r1);
   ASSERT_FALSE(r2);
-  EXPECT_EQ(r1.error().code, "invalid_signature");
-  EXPECT_EQ(r2.error().code, "invalid_signature");
+  EXPECT_EQ(r1.error().code, vitrina::protocol::ErrorCode::invalid_signature);
+  EXPECT_EQ(r2.error().code, vitrina::protocol::ErrorCode::invalid_signature);
 }
 
 TEST_F(WebhookVectors, ToleranceIs300SecondsBothWays) {
@@ -166,7 +166,7 @@ TEST_F(WebhookVectors, ToleranceIs300SecondsBothWays) {
   for (const int offset : {-301, 301, -86400, 86400}) {
     const auto r = verify(h, v1_.payload, *key, v1_.timestamp + offset);
     ASSERT_FALSE(r) << "now = ts + " << offset;
-    EXPECT_EQ(r.error().code, "timestamp_out_of_tolerance");
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::timestamp_out_of_tolerance);
     EXPECT_EQ(r.error().field, "webhook-timestamp");
   }
   // The message says which way it is off: now ahead of ts means too old.
@@ -204,7 +204,7 @@ TEST_F(WebhookVectors, UnknownVersionIsSkipped) {
   h.signature = "v9," + v1_.signature.substr(3);
   const auto r = verify(h, v1_.payload, *key, v1_.timestamp);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "invalid_signature");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid_signature);
 }
 
 TEST_F(WebhookVectors, MalformedEntriesAreSkipped) {

@@ -47,7 +47,7 @@ TEST_F(WebhookVerify, MissingHeadersAreNamed) {
       h.*member = absent;
       const auto r = verify(h, kBody, verifying_, kNow);
       ASSERT_FALSE(r) << name;
-      EXPECT_EQ(r.error().code, "missing_header");
+      EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::missing_header);
       EXPECT_EQ(r.error().field, name);
       EXPECT_NE(r.error().message.find(name), std::string::npos);
     }
@@ -61,7 +61,7 @@ TEST_F(WebhookVerify, NonNumericTimestampIsRefused) {
     h.timestamp = ts;
     const auto r = verify(h, kBody, verifying_, kNow);
     ASSERT_FALSE(r) << ts;
-    EXPECT_EQ(r.error().code, "invalid_header") << ts;
+    EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid_header) << ts;
     EXPECT_EQ(r.error().field, "webhook-timestamp") << ts;
   }
 }
@@ -74,13 +74,13 @@ TEST_F(WebhookVerify, ToleranceHoldsAtTheExtremesOfTheClock) {
   h.timestamp = "9223372036854775807";
   const auto r = verify(h, kBody, verifying_, std::numeric_limits<std::int64_t>::min());
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "timestamp_out_of_tolerance");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::timestamp_out_of_tolerance);
 }
 
 TEST_F(WebhookVerify, NoKeysIsAnError) {
   const auto r = verify(good_, kBody, std::span<const VerifyKey>{}, kNow);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "invalid_key");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid_key);
 }
 
 TEST_F(WebhookVerify, WrongKeyIsRefused) {
@@ -88,7 +88,7 @@ TEST_F(WebhookVerify, WrongKeyIsRefused) {
   ASSERT_TRUE(other);
   const auto r = verify(good_, kBody, *other, kNow);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "invalid_signature");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::invalid_signature);
 }
 
 TEST_F(WebhookVerify, KeyRotationEitherKeyVerifies) {
@@ -155,7 +155,7 @@ TEST_F(WebhookVerify, HeadersFromALookup) {
   const auto r =
       verify([](std::string_view) -> std::optional<std::string> { return std::nullopt; }, kBody, verifying_, kNow);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "missing_header");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::missing_header);
   EXPECT_EQ(r.error().field, "webhook-id");
 }
 

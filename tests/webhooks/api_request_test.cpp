@@ -18,7 +18,7 @@ constexpr bool kAllowPrivate = true;
 template <class R>
 std::pair<std::string, std::string> refusal(const R& r) {
   if (r) return {};
-  return {r.error().code, r.error().field};
+  return {std::string(vitrina::protocol::error_code_name(r.error().code)), r.error().field};
 }
 
 TEST(CreateEndpointRequest, DefaultsToHmacWithEveryEvent) {

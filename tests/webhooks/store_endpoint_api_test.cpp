@@ -123,14 +123,14 @@ TEST_F(StoreEndpointApi, RotationKeepsEachEndpointsSchemes) {
 }
 
 TEST_F(StoreEndpointApi, AnotherSitesEndpointIsNotFoundForEveryChange) {
-  EXPECT_EQ(rotate("we_other", "site_a", 1).error().code, "not_found");
+  EXPECT_EQ(rotate("we_other", "site_a", 1).error().code, vitrina::protocol::ErrorCode::not_found);
   EXPECT_EQ(change({.endpoint_id = "we_other", .site_id = "site_a", .url = "https://x.example"}).error().code,
-            "not_found");
-  EXPECT_EQ(remove("we_other", "site_a").error().code, "not_found");
+            vitrina::protocol::ErrorCode::not_found);
+  EXPECT_EQ(remove("we_other", "site_a").error().code, vitrina::protocol::ErrorCode::not_found);
   auto other = store_->find_webhook_endpoint("we_other").value();
   EXPECT_EQ(other->secret, "whsec_o");
   EXPECT_EQ(other->url, "https://hooks.example/we_other");
-  EXPECT_EQ(remove("we_missing", "site_a").error().code, "not_found");
+  EXPECT_EQ(remove("we_missing", "site_a").error().code, vitrina::protocol::ErrorCode::not_found);
 }
 
 TEST_F(StoreEndpointApi, ChangeSetsOnlyWhatItNames) {
@@ -187,7 +187,7 @@ TEST_F(StoreEndpointApi, DeleteTakesDeliveriesAndAttemptsAlong) {
   EXPECT_TRUE(store_->list_attempts("msg_1")->empty());
   // An attempt that was in flight finds its delivery gone.
   EXPECT_EQ(record({.attempt = {.message_id = "msg_1", .endpoint_id = "we_hmac", .attempted_at = 9'000}}).error().code,
-            "not_found");
+            vitrina::protocol::ErrorCode::not_found);
 }
 
 TEST_F(StoreEndpointApi, AttemptLogKeepsWhenTheNextTryIsDue) {
@@ -208,7 +208,8 @@ TEST_F(StoreEndpointApi, AttemptLogKeepsWhenTheNextTryIsDue) {
 
 TEST_F(StoreEndpointApi, ResendIsScopedToTheSite) {
   ASSERT_TRUE(enqueue(event("msg_b", "site_b", "chat.message", 2'000)));
-  EXPECT_EQ(resend({.message_id = "msg_b", .site_id = "site_a", .now = 3}).error().code, "not_found");
+  EXPECT_EQ(resend({.message_id = "msg_b", .site_id = "site_a", .now = 3}).error().code,
+            vitrina::protocol::ErrorCode::not_found);
   EXPECT_EQ(resend({.message_id = "msg_b", .site_id = "site_b", .endpoint_id = "we_hmac", .now = 3}).error().field,
             "endpoint_id");
   EXPECT_EQ(resend({.message_id = "msg_b", .site_id = "site_b", .now = 3}).value(), 1);
@@ -232,7 +233,7 @@ TEST_F(StoreEndpointApi, ResendToADisabledEndpointIsAConflict) {
   ASSERT_TRUE(enqueue(event("msg_1", "site_a", "chat.message", 2'000)));
   ASSERT_TRUE(wait_for<void>([&](Done<void> d) { store_->disable_webhook_endpoint("we_both", "410", 3, d); }));
   auto r = resend({.message_id = "msg_1", .site_id = "site_a", .endpoint_id = "we_both", .now = 4});
-  EXPECT_EQ(r.error().code, "conflict");
+  EXPECT_EQ(r.error().code, vitrina::protocol::ErrorCode::conflict);
   EXPECT_EQ(r.error().field, "endpoint_id");
   EXPECT_EQ(status("msg_1", "we_both"), "disabled");
 }

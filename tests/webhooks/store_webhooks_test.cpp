@@ -58,7 +58,7 @@ TEST_F(StoreWebhooks, EndpointsRoundTripWithTheirFilters) {
   EXPECT_EQ((*list)[1].event_types, std::vector<std::string>{"payment.*"});
   EXPECT_TRUE(store_->find_webhook_endpoint("we_pay").value().has_value());
   auto e = endpoint("we_x", "site_missing");
-  EXPECT_EQ(add(e).error().code, "not_found");
+  EXPECT_EQ(add(e).error().code, vitrina::protocol::ErrorCode::not_found);
 }
 
 TEST_F(StoreWebhooks, EnqueueCreatesOneDeliveryPerMatchingEndpoint) {
@@ -90,7 +90,7 @@ TEST_F(StoreWebhooks, TargetedEnqueueIgnoresTheFilter) {
   EXPECT_EQ(r->endpoint_ids, std::vector<std::string>{"we_pay"});
   e.message_id = "msg_t2";
   e.only_endpoint_id = "we_nope";
-  EXPECT_EQ(enqueue(e).error().code, "not_found");
+  EXPECT_EQ(enqueue(e).error().code, vitrina::protocol::ErrorCode::not_found);
 }
 
 TEST_F(StoreWebhooks, RecordAttemptUpdatesDeliveryAndLog) {
@@ -160,7 +160,7 @@ TEST_F(StoreWebhooks, ResendRequeuesWithTheSameMessage) {
   EXPECT_EQ((*due)[0].delivery.attempts, 0);
   auto missing =
       wait_for<std::int64_t>([&](Done<std::int64_t> d) { store_->resend({.message_id = "msg_no", .now = 1}, d); });
-  EXPECT_EQ(missing.error().code, "not_found");
+  EXPECT_EQ(missing.error().code, vitrina::protocol::ErrorCode::not_found);
 }
 
 TEST_F(StoreWebhooks, RotationKeepsThePreviousSecret) {
@@ -188,7 +188,9 @@ class ChangeWithEvent final : public WriteOp {
     if (auto r = stmt->run(); !r) return r;
     auto enq = enqueue_event_in(db, event("msg_in_" + std::to_string(fail_), site_, "payment.succeeded"));
     if (!enq) return std::move(enq).error();
-    if (fail_) return protocol::make_error("invalid", "the change is refused after the outbox insert");
+    if (fail_)
+      return protocol::make_error(vitrina::protocol::ErrorCode::invalid,
+                                  "the change is refused after the outbox insert");
     return {};
   }
   void complete(Result<void> r) override { done_(std::move(r)); }

@@ -84,7 +84,7 @@ TEST(EndpointUrl, HttpsAndPublicUnlessAllowed) {
 TEST(ResolveChecked, RefusesLoopbackUnlessAllowed) {
   auto refused = resolve_checked("127.0.0.1", false);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().code, "refused");
+  EXPECT_EQ(refused.error().code, vitrina::protocol::ErrorCode::not_allowed);
   EXPECT_NE(refused.error().message.find("loopback"), std::string::npos);
   auto allowed = resolve_checked("127.0.0.1", true);
   ASSERT_TRUE(allowed);

@@ -318,7 +318,8 @@ TEST_F(ChatClientTest, ARefusedMessageIsDroppedAndReported) {
   connect_and_welcome();
   auto id = client.send("hello");
   ASSERT_TRUE(id);
-  chat::ErrorEvent error{"invalid", "must be at most 2000 characters", "text", "", *id, std::nullopt};
+  chat::ErrorEvent error{
+      protocol::ErrorCode::invalid, "must be at most 2000 characters", "text", "", *id, std::nullopt};
   client.on_socket_message(chat::write_server_frame(error));
   EXPECT_TRUE(client.outbox().empty());
   ASSERT_EQ(events.refused.size(), 1u);
@@ -329,7 +330,7 @@ TEST_F(ChatClientTest, AnUnavailableServerGetsTheSameMessageLater) {
   connect_and_welcome();
   auto id = client.send("hello");
   ASSERT_TRUE(id);
-  chat::ErrorEvent error{"unavailable", "try again", "", "", *id, std::nullopt};
+  chat::ErrorEvent error{protocol::ErrorCode::unavailable, "try again", "", "", *id, std::nullopt};
   client.on_socket_message(chat::write_server_frame(error));
   EXPECT_EQ(client.outbox().size(), 1u);
   EXPECT_TRUE(events.refused.empty());

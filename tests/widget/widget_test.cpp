@@ -108,7 +108,7 @@ TEST_F(WidgetTest, MountingTwiceIsRefused) {
   const int calls = dom.calls;
   auto again = widget.mount(kConfig);
   ASSERT_FALSE(again);
-  EXPECT_EQ(again.error().code, "conflict");
+  EXPECT_EQ(again.error().code, vitrina::protocol::ErrorCode::conflict);
   EXPECT_EQ(dom.calls, calls);
 }
 

@@ -138,7 +138,7 @@ protocol::Result<std::string> ChatClient::leave_offline(std::string_view name, s
   if (auto ok = chat::check_message_text(text, limits_); !ok) return ok.error();
   if (auto ok = chat::check_line(name, chat::kMaxNameChars, "name"); !ok) return ok.error();
   if (email.empty() && phone.empty())
-    return protocol::make_error("invalid", "an e-mail or a phone is required", "email");
+    return protocol::make_error(protocol::ErrorCode::invalid, "an e-mail or a phone is required", "email");
   if (!email.empty()) {
     if (auto ok = chat::check_email(email); !ok) return ok.error();
   }
@@ -343,7 +343,8 @@ void ChatClient::handle(const chat::ConversationEvent& event) { adopt(event.conv
 
 void ChatClient::handle(const chat::ErrorEvent& error) {
   if (!error.client_id.empty()) {
-    const bool retry = error.code == chat::kErrorUnavailable || error.code == chat::kErrorRateLimited;
+    const bool retry =
+        error.code == protocol::ErrorCode::unavailable || error.code == protocol::ErrorCode::rate_limited;
     if (retry) {
       // Nothing was stored; the outbox is sent again on the next connection.
       schedule_reconnect(error.retry_after_ms.value_or(0));

@@ -94,7 +94,6 @@ class ChatClient {
   const std::vector<Outgoing>& outbox() const noexcept { return outbox_; }
   const std::string& token() const noexcept { return token_; }
   const chat::VisitorContext& context() const noexcept { return context_; }
-  std::int64_t shown_seq() const noexcept { return cursor_.delivered(); }
   const chat::Limits& limits() const noexcept { return limits_; }
 
   // The reconnect delay after `failures` consecutive failures, before jitter: 1 s doubling to 30 s.

@@ -38,22 +38,24 @@ void for_each_item(std::string_view list, F f) {
 protocol::Result<MountConfig> parse_mount_config(std::string_view json) {
   auto parsed = protocol::parse_json(json, protocol::JsonReadLimits{16 * 1024, 4, 64});
   if (!parsed) return std::move(parsed).error();
-  if (!parsed->is_object()) return protocol::make_error("malformed", "the mount config is not an object");
+  if (!parsed->is_object())
+    return protocol::make_error(protocol::ErrorCode::malformed, "the mount config is not an object");
   const protocol::JsonValue& root = *parsed;
 
   MountConfig config;
   config.site = string_member(root, "site");
   if (!protocol::is_public_key(config.site)) {
-    return protocol::make_error("invalid", "data-site is not a site public key (pk_…)", "site");
+    return protocol::make_error(protocol::ErrorCode::invalid, "data-site is not a site public key (pk_…)", "site");
   }
   config.socket_url = string_member(root, "ws");
   if (config.socket_url.rfind("ws://", 0) != 0 && config.socket_url.rfind("wss://", 0) != 0) {
-    return protocol::make_error("invalid", "the chat address is not a ws:// or wss:// URL", "ws");
+    return protocol::make_error(protocol::ErrorCode::invalid, "the chat address is not a ws:// or wss:// URL", "ws");
   }
   config.api_url = string_member(root, "api");
   if ((config.api_url.rfind("http://", 0) != 0 && config.api_url.rfind("https://", 0) != 0) ||
       config.api_url.back() != '/') {
-    return protocol::make_error("invalid", "the widget API address is not an http(s):// URL ending in /", "api");
+    return protocol::make_error(protocol::ErrorCode::invalid,
+                                "the widget API address is not an http(s):// URL ending in /", "api");
   }
   config.language = parse_language(string_member(root, "lang"));
 

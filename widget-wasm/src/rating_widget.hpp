@@ -26,10 +26,6 @@ class RatingWidget {
   bool on_event(CallbackId callback);
   void on_http(RequestId id, int status, std::string_view body);
 
-  int csat_score() const noexcept { return csat_score_; }
-  NodeHandle csat_card() const noexcept { return csat_card_; }
-  NodeHandle page_card() const noexcept { return page_card_; }
-
  private:
   // A row of score buttons from `low` to `high`, each calling `base + score`.
   std::vector<NodeHandle> add_scores(NodeHandle parent, int low, int high, CallbackId base);

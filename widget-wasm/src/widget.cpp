@@ -26,7 +26,7 @@ std::string message_json(const chat::MessageEvent& message) {
 }  // namespace
 
 protocol::Result<void> Widget::mount(std::string_view config_json) {
-  if (client_) return protocol::make_error("conflict", "the widget is already mounted");
+  if (client_) return protocol::make_error(protocol::ErrorCode::conflict, "the widget is already mounted");
   auto config = parse_mount_config(config_json);
   if (!config) return std::move(config).error();
   config_ = std::move(*config);
@@ -68,7 +68,7 @@ protocol::Result<void> Widget::mount(std::string_view config_json) {
 }
 
 protocol::Result<void> Widget::command(std::string_view name, std::string_view json) {
-  if (!client_) return protocol::make_error("not_allowed", "the widget is not mounted");
+  if (!client_) return protocol::make_error(protocol::ErrorCode::not_allowed, "the widget is not mounted");
   if (name == "open" || name == "toggle") {
     interacted();
     set_open(name == "open" ? true : !open_);
@@ -80,7 +80,7 @@ protocol::Result<void> Widget::command(std::string_view name, std::string_view j
   }
   if (name == "identify") return identify(json);
   if (name == "set") return set_attributes(json);
-  return protocol::make_error("invalid", "unknown command", "command");
+  return protocol::make_error(protocol::ErrorCode::invalid, "unknown command", "command");
 }
 
 void Widget::interacted() {
@@ -251,7 +251,9 @@ void Widget::submit_prechat() {
   auto check = [&](const Field& field, std::optional<std::string>& into, auto rule) {
     if (field.input == kNoNode) return;
     std::string value = dom_.value(field.input);
-    auto checked = value.empty() ? protocol::Result<void>(protocol::make_error("invalid", "required")) : rule(value);
+    auto checked = value.empty()
+                       ? protocol::Result<void>(protocol::make_error(protocol::ErrorCode::invalid, "required"))
+                       : rule(value);
     view_->set_field_error(field, checked ? "" : std::string(texts_->check_field) + checked.error().message);
     ok = ok && checked;
     into = std::move(value);
@@ -408,7 +410,7 @@ void Widget::on_refused(const chat::ErrorEvent& error) {
     return;
   }
   protocol::JsonWriter w;
-  w.begin_object().key("code").value(error.code).key("message").value(error.message);
+  w.begin_object().key("code").value(protocol::error_code_name(error.code)).key("message").value(error.message);
   if (!error.field.empty()) w.key("field").value(error.field);
   w.end_object();
   host_.emit("error", w.str());

@@ -13,7 +13,7 @@ namespace {
 protocol::Result<protocol::JsonValue> parse_object(std::string_view json) {
   auto parsed = protocol::parse_json(json, protocol::JsonReadLimits{16 * 1024, 4, 256});
   if (!parsed) return std::move(parsed).error();
-  if (!parsed->is_object()) return protocol::make_error("invalid", "the argument must be an object");
+  if (!parsed->is_object()) return protocol::make_error(protocol::ErrorCode::invalid, "the argument must be an object");
   return parsed;
 }
 
@@ -37,7 +37,8 @@ protocol::Result<void> flatten(const protocol::JsonValue& object, const std::str
       else
         out.push_back({key, v.text});
     } else if (!v.is_null()) {
-      return protocol::make_error("invalid", "must be a string, a number, a boolean or an object", key);
+      return protocol::make_error(protocol::ErrorCode::invalid, "must be a string, a number, a boolean or an object",
+                                  key);
     }
   }
   return {};
@@ -54,19 +55,23 @@ protocol::Result<void> Widget::identify(std::string_view json) {
   const protocol::JsonValue* hash = o.find("hash");
   std::optional<chat::Identity> identity;
   if (user_id || expires_at || hash) {
-    if (!user_id || !user_id->is_string()) return protocol::make_error("invalid", "must be a string", "user_id");
+    if (!user_id || !user_id->is_string())
+      return protocol::make_error(protocol::ErrorCode::invalid, "must be a string", "user_id");
     if (auto ok = chat::check_user_id(user_id->text, "user_id"); !ok) return ok;
-    if (!hash || !hash->is_string()) return protocol::make_error("invalid", "must be a string", "hash");
+    if (!hash || !hash->is_string())
+      return protocol::make_error(protocol::ErrorCode::invalid, "must be a string", "hash");
     if (auto ok = chat::check_identity_hash(hash->text, "hash"); !ok) return ok;
     const auto expires = expires_at ? expires_at->as_int64() : std::nullopt;
-    if (!expires || *expires <= 0) return protocol::make_error("invalid", "must be Unix seconds", "expires_at");
+    if (!expires || *expires <= 0)
+      return protocol::make_error(protocol::ErrorCode::invalid, "must be Unix seconds", "expires_at");
     identity = chat::Identity{user_id->text, *expires, hash->text};
   }
   chat::VisitorContext who;
   for (std::string_view key : {"name", "email"}) {
     const protocol::JsonValue* v = o.find(key);
     if (!v || v->is_null()) continue;
-    if (!v->is_string()) return protocol::make_error("invalid", "must be a string", std::string(key));
+    if (!v->is_string())
+      return protocol::make_error(protocol::ErrorCode::invalid, "must be a string", std::string(key));
     auto ok = key == "name" ? chat::check_line(v->text, chat::kMaxNameChars, "name") : chat::check_email(v->text);
     if (!ok) return ok;
     (key == "name" ? who.name : who.email) = v->text;

@@ -25,7 +25,8 @@ bool is_http_url(std::string_view url) { return url.starts_with("http://") || ur
 Result<void> parse_listen(std::string_view text, Config& config) {
   const auto colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0) {
-    return make_error("invalid", "--listen expects HOST:PORT, got \"" + std::string(text) + "\"", "listen");
+    return make_error(vitrina::protocol::ErrorCode::invalid,
+                      "--listen expects HOST:PORT, got \"" + std::string(text) + "\"", "listen");
   }
   std::string_view host = text.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
@@ -33,7 +34,8 @@ Result<void> parse_listen(std::string_view text, Config& config) {
   int value = -1;
   const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
   if (ec != std::errc() || end != port.data() + port.size() || value < 0 || value > 65535) {
-    return make_error("invalid", "--listen: bad port \"" + std::string(port) + "\"", "listen");
+    return make_error(vitrina::protocol::ErrorCode::invalid, "--listen: bad port \"" + std::string(port) + "\"",
+                      "listen");
   }
   config.listen_host = std::string(host);
   config.listen_port = value;
@@ -79,26 +81,32 @@ Result<Config> parse_config(int argc, char** argv) {
                           : flag == "--data"        ? &config.data_dir
                           : flag == "--public-dir"  ? &config.public_dir
                                                     : nullptr;
-    if (!target) return make_error("invalid", "unknown flag " + std::string(flag), std::string(flag));
-    if (i + 1 == argc) return make_error("invalid", std::string(flag) + " needs a value", std::string(flag));
+    if (!target)
+      return make_error(vitrina::protocol::ErrorCode::invalid, "unknown flag " + std::string(flag), std::string(flag));
+    if (i + 1 == argc)
+      return make_error(vitrina::protocol::ErrorCode::invalid, std::string(flag) + " needs a value", std::string(flag));
     *target = argv[++i];
   }
 
   if (auto ok = parse_listen(listen, config); !ok) return std::move(ok).error();
   if (!is_http_url(config.vitrina_url)) {
-    return make_error("invalid", "--vitrina-url must start with http:// or https://", "vitrina-url");
+    return make_error(vitrina::protocol::ErrorCode::invalid, "--vitrina-url must start with http:// or https://",
+                      "vitrina-url");
   }
   if (!config.public_url.empty() && !is_http_url(config.public_url)) {
-    return make_error("invalid", "--public-url must start with http:// or https://", "public-url");
+    return make_error(vitrina::protocol::ErrorCode::invalid, "--public-url must start with http:// or https://",
+                      "public-url");
   }
   while (config.public_url.ends_with('/')) config.public_url.pop_back();
   if (!vitrina::protocol::is_secret_key(config.secret_key)) {
-    return make_error("invalid", "VITRINA_SECRET_KEY must hold the site's secret key (sk_...)", "VITRINA_SECRET_KEY");
+    return make_error(vitrina::protocol::ErrorCode::invalid,
+                      "VITRINA_SECRET_KEY must hold the site's secret key (sk_...)", "VITRINA_SECRET_KEY");
   }
   // Parsed once here so that a mistyped secret stops the shop now, not at the first webhook.
   if (!config.webhook_secret.starts_with(vitrina::webhook::kSecretPrefix) ||
       !vitrina::webhook::verify_key_parse(config.webhook_secret)) {
-    return make_error("invalid", "VITRINA_WEBHOOK_SECRET must hold the endpoint's signing secret (whsec_...)",
+    return make_error(vitrina::protocol::ErrorCode::invalid,
+                      "VITRINA_WEBHOOK_SECRET must hold the endpoint's signing secret (whsec_...)",
                       "VITRINA_WEBHOOK_SECRET");
   }
   return config;

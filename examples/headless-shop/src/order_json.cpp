@@ -28,7 +28,8 @@ void write_order(JsonWriter& w, const Order& o) {
 
 Result<simdjson::dom::element> parse(simdjson::dom::parser& parser, std::string_view text) {
   simdjson::dom::element doc;
-  if (parser.parse(text.data(), text.size()).get(doc)) return make_error("malformed", "not JSON", "body");
+  if (parser.parse(text.data(), text.size()).get(doc))
+    return make_error(vitrina::protocol::ErrorCode::malformed, "not JSON", "body");
   return doc;
 }
 
@@ -46,10 +47,11 @@ Result<Order> read_order(simdjson::dom::element e) {
       !member(e, "currency", currency) || !member(e, "lines", lines) || !member(e, "payment_id", payment_id) ||
       !member(e, "failure_reason", failure_reason) || !member(e, "created_at", created_at) ||
       !member(e, "updated_at", updated_at)) {
-    return make_error("invalid", "an order in the data file lacks a member", "orders");
+    return make_error(vitrina::protocol::ErrorCode::invalid, "an order in the data file lacks a member", "orders");
   }
   auto parsed_status = order_status_from(status);
-  if (!parsed_status) return make_error("invalid", "unknown order status " + std::string(status), "status");
+  if (!parsed_status)
+    return make_error(vitrina::protocol::ErrorCode::invalid, "unknown order status " + std::string(status), "status");
   o.id = std::string(id);
   o.status = *parsed_status;
   o.currency = std::string(currency);
@@ -62,7 +64,8 @@ Result<Order> read_order(simdjson::dom::element e) {
     std::string_view product_id, name;
     if (!member(l, "product_id", product_id) || !member(l, "name", name) || !member(l, "quantity", line.quantity) ||
         !member(l, "price", line.price)) {
-      return make_error("invalid", "an order line in the data file lacks a member", "lines");
+      return make_error(vitrina::protocol::ErrorCode::invalid, "an order line in the data file lacks a member",
+                        "lines");
     }
     line.product_id = std::string(product_id);
     line.name = std::string(name);
@@ -97,7 +100,7 @@ Result<void> read_orders_file(std::string_view text, std::map<std::string, Order
   if (!doc) return std::move(doc).error();
   simdjson::dom::array list, ids;
   if (!member(*doc, "orders", list) || !member(*doc, "webhook_ids", ids)) {
-    return make_error("invalid", "the data file lacks orders or webhook_ids", "orders");
+    return make_error(vitrina::protocol::ErrorCode::invalid, "the data file lacks orders or webhook_ids", "orders");
   }
   for (simdjson::dom::element e : list) {
     auto order = read_order(e);
@@ -106,7 +109,9 @@ Result<void> read_orders_file(std::string_view text, std::map<std::string, Order
   }
   for (simdjson::dom::element e : ids) {
     std::string_view id;
-    if (e.get(id)) return make_error("invalid", "a webhook id in the data file is not a string", "webhook_ids");
+    if (e.get(id))
+      return make_error(vitrina::protocol::ErrorCode::invalid, "a webhook id in the data file is not a string",
+                        "webhook_ids");
     webhook_ids.emplace_back(id);
   }
   return {};
@@ -117,9 +122,11 @@ Result<std::vector<CartLine>> parse_cart(std::string_view body) {
   auto doc = parse(parser, body);
   if (!doc) return std::move(doc).error();
   simdjson::dom::array items;
-  if (!member(*doc, "items", items)) return make_error("invalid", "items must be an array", "items");
+  if (!member(*doc, "items", items))
+    return make_error(vitrina::protocol::ErrorCode::invalid, "items must be an array", "items");
   if (items.size() == 0 || items.size() > kMaxCartLines) {
-    return make_error("invalid", "an order has 1 to " + std::to_string(kMaxCartLines) + " lines", "items");
+    return make_error(vitrina::protocol::ErrorCode::invalid,
+                      "an order has 1 to " + std::to_string(kMaxCartLines) + " lines", "items");
   }
   std::vector<CartLine> lines;
   std::set<std::string, std::less<>> seen;
@@ -127,11 +134,14 @@ Result<std::vector<CartLine>> parse_cart(std::string_view body) {
     const std::string field = "items[" + std::to_string(lines.size()) + "]";
     std::string_view product_id;
     std::int64_t quantity = 0;
-    if (!member(item, "product_id", product_id)) return make_error("invalid", "product_id must be a string", field);
+    if (!member(item, "product_id", product_id))
+      return make_error(vitrina::protocol::ErrorCode::invalid, "product_id must be a string", field);
     if (!member(item, "quantity", quantity) || quantity < 1 || quantity > kMaxQuantity) {
-      return make_error("invalid", "quantity must be an integer from 1 to " + std::to_string(kMaxQuantity), field);
+      return make_error(vitrina::protocol::ErrorCode::invalid,
+                        "quantity must be an integer from 1 to " + std::to_string(kMaxQuantity), field);
     }
-    if (!seen.emplace(product_id).second) return make_error("invalid", "a product appears twice", field);
+    if (!seen.emplace(product_id).second)
+      return make_error(vitrina::protocol::ErrorCode::invalid, "a product appears twice", field);
     lines.push_back({std::string(product_id), quantity});
   }
   return lines;
@@ -143,7 +153,8 @@ Result<PaymentEvent> parse_event(std::string_view body) {
   if (!doc) return std::move(doc).error();
   PaymentEvent event;
   std::string_view type;
-  if (!member(*doc, "type", type)) return make_error("invalid", "type must be a string", "type");
+  if (!member(*doc, "type", type))
+    return make_error(vitrina::protocol::ErrorCode::invalid, "type must be a string", "type");
   event.type = std::string(type);
   if (!event.type.starts_with("payment.")) return event;
 
@@ -151,7 +162,8 @@ Result<PaymentEvent> parse_event(std::string_view body) {
   std::string_view id, order_id, currency, reason;
   if (!member(*doc, "data", data) || !member(data, "id", id) || !member(data, "order_id", order_id) ||
       !member(data, "amount", event.amount) || !member(data, "currency", currency)) {
-    return make_error("invalid", "a payment event needs data.id, order_id, amount and currency", "data");
+    return make_error(vitrina::protocol::ErrorCode::invalid,
+                      "a payment event needs data.id, order_id, amount and currency", "data");
   }
   member(data, "failure_reason", reason);  // only on failed payments
   event.payment_id = std::string(id);

@@ -83,7 +83,9 @@ Result<void> OrderBook::load() {
   if (data_dir_.empty()) return {};
   std::error_code ec;
   std::filesystem::create_directories(data_dir_, ec);
-  if (ec) return make_error("unavailable", "cannot create " + data_dir_ + ": " + ec.message(), "data");
+  if (ec)
+    return make_error(vitrina::protocol::ErrorCode::unavailable, "cannot create " + data_dir_ + ": " + ec.message(),
+                      "data");
   std::ifstream in(data_dir_ + "/orders.json", std::ios::binary);
   if (!in) return {};  // first start
   std::ostringstream text;
@@ -116,7 +118,8 @@ Result<Order> OrderBook::create(std::vector<OrderLine> lines, std::string_view c
 Result<void> OrderBook::set_payment(std::string_view order_id, std::string_view payment_id) {
   std::lock_guard lock(mu_);
   auto it = orders_.find(order_id);
-  if (it == orders_.end()) return make_error("not_found", "no order " + std::string(order_id), "order_id");
+  if (it == orders_.end())
+    return make_error(vitrina::protocol::ErrorCode::not_found, "no order " + std::string(order_id), "order_id");
   it->second.payment_id = std::string(payment_id);
   return save_locked();
 }
@@ -186,9 +189,10 @@ Result<void> OrderBook::save_locked() const {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << orders_file_json(orders_, seen_order_);
     out.flush();
-    if (!out) return make_error("unavailable", "cannot write " + tmp, "data");
+    if (!out) return make_error(vitrina::protocol::ErrorCode::unavailable, "cannot write " + tmp, "data");
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return make_error("unavailable", "cannot replace " + path, "data");
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    return make_error(vitrina::protocol::ErrorCode::unavailable, "cannot replace " + path, "data");
   return {};
 }
 

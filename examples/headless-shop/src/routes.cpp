@@ -48,7 +48,7 @@ void reply_error(httplib::Response& res, int status, std::string_view message, s
 
 Result<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("not_found", "cannot read " + path, "public-dir");
+  if (!in) return make_error(vitrina::protocol::ErrorCode::not_found, "cannot read " + path, "public-dir");
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -59,7 +59,8 @@ Result<std::vector<OrderLine>> price_cart(const std::vector<CartLine>& cart) {
   std::vector<OrderLine> lines;
   for (const auto& item : cart) {
     const Product* product = find_product(item.product_id);
-    if (!product) return make_error("invalid", "no such product: " + item.product_id, "product_id");
+    if (!product)
+      return make_error(vitrina::protocol::ErrorCode::invalid, "no such product: " + item.product_id, "product_id");
     lines.push_back({item.product_id, std::string(product->name), item.quantity, product->price});
   }
   return lines;
@@ -101,10 +102,11 @@ void create_order(Shop& shop, const httplib::Request& req, httplib::Response& re
       shop.client.create_payment(payment_request(*order, shop.public_url), {.idempotency_key = "create-" + order->id});
   if (!payment || payment->confirmation_url.empty()) {
     const auto& error =
-        payment ? vitrina::protocol::Error{"invalid_response", "no confirmation URL", ""} : payment.error();
+        payment ? vitrina::protocol::make_error(vitrina::protocol::ErrorCode::invalid_response, "no confirmation URL")
+                : payment.error();
     log::error("cannot create the payment")
         .str("order_id", order->id)
-        .str("code", error.code)
+        .str("code", vitrina::protocol::error_code_name(error.code))
         .str("message", error.message)
         .emit();
     return reply_error(res, 502, "The payment service did not answer; please try again.");
@@ -130,7 +132,10 @@ void receive_webhook(Shop& shop, const httplib::Request& req, httplib::Response&
   // Verify before parsing: the signature covers the raw body exactly as it arrived.
   const auto verified = vitrina::sdk::verify_webhook(req.headers, req.body, shop.config.webhook_secret);
   if (!verified) {
-    log::warn("webhook refused").str("reason", verified.error().code).str("remote", req.remote_addr).emit();
+    log::warn("webhook refused")
+        .str("reason", vitrina::protocol::error_code_name(verified.error().code))
+        .str("remote", req.remote_addr)
+        .emit();
     return reply_error(res, 401, "the webhook signature does not verify");
   }
   const std::string webhook_id = req.get_header_value(std::string(vitrina::webhook::kHeaderId).c_str());
@@ -163,7 +168,7 @@ Result<void> set_up(httplib::Server& server, Shop& shop) {
   if (!order_page) return std::move(order_page).error();
   shop.order_page = std::move(*order_page);
   if (!server.set_mount_point("/", shop.config.public_dir, {{"Cache-Control", "no-cache"}})) {
-    return make_error("not_found", "no directory " + shop.config.public_dir, "public-dir");
+    return make_error(vitrina::protocol::ErrorCode::not_found, "no directory " + shop.config.public_dir, "public-dir");
   }
 
   for (const auto& [extension, type] :

@@ -11,7 +11,7 @@ namespace vitrina::sdk::detail {
 namespace {
 
 protocol::Error bad_base_url(std::string message) {
-  return protocol::make_error("invalid_options", std::move(message), "base_url");
+  return protocol::make_error(protocol::ErrorCode::invalid_options, std::move(message), "base_url");
 }
 
 bool is_path_byte(unsigned char c) noexcept {

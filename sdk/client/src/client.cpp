@@ -35,30 +35,32 @@ std::optional<protocol::Error> validate(const ClientOptions& o) {
   using std::chrono::milliseconds;
   if (!o.secret_key.empty() && !protocol::is_secret_key(o.secret_key)) {
     // The message must not echo the key: it may be a real secret pasted into the wrong field.
-    return make_error("invalid_options", "secret_key is not a site secret key (sk_ followed by 43 base62 characters)",
-                      "secret_key");
+    return make_error(protocol::ErrorCode::invalid_options,
+                      "secret_key is not a site secret key (sk_ followed by 43 base62 characters)", "secret_key");
   }
   if (o.connect_timeout <= milliseconds::zero()) {
-    return make_error("invalid_options", "connect_timeout must be positive", "connect_timeout");
+    return make_error(protocol::ErrorCode::invalid_options, "connect_timeout must be positive", "connect_timeout");
   }
   if (o.read_timeout <= milliseconds::zero()) {
-    return make_error("invalid_options", "read_timeout must be positive", "read_timeout");
+    return make_error(protocol::ErrorCode::invalid_options, "read_timeout must be positive", "read_timeout");
   }
   if (o.write_timeout <= milliseconds::zero()) {
-    return make_error("invalid_options", "write_timeout must be positive", "write_timeout");
+    return make_error(protocol::ErrorCode::invalid_options, "write_timeout must be positive", "write_timeout");
   }
   if (!is_header_safe(o.user_agent)) {
-    return make_error("invalid_options", "user_agent may not contain control characters", "user_agent");
+    return make_error(protocol::ErrorCode::invalid_options, "user_agent may not contain control characters",
+                      "user_agent");
   }
   if (o.max_response_bytes == 0) {
-    return make_error("invalid_options", "max_response_bytes must be positive", "max_response_bytes");
+    return make_error(protocol::ErrorCode::invalid_options, "max_response_bytes must be positive",
+                      "max_response_bytes");
   }
   if (o.retry.max_attempts < 1 || o.retry.max_attempts > 10) {
-    return make_error("invalid_options", "retry.max_attempts must be 1 to 10", "retry.max_attempts");
+    return make_error(protocol::ErrorCode::invalid_options, "retry.max_attempts must be 1 to 10", "retry.max_attempts");
   }
   if (o.retry.initial_backoff < milliseconds::zero() || o.retry.max_backoff < o.retry.initial_backoff) {
-    return make_error("invalid_options", "retry backoffs must satisfy 0 <= initial_backoff <= max_backoff",
-                      "retry.initial_backoff");
+    return make_error(protocol::ErrorCode::invalid_options,
+                      "retry backoffs must satisfy 0 <= initial_backoff <= max_backoff", "retry.initial_backoff");
   }
   return std::nullopt;
 }
@@ -148,13 +150,13 @@ protocol::Result<Health> Client::health() const {
     case detail::JsonScan::kFound:
       return health;
     case detail::JsonScan::kAbsent:
-      return make_error("invalid_response", "GET /healthz: the answer has no \"status\"", "status");
+      return make_error(protocol::ErrorCode::invalid_response, "GET /healthz: the answer has no \"status\"", "status");
     case detail::JsonScan::kNotString:
-      return make_error("invalid_response", "GET /healthz: \"status\" is not a string", "status");
+      return make_error(protocol::ErrorCode::invalid_response, "GET /healthz: \"status\" is not a string", "status");
     case detail::JsonScan::kInvalid:
       break;
   }
-  return make_error("invalid_response", "GET /healthz: the answer is not a JSON object");
+  return make_error(protocol::ErrorCode::invalid_response, "GET /healthz: the answer is not a JSON object");
 }
 
 protocol::Result<Client::Response> Client::request(std::string_view method, std::string_view path,
@@ -205,7 +207,8 @@ protocol::Result<Client::Response> Client::request(std::string_view method, std:
   auto transport = make_transport(scheme_, host_, port_, options_);
   const httplib::Result result = transport->send(req);
   if (too_large) {
-    return make_error("response_too_large", what + ": the answer is larger than " + std::to_string(limit) + " bytes");
+    return make_error(protocol::ErrorCode::response_too_large,
+                      what + ": the answer is larger than " + std::to_string(limit) + " bytes");
   }
   if (!result) {
     std::string message = what + ": no answer from " + host_ + ":" + std::to_string(port_) + ": ";
@@ -222,7 +225,7 @@ protocol::Result<Client::Response> Client::request(std::string_view method, std:
       default:
         break;
     }
-    return make_error("transport", std::move(message));
+    return make_error(protocol::ErrorCode::transport, std::move(message));
   }
   out.status = result->status;
   out.content_type = result->get_header_value("Content-Type");
@@ -243,7 +246,9 @@ protocol::Error Client::http_error(std::string_view method, std::string_view pat
       message += truncate_utf8(text, kMaxProblemText);
     }
   }
-  return make_error("http_" + std::to_string(response.status), std::move(message));
+  auto error = make_error(protocol::ErrorCode::http_status, std::move(message));
+  error.http_status = response.status;
+  return error;
 }
 
 }  // namespace vitrina::sdk

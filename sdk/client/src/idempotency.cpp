@@ -12,7 +12,8 @@ constexpr std::string_view kBase62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef
 
 protocol::Result<std::string> random_idempotency_key() {
   // Safe to call from several threads and more than once; 1 means "already done".
-  if (sodium_init() < 0) return protocol::make_error("internal", "libsodium could not be initialised");
+  if (sodium_init() < 0)
+    return protocol::make_error(protocol::ErrorCode::internal, "libsodium could not be initialised");
   std::string key(kIdempotencyKeyLength, '0');
   for (char& c : key) {
     // randombytes_uniform is unbiased, unlike taking a random byte modulo 62.

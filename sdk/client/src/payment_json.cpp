@@ -13,8 +13,8 @@ using protocol::make_error;
 using Kind = JsonValue::Kind;
 
 protocol::Error bad(std::string_view what, const std::string& field) {
-  return make_error("invalid_response", std::string(what) + ": \"" + field + "\" is missing or of the wrong type",
-                    field);
+  return make_error(protocol::ErrorCode::invalid_response,
+                    std::string(what) + ": \"" + field + "\" is missing or of the wrong type", field);
 }
 
 // Each reader returns false when the member is present but of the wrong type, or when it is
@@ -82,14 +82,15 @@ bool read_items(const JsonValue& obj, std::vector<Item>* out) {
 
 protocol::Result<Payment> payment_from(const JsonValue& obj) {
   constexpr std::string_view kWhat = "payment";
-  if (obj.kind != Kind::kObject) return make_error("invalid_response", "a payment is not a JSON object");
+  if (obj.kind != Kind::kObject)
+    return make_error(protocol::ErrorCode::invalid_response, "a payment is not a JSON object");
   Payment p;
   std::string status;
   if (!read_string(obj, "id", true, &p.id)) return bad(kWhat, "id");
   if (!read_string(obj, "status", true, &status)) return bad(kWhat, "status");
   auto parsed_status = protocol::parse_payment_status(status);
   if (!parsed_status) {
-    return make_error("invalid_response", "payment: unknown status \"" + status + "\"", "status");
+    return make_error(protocol::ErrorCode::invalid_response, "payment: unknown status \"" + status + "\"", "status");
   }
   p.status = *parsed_status;
   if (!read_int(obj, "amount", true, &p.amount)) return bad(kWhat, "amount");
@@ -162,15 +163,16 @@ std::string write_amount_body(std::optional<std::int64_t> amount) {
 
 protocol::Result<Payment> parse_payment(std::string_view json) {
   const auto root = parse_json(json);
-  if (!root) return make_error("invalid_response", "the answer is not valid JSON");
+  if (!root) return make_error(protocol::ErrorCode::invalid_response, "the answer is not valid JSON");
   return payment_from(*root);
 }
 
 protocol::Result<Refund> parse_refund(std::string_view json) {
   constexpr std::string_view kWhat = "refund";
   const auto root = parse_json(json);
-  if (!root) return make_error("invalid_response", "the answer is not valid JSON");
-  if (root->kind != Kind::kObject) return make_error("invalid_response", "a refund is not a JSON object");
+  if (!root) return make_error(protocol::ErrorCode::invalid_response, "the answer is not valid JSON");
+  if (root->kind != Kind::kObject)
+    return make_error(protocol::ErrorCode::invalid_response, "a refund is not a JSON object");
   const JsonValue& obj = *root;
   Refund r;
   std::string status;
@@ -178,7 +180,8 @@ protocol::Result<Refund> parse_refund(std::string_view json) {
   if (!read_string(obj, "payment_id", true, &r.payment_id)) return bad(kWhat, "payment_id");
   if (!read_string(obj, "status", true, &status)) return bad(kWhat, "status");
   auto parsed_status = protocol::parse_refund_status(status);
-  if (!parsed_status) return make_error("invalid_response", "refund: unknown status \"" + status + "\"", "status");
+  if (!parsed_status)
+    return make_error(protocol::ErrorCode::invalid_response, "refund: unknown status \"" + status + "\"", "status");
   r.status = *parsed_status;
   if (!read_int(obj, "amount", true, &r.amount)) return bad(kWhat, "amount");
   if (!read_string(obj, "currency", true, &r.currency)) return bad(kWhat, "currency");
@@ -190,7 +193,7 @@ protocol::Result<Refund> parse_refund(std::string_view json) {
 
 protocol::Result<std::vector<Payment>> parse_payment_list(std::string_view json) {
   const auto root = parse_json(json);
-  if (!root) return make_error("invalid_response", "the answer is not valid JSON");
+  if (!root) return make_error(protocol::ErrorCode::invalid_response, "the answer is not valid JSON");
   const JsonValue* items = root->find("items");
   if (!items || items->kind != Kind::kArray) return bad("payment list", "items");
   std::vector<Payment> out;
@@ -215,10 +218,13 @@ std::optional<protocol::Error> parse_problem(std::string_view json, std::size_t 
       type.size() == kProblemTypePrefix.size()) {
     return std::nullopt;
   }
+  // A type this client does not know (a newer server) is no Vitrina problem it can name.
+  const auto code = protocol::error_code_from_problem_type(std::string_view(type).substr(kProblemTypePrefix.size()));
+  if (!code) return std::nullopt;
   protocol::Error error;
-  error.code = type.substr(kProblemTypePrefix.size());
+  error.code = *code;
   if (!read_string(*root, "detail", true, &error.message)) {
-    if (!read_string(*root, "title", true, &error.message)) error.message = error.code;
+    if (!read_string(*root, "title", true, &error.message)) error.message = protocol::error_info(*code).title;
   }
   if (error.message.size() > max_message) {
     std::size_t n = max_message;  // do not split a UTF-8 sequence

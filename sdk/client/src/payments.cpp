@@ -55,14 +55,15 @@ std::string percent_encode(std::string_view s) {
 protocol::Result<std::string> idempotency_key_for(const CallOptions& opts) {
   if (opts.idempotency_key.empty()) return detail::random_idempotency_key();
   if (!detail::is_valid_idempotency_key(opts.idempotency_key)) {
-    return make_error("invalid_argument", "idempotency_key must be 1-255 printable ASCII characters",
+    return make_error(protocol::ErrorCode::invalid_argument, "idempotency_key must be 1-255 printable ASCII characters",
                       "idempotency_key");
   }
   return opts.idempotency_key;
 }
 
 protocol::Error bad_id() {
-  return make_error("invalid_argument", "a payment id is 1-255 characters of A-Z, a-z, 0-9, '_' and '-'", "id");
+  return make_error(protocol::ErrorCode::invalid_argument,
+                    "a payment id is 1-255 characters of A-Z, a-z, 0-9, '_' and '-'", "id");
 }
 
 // The pause before retry number `retry` (1 for the first): doubling from initial_backoff, capped,
@@ -100,11 +101,11 @@ protocol::Result<Client::Response> Client::call(std::string_view method, std::st
       } else if (response->status == 409) {
         // Only "the same key is still being answered": a state conflict will not go away.
         const auto problem = detail::parse_problem(response->body, kMaxProblemText);
-        retryable = problem && problem->code == "request-in-flight";
+        retryable = problem && problem->code == protocol::ErrorCode::request_in_flight;
       } else if (response->status == 502) {
         // The acquirer could not be reached: nothing was stored and the key is still free.
         const auto problem = detail::parse_problem(response->body, kMaxProblemText);
-        retryable = problem && problem->code == "acquirer-unavailable";
+        retryable = problem && problem->code == protocol::ErrorCode::acquirer_unavailable;
       }
     }
     if (!retryable || attempt >= policy.max_attempts) return response;
@@ -115,7 +116,10 @@ protocol::Result<Client::Response> Client::call(std::string_view method, std::st
 protocol::Error Client::api_error(std::string_view method, std::string_view path, const Response& response) {
   if (response.content_type.starts_with("application/problem+json") ||
       response.content_type.starts_with("application/json")) {
-    if (auto problem = detail::parse_problem(response.body, kMaxProblemText)) return std::move(*problem);
+    if (auto problem = detail::parse_problem(response.body, kMaxProblemText)) {
+      problem->http_status = response.status;
+      return std::move(*problem);
+    }
   }
   return http_error(method, path, response);
 }
@@ -157,7 +161,8 @@ protocol::Result<Payment> Client::get_payment(std::string_view id) const {
 
 protocol::Result<std::vector<Payment>> Client::list_payments_by_order(std::string_view order_id,
                                                                       std::optional<int> limit) const {
-  if (order_id.empty()) return make_error("invalid_argument", "order_id must not be empty", "order_id");
+  if (order_id.empty())
+    return make_error(protocol::ErrorCode::invalid_argument, "order_id must not be empty", "order_id");
   std::string path = "/v1/payments?order_id=" + percent_encode(order_id);
   if (limit) path += "&limit=" + std::to_string(*limit);
   auto response = call("GET", path, {}, {});

@@ -25,20 +25,20 @@ Error parse_error(const Currency& currency, std::string_view field) {
     message += " and with at most " + std::to_string(currency.exponent) + " fractional digits for " +
                std::string(currency.code) + ", like \"" + format_amount(123450, currency) + "\"";
   }
-  return make_error("invalid", std::move(message), std::string(field));
+  return make_error(ErrorCode::invalid, std::move(message), std::string(field));
 }
 
 }  // namespace
 
 Result<void> validate_amount(std::int64_t value, const Currency& currency, std::string_view field) {
   if (value <= 0) {
-    return make_error("invalid",
+    return make_error(ErrorCode::invalid,
                       std::string(field) + " must be a positive number of minor units of " +
                           std::string(currency.code) + (value == 0 ? ", not zero" : ", not negative"),
                       std::string(field));
   }
   if (value > kMaxAmount) {
-    return make_error("invalid",
+    return make_error(ErrorCode::invalid,
                       std::string(field) + " must not exceed " + format_amount(kMaxAmount, currency) + " " +
                           std::string(currency.code) + " (" + std::to_string(kMaxAmount) + " minor units)",
                       std::string(field));
@@ -76,7 +76,7 @@ Result<std::int64_t> parse_amount(std::string_view text, const Currency& currenc
   for (char c : whole) {
     if (!is_digit(c)) return parse_error(currency, field);
     if (!push_digit(value, c - '0')) {
-      return make_error("invalid", std::string(field) + " is too large", std::string(field));
+      return make_error(ErrorCode::invalid, std::string(field) + " is too large", std::string(field));
     }
   }
   // Scale by the exponent: the given fractional digits, then zeros for the ones left out.
@@ -87,7 +87,7 @@ Result<std::int64_t> parse_amount(std::string_view text, const Currency& currenc
       digit = fraction[i] - '0';
     }
     if (!push_digit(value, digit)) {
-      return make_error("invalid", std::string(field) + " is too large", std::string(field));
+      return make_error(ErrorCode::invalid, std::string(field) + " is too large", std::string(field));
     }
   }
   return value;

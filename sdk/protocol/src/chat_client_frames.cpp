@@ -22,8 +22,8 @@ constexpr int kOperatorStatuses = 3;
 constexpr std::size_t kMaxFrameDepth = 4;
 constexpr std::size_t kMaxFrameValues = 256;
 
-Error error_at(std::string_view code, std::string_view field, std::string message) {
-  return make_error(std::string(code), std::move(message), std::string(field));
+Error error_at(ErrorCode code, std::string_view field, std::string message) {
+  return make_error(code, std::move(message), std::string(field));
 }
 
 Identity read_identity(Fields& f) {
@@ -118,7 +118,7 @@ LeaveOfflineMessage read_offline(Fields& f, const Limits& limits) {
   m.phone = f.string("phone", false).value_or("");
   if (f.ok() && !m.phone.empty()) f.rule(check_phone(m.phone));
   if (f.ok() && m.email.empty() && m.phone.empty()) {
-    f.fail(std::string(kErrorInvalid), "email", "an e-mail address or a phone number is required");
+    f.fail(ErrorCode::invalid, "email", "an e-mail address or a phone number is required");
   }
   return m;
 }
@@ -127,7 +127,7 @@ SetPresence read_presence(Fields& f, const Limits&) {
   SetPresence p;
   const auto status = detail::read_enum<OperatorStatus>(f, "status", kOperatorStatuses, true);
   if (status == OperatorStatus::offline) {
-    f.fail(std::string(kErrorInvalid), "status", "must be \"online\" or \"away\"");
+    f.fail(ErrorCode::invalid, "status", "must be \"online\" or \"away\"");
   }
   p.status = status.value_or(OperatorStatus::online);
   return p;
@@ -161,7 +161,7 @@ std::optional<ClientPayload> read_payload(std::string_view type, Fields& f, cons
 // Parses the JSON of a frame and checks that it is an object; errors name `frame` at the top.
 Result<JsonValue> parse_frame_json(std::string_view text, const Limits& limits) {
   if (text.size() > static_cast<std::size_t>(limits.frame_bytes)) {
-    return error_at(kErrorTooLarge, "frame",
+    return error_at(ErrorCode::too_large, "frame",
                     "a frame must be at most " + std::to_string(limits.frame_bytes) + " bytes");
   }
   auto json = parse_json(text, JsonReadLimits{.max_bytes = static_cast<std::size_t>(limits.frame_bytes),
@@ -172,12 +172,12 @@ Result<JsonValue> parse_frame_json(std::string_view text, const Limits& limits) 
     if (e.field.empty()) e.field = "frame";
     return e;
   }
-  if (!json->is_object()) return error_at(kErrorMalformed, "frame", "a frame must be a JSON object");
+  if (!json->is_object()) return error_at(ErrorCode::malformed, "frame", "a frame must be a JSON object");
   return json;
 }
 
 Error not_allowed(std::string_view field, std::string message) {
-  return error_at(kErrorNotAllowed, field, std::move(message));
+  return error_at(ErrorCode::not_allowed, field, std::move(message));
 }
 
 void write_payload(JsonWriter& w, const Hello& h) {
@@ -238,18 +238,18 @@ void write_payload(JsonWriter&, const Ping&) {}
 Result<ClientFrame> parse_client_frame(std::string_view text, const Limits& limits) {
   auto json = parse_frame_json(text, limits);
   if (!json) return std::move(json).error();
-  Error error;
+  std::optional<Error> error;
   Fields f(*json, "", error, true);
   const auto type = f.string("type", true);
-  if (!f.ok()) return error;
+  if (!f.ok()) return *error;
   ClientFrame frame;
   if (auto ref = f.string("ref", false)) {
     f.rule(check_ref(*ref));
     frame.ref = std::move(*ref);
   }
   auto payload = read_payload(*type, f, limits);
-  if (!payload) return error_at(kErrorUnknownType, "type", "unknown frame type \"" + *type + "\"");
-  if (!f.finish()) return error;
+  if (!payload) return error_at(ErrorCode::unknown_type, "type", "unknown frame type \"" + *type + "\"");
+  if (!f.finish()) return *error;
   frame.payload = std::move(*payload);
   return frame;
 }
@@ -288,7 +288,7 @@ Result<void> check_client_frame(Role role, const ClientFrame& frame) {
     if (h->context) return not_allowed("context", "only visitors have a context");
   }
   if (const auto* m = std::get_if<SendMessage>(&p); m != nullptr && m->conversation_id.empty()) {
-    return error_at(kErrorInvalid, "conversation_id", "is required");
+    return error_at(ErrorCode::invalid, "conversation_id", "is required");
   }
   return {};
 }

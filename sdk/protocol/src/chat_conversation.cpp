@@ -12,7 +12,7 @@ namespace {
 using Status = ConversationStatus;
 
 Error closed_error() {
-  return make_error(std::string(kErrorConversationClosed), "the conversation is closed", "conversation_id");
+  return make_error(ErrorCode::conversation_closed, "the conversation is closed", "conversation_id");
 }
 
 ConversationChange unchanged(const Conversation& c) { return ConversationChange{c, false}; }
@@ -34,22 +34,21 @@ Result<ConversationChange> apply_action(const Conversation& c, ActionKind action
                                         const Author& target, std::int64_t now_ms) {
   const bool visitor = actor.author.role == AuthorRole::visitor;
   if (visitor && action != ActionKind::close) {
-    return make_error(std::string(kErrorNotAllowed), "only operators take, assign and reopen conversations", "type");
+    return make_error(ErrorCode::not_allowed, "only operators take, assign and reopen conversations", "type");
   }
   switch (action) {
     case ActionKind::take:
       if (c.status == Status::closed) return closed_error();
       if (c.status == Status::open && is_assignee(c, actor)) return unchanged(c);
       if (c.status == Status::open) {
-        return make_error(std::string(kErrorConflict), "another operator has this conversation; ask them to assign it",
+        return make_error(ErrorCode::conflict, "another operator has this conversation; ask them to assign it",
                           "conversation_id");
       }
       return assigned(c, actor.author);
     case ActionKind::assign:
       if (c.status == Status::closed) return closed_error();
       if (actor.operator_role != OperatorRole::owner && c.status == Status::open && !is_assignee(c, actor)) {
-        return make_error(std::string(kErrorNotAllowed), "only its operator or an owner may reassign a conversation",
-                          "type");
+        return make_error(ErrorCode::not_allowed, "only its operator or an owner may reassign a conversation", "type");
       }
       if (c.status == Status::open && c.assignee && c.assignee->id == target.id) return unchanged(c);
       return assigned(c, target);

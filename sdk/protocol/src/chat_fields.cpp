@@ -8,7 +8,7 @@
 
 namespace vitrina::protocol::chat::detail {
 
-Fields::Fields(const JsonValue& object, std::string prefix, Error& error, bool strict)
+Fields::Fields(const JsonValue& object, std::string prefix, std::optional<Error>& error, bool strict)
     : object_(object), prefix_(std::move(prefix)), error_(error), strict_(strict), seen_(object.members.size()) {}
 
 std::string Fields::path(std::string_view key) const {
@@ -16,8 +16,8 @@ std::string Fields::path(std::string_view key) const {
   return prefix_ + "." + std::string(key);
 }
 
-void Fields::fail(std::string code, std::string_view field, std::string message) {
-  if (ok()) error_ = make_error(std::move(code), std::move(message), std::string(field));
+void Fields::fail(ErrorCode code, std::string_view field, std::string message) {
+  if (ok()) error_ = make_error(code, std::move(message), std::string(field));
 }
 
 void Fields::rule(Result<void> result) {
@@ -35,11 +35,11 @@ const JsonValue* Fields::take(std::string_view key, JsonType type, bool required
   }
   if (!ok()) return nullptr;
   if (found == nullptr || found->is_null()) {
-    if (required) fail(std::string(kErrorInvalid), path(key), "is required");
+    if (required) fail(ErrorCode::invalid, path(key), "is required");
     return nullptr;
   }
   if (found->type != type) {
-    fail(std::string(kErrorInvalid), path(key), "must be " + std::string(expected));
+    fail(ErrorCode::invalid, path(key), "must be " + std::string(expected));
     return nullptr;
   }
   return found;
@@ -56,12 +56,11 @@ std::optional<std::int64_t> Fields::integer(std::string_view key, bool required,
   if (v == nullptr) return std::nullopt;
   const auto value = v->as_int64();
   if (!value) {
-    fail(std::string(kErrorInvalid), path(key), "must be an integer");
+    fail(ErrorCode::invalid, path(key), "must be an integer");
     return std::nullopt;
   }
   if (*value < min || *value > max) {
-    fail(std::string(kErrorInvalid), path(key),
-         "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    fail(ErrorCode::invalid, path(key), "must be between " + std::to_string(min) + " and " + std::to_string(max));
     return std::nullopt;
   }
   return value;
@@ -81,7 +80,7 @@ std::optional<std::int64_t> Fields::timestamp(std::string_view key, bool require
   const auto text = string(key, required);
   if (!text) return std::nullopt;
   const auto ms = parse_timestamp_ms(*text);
-  if (!ms) fail(std::string(kErrorInvalid), path(key), "must be an RFC 3339 UTC time like 2026-05-01T12:00:00.000Z");
+  if (!ms) fail(ErrorCode::invalid, path(key), "must be an RFC 3339 UTC time like 2026-05-01T12:00:00.000Z");
   return ms;
 }
 
@@ -89,7 +88,7 @@ bool Fields::finish() {
   if (!ok() || !strict_) return ok();
   for (std::size_t i = 0; i < seen_.size(); ++i) {
     if (!seen_[i]) {
-      fail(std::string(kErrorInvalid), path(object_.members[i].key), "is not a member of this frame");
+      fail(ErrorCode::invalid, path(object_.members[i].key), "is not a member of this frame");
       break;
     }
   }
@@ -101,7 +100,7 @@ namespace {
 std::vector<Attribute> read_attributes(Fields& f, const JsonValue& object, const std::string& prefix) {
   std::vector<Attribute> out;
   if (object.members.size() > kMaxAttributes) {
-    f.fail(std::string(kErrorInvalid), prefix, "must have at most " + std::to_string(kMaxAttributes) + " members");
+    f.fail(ErrorCode::invalid, prefix, "must have at most " + std::to_string(kMaxAttributes) + " members");
     return out;
   }
   out.reserve(object.members.size());
@@ -114,7 +113,7 @@ std::vector<Attribute> read_attributes(Fields& f, const JsonValue& object, const
     } else if (const auto number = m.value.as_int64()) {
       a.value = *number;
     } else {
-      f.fail(std::string(kErrorInvalid), prefix + "." + m.key, "must be a string, an integer or a boolean");
+      f.fail(ErrorCode::invalid, prefix + "." + m.key, "must be a string, an integer or a boolean");
       return out;
     }
     out.push_back(std::move(a));

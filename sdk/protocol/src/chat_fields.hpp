@@ -20,9 +20,9 @@ class Fields {
  public:
   // `prefix` is the path of `object` ("" at the top, "context" inside hello). `strict`: members
   // that were never read are refused by finish().
-  Fields(const JsonValue& object, std::string prefix, Error& error, bool strict);
+  Fields(const JsonValue& object, std::string prefix, std::optional<Error>& error, bool strict);
 
-  bool ok() const noexcept { return error_.code.empty(); }
+  bool ok() const noexcept { return !error_.has_value(); }
   // Reads the members of `object`, found at `key` of this one, into the same error.
   Fields nested(const JsonValue& object, std::string_view key) const {
     return Fields(object, path(key), error_, strict_);
@@ -41,7 +41,7 @@ class Fields {
 
   // Records `result`'s error unless one is recorded already.
   void rule(Result<void> result);
-  void fail(std::string code, std::string_view field, std::string message);
+  void fail(ErrorCode code, std::string_view field, std::string message);
 
   // Strict readers: refuses the first member no read asked for. Returns ok().
   bool finish();
@@ -51,7 +51,7 @@ class Fields {
 
   const JsonValue& object_;
   std::string prefix_;
-  Error& error_;
+  std::optional<Error>& error_;
   bool strict_;
   std::vector<bool> seen_;
 };
@@ -71,7 +71,7 @@ std::optional<E> read_enum(Fields& f, std::string_view key, int count, bool requ
   const auto text = f.string(key, required);
   if (!text) return std::nullopt;
   auto value = parse_enum<E>(*text, count);
-  if (!value) f.fail("invalid", f.path(key), "unknown value \"" + *text + "\"");
+  if (!value) f.fail(ErrorCode::invalid, f.path(key), "unknown value \"" + *text + "\"");
   return value;
 }
 

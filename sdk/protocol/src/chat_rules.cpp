@@ -10,7 +10,7 @@ namespace vitrina::protocol::chat {
 namespace {
 
 Error invalid(std::string_view field, std::string message) {
-  return make_error(std::string(kErrorInvalid), std::move(message), std::string(field));
+  return make_error(ErrorCode::invalid, std::move(message), std::string(field));
 }
 
 bool is_alnum(char c) noexcept { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }

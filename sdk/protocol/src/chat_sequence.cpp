@@ -11,15 +11,15 @@ Result<SeqAssignment> assign_seq(std::int64_t last_seq, const std::optional<SeqA
     again.duplicate = true;
     return again;
   }
-  if (last_seq < 0) return make_error("invalid", "last_seq must not be negative", "last_seq");
-  if (last_seq >= kMaxSeq) return make_error("conflict", "the conversation has no sequence numbers left");
+  if (last_seq < 0) return make_error(ErrorCode::invalid, "last_seq must not be negative", "last_seq");
+  if (last_seq >= kMaxSeq) return make_error(ErrorCode::conflict, "the conversation has no sequence numbers left");
   return SeqAssignment{last_seq + 1, now_ms, false};
 }
 
 Result<ResumeRange> plan_resume(std::int64_t last_seq, std::int64_t last_seen, std::int64_t batch) {
-  if (batch < 1) return make_error("invalid", "batch must be at least 1", "batch");
+  if (batch < 1) return make_error(ErrorCode::invalid, "batch must be at least 1", "batch");
   if (last_seen < 0 || last_seen > last_seq) {
-    return make_error("invalid",
+    return make_error(ErrorCode::invalid,
                       "last_seen must be between 0 and the conversation's last seq " + std::to_string(last_seq),
                       "last_seen");
   }
@@ -33,8 +33,8 @@ Result<ResumeRange> plan_resume(std::int64_t last_seq, std::int64_t last_seen, s
 
 Result<std::optional<std::int64_t>> advance_read(std::int64_t current, std::int64_t requested, std::int64_t last_seq) {
   if (requested < 0 || requested > last_seq) {
-    return make_error("invalid", "seq must be between 0 and the conversation's last seq " + std::to_string(last_seq),
-                      "seq");
+    return make_error(ErrorCode::invalid,
+                      "seq must be between 0 and the conversation's last seq " + std::to_string(last_seq), "seq");
   }
   if (requested <= current) return std::optional<std::int64_t>{};
   return std::optional<std::int64_t>{requested};

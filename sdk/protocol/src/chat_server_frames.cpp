@@ -134,7 +134,7 @@ void write_payload(JsonWriter& w, const ContextEvent& c) {
 }
 
 void write_payload(JsonWriter& w, const ErrorEvent& e) {
-  w.key("code").value(e.code).key("message").value(e.message);
+  w.key("code").value(error_code_name(e.code)).key("message").value(e.message);
   write_optional(w, "field", e.field);
   write_optional(w, "ref", e.ref);
   write_optional(w, "client_id", e.client_id);
@@ -309,7 +309,9 @@ std::optional<ServerFrame> read_server_payload(std::string_view type, Fields& f)
   }
   if (type == "error") {
     ErrorEvent e;
-    e.code = f.string("code", true).value_or("");
+    // A code this side does not know (a newer server) reads as `internal`: something went wrong
+    // that the client cannot act on specifically.
+    e.code = error_code_from_name(f.string("code", true).value_or("")).value_or(ErrorCode::internal);
     e.message = f.string("message", true).value_or("");
     e.field = f.string("field", false).value_or("");
     e.ref = f.string("ref", false).value_or("");
@@ -397,14 +399,14 @@ Result<ServerFrame> parse_server_frame(std::string_view text) {
     if (e.field.empty()) e.field = "frame";
     return e;
   }
-  if (!json->is_object()) return make_error(std::string(kErrorMalformed), "a frame must be a JSON object", "frame");
-  Error error;
+  if (!json->is_object()) return make_error(ErrorCode::malformed, "a frame must be a JSON object", "frame");
+  std::optional<Error> error;
   Fields f(*json, "", error, false);
   const auto type = f.string("type", true);
-  if (!f.ok()) return error;
+  if (!f.ok()) return *error;
   auto frame = read_server_payload(*type, f);
-  if (!frame) return make_error(std::string(kErrorUnknownType), "unknown frame type \"" + *type + "\"", "type");
-  if (!f.ok()) return error;
+  if (!frame) return make_error(ErrorCode::unknown_type, "unknown frame type \"" + *type + "\"", "type");
+  if (!f.ok()) return *error;
   return std::move(*frame);
 }
 

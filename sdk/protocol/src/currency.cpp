@@ -74,17 +74,17 @@ Result<Currency> find_currency(std::string_view code) {
   if (!is_upper_alpha3(code)) {
     std::string message = "currency must be an ISO 4217 code of three upper-case letters, like \"RUB\"";
     if (is_safe_to_echo(code)) message += "; got \"" + std::string(code) + "\"";
-    return make_error("invalid", std::move(message), "currency");
+    return make_error(ErrorCode::invalid, std::move(message), "currency");
   }
   const auto it = std::lower_bound(kCurrencies.begin(), kCurrencies.end(), code,
                                    [](const Currency& c, std::string_view key) { return c.code < key; });
   if (it != kCurrencies.end() && it->code == code) return *it;
   if (std::find(kNoMinorUnit.begin(), kNoMinorUnit.end(), code) != kNoMinorUnit.end()) {
-    return make_error("invalid",
+    return make_error(ErrorCode::invalid,
                       "currency \"" + std::string(code) + "\" has no minor unit and cannot be used for payments",
                       "currency");
   }
-  return make_error("invalid", "unknown currency \"" + std::string(code) + "\"", "currency");
+  return make_error(ErrorCode::invalid, "unknown currency \"" + std::string(code) + "\"", "currency");
 }
 
 }  // namespace vitrina::protocol

@@ -17,7 +17,7 @@ class Parser {
   Result<JsonValue> run() {
     JsonValue root;
     skip_whitespace();
-    if (!value(root, 0)) return std::move(error_);
+    if (!value(root, 0)) return std::move(*error_);
     skip_whitespace();
     if (pos_ != text_.size()) return fail("unexpected text after the JSON value");
     return root;
@@ -26,10 +26,9 @@ class Parser {
  private:
   // Records the first error at the current position and path; the caller unwinds with false.
   Error fail(std::string_view what) {
-    if (error_.code.empty()) {
-      error_ = make_error("malformed", std::string(what) + " at byte " + std::to_string(pos_), path_);
-    }
-    return error_;
+    if (!error_)
+      error_ = make_error(ErrorCode::malformed, std::string(what) + " at byte " + std::to_string(pos_), path_);
+    return *error_;
   }
   bool failed(std::string_view what) {
     fail(what);
@@ -266,7 +265,7 @@ class Parser {
   std::size_t pos_ = 0;
   std::size_t values_ = 0;
   std::string path_;
-  Error error_;
+  std::optional<Error> error_;
 };
 
 }  // namespace
@@ -306,8 +305,8 @@ const JsonValue* JsonValue::find(std::string_view key) const noexcept {
 
 Result<JsonValue> parse_json(std::string_view text, const JsonReadLimits& limits) {
   if (text.size() > limits.max_bytes) {
-    return make_error("too_large", "JSON text of " + std::to_string(text.size()) + " bytes exceeds the limit of " +
-                                       std::to_string(limits.max_bytes));
+    return make_error(ErrorCode::too_large, "JSON text of " + std::to_string(text.size()) +
+                                                " bytes exceeds the limit of " + std::to_string(limits.max_bytes));
   }
   return Parser(text, limits).run();
 }

@@ -21,8 +21,8 @@ constexpr std::array<std::string_view, 7> kWebhookEventTypes = {"payment.waiting
                                                                 "refund.failed"};
 
 Error conflict(const PaymentState& state, const PaymentEvent& event, std::string_view why) {
-  return make_error("conflict", "cannot apply \"" + std::string(to_string(event.kind)) + "\" to a " +
-                                    std::string(to_string(state.status)) + " payment: " + std::string(why));
+  return make_error(ErrorCode::conflict, "cannot apply \"" + std::string(to_string(event.kind)) + "\" to a " +
+                                             std::string(to_string(state.status)) + " payment: " + std::string(why));
 }
 
 Transition unchanged(const PaymentState& state) { return Transition{state, false}; }
@@ -33,11 +33,11 @@ Transition moved(PaymentState next) { return Transition{std::move(next), true}; 
 // "amount" because a capture's amount is the API caller's input.
 Result<void> check_amount(std::int64_t value, std::int64_t limit, std::string_view what) {
   if (value <= 0 || value > kMaxAmount) {
-    return make_error("invalid", "amount must be between 1 and " + std::to_string(kMaxAmount) + " minor units",
+    return make_error(ErrorCode::invalid, "amount must be between 1 and " + std::to_string(kMaxAmount) + " minor units",
                       "amount");
   }
   if (value > limit) {
-    return make_error("invalid",
+    return make_error(ErrorCode::invalid,
                       "amount " + std::to_string(value) + " exceeds " + std::string(what) + " " + std::to_string(limit),
                       "amount");
   }
@@ -159,8 +159,9 @@ Result<PaymentStatus> parse_payment_status(std::string_view text) {
                         Status::failed, Status::expired}) {
     if (text == to_string(status)) return status;
   }
-  return make_error(
-      "invalid", "status must be one of pending, waiting_for_capture, succeeded, canceled, failed, expired", "status");
+  return make_error(ErrorCode::invalid,
+                    "status must be one of pending, waiting_for_capture, succeeded, canceled, failed, expired",
+                    "status");
 }
 
 bool is_final(PaymentStatus status) noexcept {
@@ -205,7 +206,7 @@ Result<Transition> apply(const PaymentState& state, const PaymentEvent& event) {
     case Status::expired:
       return from_ended_without_money(state, event);
   }
-  return make_error("internal", "payment status out of range");
+  return make_error(ErrorCode::internal, "payment status out of range");
 }
 
 bool is_expired(const PaymentState& state, std::int64_t now_ms) noexcept {

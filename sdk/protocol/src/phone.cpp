@@ -89,7 +89,7 @@ const CountryCode* find_country(std::string_view digits) noexcept {
 }
 
 Error invalid(std::string_view field, std::string message) {
-  return make_error("invalid", std::move(message), std::string(field));
+  return make_error(ErrorCode::invalid, std::move(message), std::string(field));
 }
 
 // What the visitor typed, as digits, with whether it carried an international prefix.

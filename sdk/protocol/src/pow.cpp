@@ -32,7 +32,7 @@ bool parse_decimal(std::string_view s, T& out) noexcept {
 
 Result<PowChallenge> parse_pow_challenge(std::string_view token, std::string_view field) {
   const auto refuse = [&] {
-    return make_error("invalid", "is not a challenge issued by this server", std::string(field));
+    return make_error(ErrorCode::invalid, "is not a challenge issued by this server", std::string(field));
   };
   if (token.size() > kMaxPowChallengeLength || !token.starts_with(kPowPrefix)) return refuse();
   std::array<std::string_view, 5> parts;

@@ -22,7 +22,7 @@ Result<RefundStatus> parse_refund_status(std::string_view text) {
   for (RefundStatus status : {RefundStatus::pending, RefundStatus::succeeded, RefundStatus::failed}) {
     if (text == to_string(status)) return status;
   }
-  return make_error("invalid", "status must be one of pending, succeeded, failed", "status");
+  return make_error(ErrorCode::invalid, "status must be one of pending, succeeded, failed", "status");
 }
 
 std::int64_t refundable_amount(const PaymentState& payment) noexcept {
@@ -35,16 +35,16 @@ std::int64_t refundable_amount(const PaymentState& payment) noexcept {
 
 Result<void> can_refund(const PaymentState& payment, std::int64_t amount) {
   if (payment.status != PaymentStatus::succeeded) {
-    return make_error(
-        "conflict", "only a succeeded payment can be refunded; this one is " + std::string(to_string(payment.status)));
+    return make_error(ErrorCode::conflict, "only a succeeded payment can be refunded; this one is " +
+                                               std::string(to_string(payment.status)));
   }
   if (amount <= 0 || amount > kMaxAmount) {
-    return make_error("invalid", "amount must be between 1 and " + std::to_string(kMaxAmount) + " minor units",
+    return make_error(ErrorCode::invalid, "amount must be between 1 and " + std::to_string(kMaxAmount) + " minor units",
                       "amount");
   }
   const std::int64_t left = refundable_amount(payment);
   if (amount > left) {
-    return make_error("invalid",
+    return make_error(ErrorCode::invalid,
                       "amount " + std::to_string(amount) + " exceeds what is left to refund: " + std::to_string(left) +
                           " of " + std::to_string(payment.captured_amount) + " captured (" +
                           std::to_string(payment.refunded_amount) + " refunded, " +
@@ -65,15 +65,15 @@ Result<RefundTransition> apply(const PaymentState& payment, const RefundState& r
   const RefundStatus wanted = event.kind == RefundEventKind::succeeded ? RefundStatus::succeeded : RefundStatus::failed;
   if (refund.status == wanted) return RefundTransition{payment, refund, false};
   if (refund.status != RefundStatus::pending) {
-    return make_error("conflict", "refund already " + std::string(to_string(refund.status)) +
-                                      "; the acquirer now says " + std::string(to_string(wanted)) +
-                                      ", which must be reconciled by hand");
+    return make_error(ErrorCode::conflict, "refund already " + std::string(to_string(refund.status)) +
+                                               "; the acquirer now says " + std::string(to_string(wanted)) +
+                                               ", which must be reconciled by hand");
   }
   if (refund.amount <= 0 || refund.amount > payment.pending_refund_amount ||
       (wanted == RefundStatus::succeeded && payment.refunded_amount + refund.amount > payment.captured_amount)) {
-    return make_error("internal", "refund of " + std::to_string(refund.amount) +
-                                      " is not covered by the payment's pending refunds (" +
-                                      std::to_string(payment.pending_refund_amount) + ")");
+    return make_error(ErrorCode::internal, "refund of " + std::to_string(refund.amount) +
+                                               " is not covered by the payment's pending refunds (" +
+                                               std::to_string(payment.pending_refund_amount) + ")");
   }
   RefundTransition next{payment, refund, true};
   next.refund.status = wanted;

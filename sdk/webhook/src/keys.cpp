@@ -19,7 +19,9 @@ using protocol::make_error;
 // from becoming a key: 1 KiB is far above any sane HMAC key.
 constexpr std::size_t kMaxSecretBytes = 1024;
 
-Error key_error(std::string message) { return make_error("invalid_key", std::move(message), "secret"); }
+Error key_error(std::string message) {
+  return make_error(protocol::ErrorCode::invalid_key, std::move(message), "secret");
+}
 
 bool strip_prefix(std::string_view& text, std::string_view prefix) {
   if (!text.starts_with(prefix)) return false;
@@ -48,7 +50,7 @@ SecretBytes::~SecretBytes() {
 protocol::Result<SigningKey> signing_key_parse(std::string_view text) {
   if (text.starts_with(kPublicKeyPrefix)) return key_error("a whpk_ public key cannot sign; use its whsk_ key");
   if (strip_prefix(text, kSigningKeyPrefix)) {
-    if (!detail::sodium_ready()) return make_error("internal", "libsodium could not be initialised");
+    if (!detail::sodium_ready()) return make_error(protocol::ErrorCode::internal, "libsodium could not be initialised");
     std::array<unsigned char, crypto_sign_SEEDBYTES> seed{};
     if (!detail::base64_decode_exact(text, seed)) {
       sodium_memzero(seed.data(), seed.size());
@@ -90,7 +92,7 @@ VerifyKey SigningKey::verify_key() const {
 
 protocol::Result<std::string> secret_generate(std::size_t key_bytes) {
   if (key_bytes < kSecretBytesMin || key_bytes > kSecretBytesMax) {
-    return make_error("invalid", "a new secret has 24 to 32 bytes", "key_bytes");
+    return make_error(protocol::ErrorCode::invalid, "a new secret has 24 to 32 bytes", "key_bytes");
   }
   // Without a working CSPRNG no key may be made; this cannot happen on a supported system.
   if (!detail::sodium_ready()) std::abort();

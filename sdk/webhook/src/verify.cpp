@@ -108,25 +108,29 @@ Headers headers_from(const HeaderLookup& lookup) {
 protocol::Result<void> verify(const Headers& headers, std::string_view body, std::span<const VerifyKey> keys,
                               std::int64_t now, std::chrono::seconds tolerance) {
   (void)detail::sodium_ready();  // as in sign(): asked for, not relied upon
-  if (keys.empty()) return make_error("invalid_key", "no key to verify the webhook with", "keys");
+  if (keys.empty()) return make_error(protocol::ErrorCode::invalid_key, "no key to verify the webhook with", "keys");
 
   const std::string_view id = trim(headers.id);
   const std::string_view ts_text = trim(headers.timestamp);
   const std::string_view signature = trim(headers.signature);
-  if (id.empty()) return make_error("missing_header", "the webhook-id header is missing", std::string(kHeaderId));
+  if (id.empty())
+    return make_error(protocol::ErrorCode::missing_header, "the webhook-id header is missing", std::string(kHeaderId));
   if (ts_text.empty()) {
-    return make_error("missing_header", "the webhook-timestamp header is missing", std::string(kHeaderTimestamp));
+    return make_error(protocol::ErrorCode::missing_header, "the webhook-timestamp header is missing",
+                      std::string(kHeaderTimestamp));
   }
   if (signature.empty()) {
-    return make_error("missing_header", "the webhook-signature header is missing", std::string(kHeaderSignature));
+    return make_error(protocol::ErrorCode::missing_header, "the webhook-signature header is missing",
+                      std::string(kHeaderSignature));
   }
 
   const auto ts = parse_timestamp(ts_text);
   if (!ts) {
-    return make_error("invalid_header", "webhook-timestamp is not a number of seconds", std::string(kHeaderTimestamp));
+    return make_error(protocol::ErrorCode::invalid_header, "webhook-timestamp is not a number of seconds",
+                      std::string(kHeaderTimestamp));
   }
   if (farther_apart_than(*ts, now, tolerance)) {
-    return make_error("timestamp_out_of_tolerance",
+    return make_error(protocol::ErrorCode::timestamp_out_of_tolerance,
                       *ts < now ? "the webhook's timestamp is too old" : "the webhook's timestamp is too new",
                       std::string(kHeaderTimestamp));
   }
@@ -158,7 +162,7 @@ protocol::Result<void> verify(const Headers& headers, std::string_view body, std
     }
     // Unknown versions, and known ones we hold no key for, are skipped.
   }
-  return make_error("invalid_signature", "no webhook-signature entry matches a known key",
+  return make_error(protocol::ErrorCode::invalid_signature, "no webhook-signature entry matches a known key",
                     std::string(kHeaderSignature));
 }
 

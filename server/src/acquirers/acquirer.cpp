@@ -31,8 +31,8 @@ std::string_view header_value(const RawHeaders& headers, std::string_view name) 
 Result<void> amount_agrees(const store::Payment& payment, const AcquirerEvent& event) {
   if (!event.currency.empty() && event.currency != payment.currency) {
     return protocol::make_error(
-        "refused", "the acquirer reports currency " + event.currency + ", the payment is in " + payment.currency,
-        "currency");
+        protocol::ErrorCode::acquirer_refused,
+        "the acquirer reports currency " + event.currency + ", the payment is in " + payment.currency, "currency");
   }
   if (!event.amount || *event.amount == payment.amount) return {};
   // A two-stage payment may be captured in part: the acquirer then reports the amount taken.
@@ -42,7 +42,7 @@ Result<void> amount_agrees(const store::Payment& payment, const AcquirerEvent& e
       (!event.event.amount || *event.event.amount == *event.amount)) {
     return {};
   }
-  return protocol::make_error("refused",
+  return protocol::make_error(protocol::ErrorCode::acquirer_refused,
                               "the acquirer reports amount " + std::to_string(*event.amount) + ", the payment is for " +
                                   std::to_string(payment.amount),
                               "amount");

@@ -162,11 +162,11 @@ inline bool is_news_for(const store::Payment& payment, const AcquirerEvent& even
 /// The acquirer said no: "refused", with the acquirer's own error code (kept in Error::field,
 /// which has no input field to name here) when it gave one.
 inline protocol::Error refused_error(std::string message, std::string acquirer_code = {}) {
-  return protocol::make_error("refused", std::move(message), std::move(acquirer_code));
+  return protocol::make_error(protocol::ErrorCode::acquirer_refused, std::move(message), std::move(acquirer_code));
 }
 /// The acquirer could not be reached or failed (timeouts, 5xx): "unavailable", safe to retry.
 inline protocol::Error unavailable_error(std::string message, std::string acquirer_code = {}) {
-  return protocol::make_error("unavailable", std::move(message), std::move(acquirer_code));
+  return protocol::make_error(protocol::ErrorCode::acquirer_unavailable, std::move(message), std::move(acquirer_code));
 }
 
 /// A key of at most `max_length` characters derived from `key` (the key itself when it fits,

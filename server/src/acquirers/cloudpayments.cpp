@@ -34,9 +34,11 @@ const CloudPayments::SiteKeys* CloudPayments::keys(std::string_view site_id) con
 Result<cp::ApiAnswer> CloudPayments::call(const store::Payment& payment, const std::string& path,
                                           const std::string& json, std::string_view request_id) const {
   const SiteKeys* k = keys(payment.site_id);
-  if (k == nullptr) return protocol::make_error("invalid", "CloudPayments is not configured for this site", "acquirer");
+  if (k == nullptr)
+    return protocol::make_error(protocol::ErrorCode::invalid, "CloudPayments is not configured for this site",
+                                "acquirer");
   RawHeaders headers{{"Authorization", cp::basic_auth(k->public_id, k->api_secret)}};
-  Result<HttpReply> reply = protocol::make_error("internal", "not sent");
+  Result<HttpReply> reply = protocol::make_error(protocol::ErrorCode::internal, "not sent");
   if (!request_id.empty()) {
     headers.emplace_back("X-Request-ID", bounded_key(request_id, kMaxRequestId));
     reply = client_.send_idempotent("POST", path, headers, json, "application/json");
@@ -45,7 +47,7 @@ Result<cp::ApiAnswer> CloudPayments::call(const store::Payment& payment, const s
   }
   if (!reply) return std::move(reply).error();
   if (reply->status == 401 || reply->status == 403) {
-    return protocol::make_error("internal",
+    return protocol::make_error(protocol::ErrorCode::internal,
                                 "CloudPayments refused the credentials (check acquirers.cloudpayments.sites)");
   }
   if (reply->status != 200) {
@@ -150,7 +152,7 @@ Result<std::optional<AcquirerEvent>> CloudPayments::fetch_status(const store::Pa
 Result<std::vector<AcquirerEvent>> CloudPayments::verify_callback(const RawHeaders& headers, std::string_view body,
                                                                   const CallbackRequest& request) const {
   const auto unauthenticated = [](std::string message) {
-    return protocol::make_error("unauthenticated", std::move(message), std::string(cp::kHmacHeader));
+    return protocol::make_error(protocol::ErrorCode::unauthenticated, std::move(message), std::string(cp::kHmacHeader));
   };
   const SiteKeys* k = keys(request.site_id);
   if (k == nullptr) return unauthenticated("CloudPayments is not configured for this site");
@@ -162,7 +164,9 @@ Result<std::vector<AcquirerEvent>> CloudPayments::verify_callback(const RawHeade
   if (!verified) return std::move(verified).error();
 
   const auto kind = cp::parse_kind(request.kind);
-  if (!kind) return protocol::make_error("invalid", "the callback URL must say ?type=check|pay|fail|…", "type");
+  if (!kind)
+    return protocol::make_error(protocol::ErrorCode::invalid, "the callback URL must say ?type=check|pay|fail|…",
+                                "type");
   auto n = cp::parse_notification(*kind, body);
   if (!n) return std::move(n).error();
   std::vector<AcquirerEvent> events;

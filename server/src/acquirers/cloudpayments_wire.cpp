@@ -20,7 +20,7 @@ namespace ondemand = simdjson::ondemand;
 constexpr std::size_t kMaxFields = 128;
 
 protocol::Error invalid(std::string field, std::string message) {
-  return protocol::make_error("invalid", std::move(message), std::move(field));
+  return protocol::make_error(protocol::ErrorCode::invalid, std::move(message), std::move(field));
 }
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -124,7 +124,7 @@ std::string decimal(std::int64_t amount, std::string_view currency_code) {
 
 protocol::Result<void> verify_hmac(const RawHeaders& headers, std::string_view body, std::string_view api_secret) {
   const auto unauthenticated = [](std::string message) {
-    return protocol::make_error("unauthenticated", std::move(message), std::string(kHmacHeader));
+    return protocol::make_error(protocol::ErrorCode::unauthenticated, std::move(message), std::string(kHmacHeader));
   };
   const std::string_view first = header_value(headers, kHmacHeader);
   const std::string_view second = header_value(headers, kXHmacHeader);

@@ -11,7 +11,7 @@ Result<std::chrono::milliseconds> parse_ms(const std::string& text, const std::s
   std::int64_t n = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size() || n < 10 || n > 300000) {
-    return protocol::make_error("invalid", key + ": expected milliseconds from 10 to 300000", key);
+    return protocol::make_error(protocol::ErrorCode::invalid, key + ": expected milliseconds from 10 to 300000", key);
   }
   return std::chrono::milliseconds(n);
 }
@@ -27,7 +27,7 @@ std::string ConnectorConfig::key_name(std::string_view key, std::string_view sit
 Result<std::string> ConnectorConfig::required(std::string_view key) const {
   const auto it = section.settings.find(std::string(key));
   if (it == section.settings.end() || it->second.empty()) {
-    return protocol::make_error("invalid", key_name(key) + " is required", key_name(key));
+    return protocol::make_error(protocol::ErrorCode::invalid, key_name(key) + " is required", key_name(key));
   }
   return it->second;
 }
@@ -43,7 +43,7 @@ Result<std::string> ConnectorConfig::site_required(const std::string& site, std:
     const auto it = s->second.find(std::string(key));
     if (it != s->second.end() && !it->second.empty()) return it->second;
   }
-  return protocol::make_error("invalid", key_name(key, site) + " is required", key_name(key, site));
+  return protocol::make_error(protocol::ErrorCode::invalid, key_name(key, site) + " is required", key_name(key, site));
 }
 
 std::string ConnectorConfig::site_optional(const std::string& site, std::string_view key,
@@ -73,7 +73,8 @@ Result<HttpClientOptions> ConnectorConfig::http_options() const {
 Result<HttpClient> ConnectorConfig::client(std::string_view default_base_url) const {
   auto base = parse_base_url(optional("base_url", default_base_url));
   if (!base)
-    return protocol::make_error("invalid", key_name("base_url") + " " + base.error().message, key_name("base_url"));
+    return protocol::make_error(protocol::ErrorCode::invalid, key_name("base_url") + " " + base.error().message,
+                                key_name("base_url"));
   auto options = http_options();
   if (!options) return std::move(options).error();
   return HttpClient(std::move(*base), std::move(*options));
@@ -82,7 +83,7 @@ Result<HttpClient> ConnectorConfig::client(std::string_view default_base_url) co
 Result<IpAllowList> ConnectorConfig::allowed_ips(std::string_view fallback) const {
   auto allowed = IpAllowList::parse(optional("allowed_ips", fallback));
   if (!allowed) {
-    return protocol::make_error("invalid", key_name("allowed_ips") + ": " + allowed.error().message,
+    return protocol::make_error(protocol::ErrorCode::invalid, key_name("allowed_ips") + ": " + allowed.error().message,
                                 key_name("allowed_ips"));
   }
   return allowed;
@@ -95,13 +96,14 @@ Result<void> ConnectorConfig::only_keys(const std::vector<std::string_view>& kno
   };
   for (const auto& [key, value] : section.settings) {
     if (!has(known, key) && key != "ca_file" && key != "connect_timeout_ms" && key != "read_timeout_ms") {
-      return protocol::make_error("invalid", "unknown key " + key_name(key), key_name(key));
+      return protocol::make_error(protocol::ErrorCode::invalid, "unknown key " + key_name(key), key_name(key));
     }
   }
   for (const auto& [site, keys] : section.sites) {
     for (const auto& [key, value] : keys) {
       if (!has(known_site_keys, key)) {
-        return protocol::make_error("invalid", "unknown key " + key_name(key, site), key_name(key, site));
+        return protocol::make_error(protocol::ErrorCode::invalid, "unknown key " + key_name(key, site),
+                                    key_name(key, site));
       }
     }
   }
@@ -116,12 +118,13 @@ Result<void> add_configured_connectors(Registry& registry, const config::Acquire
       std::string known;
       for (const auto& [n, f] : factories) known += (known.empty() ? "" : ", ") + n;
       return protocol::make_error(
-          "invalid",
+          protocol::ErrorCode::invalid,
           "acquirers." + name + ": no such acquirer (known: " + (known.empty() ? std::string("none") : known) + ")",
           "acquirers." + name);
     }
     if (name == "sandbox" || registry.find(name) != nullptr) {
-      return protocol::make_error("invalid", "acquirers." + name + " is built in", "acquirers." + name);
+      return protocol::make_error(protocol::ErrorCode::invalid, "acquirers." + name + " is built in",
+                                  "acquirers." + name);
     }
     ConnectorConfig cfg{.name = name,
                         .section = section,

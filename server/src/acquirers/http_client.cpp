@@ -26,7 +26,7 @@ std::string BaseUrl::origin() const {
 
 Result<BaseUrl> parse_base_url(std::string_view text) {
   const auto invalid = [](std::string message) {
-    return protocol::make_error("invalid", std::move(message), "base_url");
+    return protocol::make_error(protocol::ErrorCode::invalid, std::move(message), "base_url");
   };
   BaseUrl url;
   std::string_view rest;
@@ -110,9 +110,11 @@ Result<HttpReply> HttpClient::send(std::string_view method, std::string_view pat
   httplib::Response res;
   httplib::Error error = httplib::Error::Success;
   const bool sent = client.send(req, res, error);
-  if (too_long) return protocol::make_error("unavailable", "the acquirer's answer is too long");
+  if (too_long)
+    return protocol::make_error(protocol::ErrorCode::acquirer_unavailable, "the acquirer's answer is too long");
   if (!sent) {
-    return protocol::make_error("unavailable", "no answer from the acquirer (" + httplib::to_string(error) + ")");
+    return protocol::make_error(protocol::ErrorCode::acquirer_unavailable,
+                                "no answer from the acquirer (" + httplib::to_string(error) + ")");
   }
   reply.status = res.status;
   for (const auto& [name, value] : res.headers) reply.headers.emplace_back(name, value);

@@ -53,8 +53,8 @@ protocol::Result<IpAllowList> IpAllowList::parse(std::string_view text) {
     bool v4 = false;
     auto bytes = to_bytes(entry.substr(0, slash), &v4);
     if (!bytes) {
-      return protocol::make_error("invalid", "\"" + std::string(entry) + "\" is not an IP address or network",
-                                  "allowed_ips");
+      return protocol::make_error(protocol::ErrorCode::invalid,
+                                  "\"" + std::string(entry) + "\" is not an IP address or network", "allowed_ips");
     }
     Network network{.bytes = *bytes, .prefix_bits = 128};
     if (slash != std::string_view::npos) {
@@ -63,7 +63,8 @@ protocol::Result<IpAllowList> IpAllowList::parse(std::string_view text) {
       const auto [ptr, ec] = std::from_chars(bits_text.data(), bits_text.data() + bits_text.size(), bits);
       const int max = v4 ? 32 : 128;
       if (ec != std::errc{} || ptr != bits_text.data() + bits_text.size() || bits < 0 || bits > max) {
-        return protocol::make_error("invalid", "\"" + std::string(entry) + "\" has a bad prefix length", "allowed_ips");
+        return protocol::make_error(protocol::ErrorCode::invalid,
+                                    "\"" + std::string(entry) + "\" has a bad prefix length", "allowed_ips");
       }
       network.prefix_bits = v4 ? 96 + bits : bits;
     }

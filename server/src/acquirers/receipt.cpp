@@ -22,17 +22,19 @@ protocol::Result<ReceiptSource> receipt_source(const store::Payment& payment, st
   auto items = protocol::parse_json(payment.items_json);
   auto customer = protocol::parse_json(payment.customer_json);
   if (!items || !items->is_array() || !customer) {
-    return protocol::make_error("invalid", "the payment's items or customer cannot be read", "items");
+    return protocol::make_error(protocol::ErrorCode::invalid, "the payment's items or customer cannot be read",
+                                "items");
   }
   if (items->items.empty()) {
-    return protocol::make_error("invalid", "a " + who + " receipt (54-FZ) needs the payment's items", "items");
+    return protocol::make_error(protocol::ErrorCode::invalid, "a " + who + " receipt (54-FZ) needs the payment's items",
+                                "items");
   }
   ReceiptSource out;
   out.email = text_of(customer->find("email"));
   out.phone = text_of(customer->find("phone"));
   if (out.email.empty() && out.phone.empty()) {
-    return protocol::make_error("invalid", "a " + who + " receipt (54-FZ) needs the customer's email or phone",
-                                "customer");
+    return protocol::make_error(protocol::ErrorCode::invalid,
+                                "a " + who + " receipt (54-FZ) needs the customer's email or phone", "customer");
   }
   std::int64_t total = 0;
   for (const auto& item : items->items) {
@@ -44,7 +46,7 @@ protocol::Result<ReceiptSource> receipt_source(const store::Payment& payment, st
   }
   if (total != payment.amount) {
     return protocol::make_error(
-        "invalid",
+        protocol::ErrorCode::invalid,
         "the items add up to " + std::to_string(total) + ", not the payment's amount: a receipt must match it",
         "items");
   }

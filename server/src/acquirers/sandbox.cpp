@@ -18,7 +18,8 @@ constexpr std::string_view kSignaturePrefix = "v1,";
 constexpr std::size_t kMaxTimestampDigits = 12;
 
 protocol::Error unauthenticated(std::string message) {
-  return protocol::make_error("unauthenticated", std::move(message), std::string(kSandboxSignatureHeader));
+  return protocol::make_error(protocol::ErrorCode::unauthenticated, std::move(message),
+                              std::string(kSandboxSignatureHeader));
 }
 
 std::string signed_content(std::string_view timestamp, std::string_view body) {
@@ -42,7 +43,7 @@ Result<protocol::PaymentEvent> event_of(std::string_view outcome, std::int64_t a
   if (outcome == "succeeded") return protocol::PaymentEvent::succeeded(amount);
   if (outcome == "authorized") return protocol::PaymentEvent::authorized(amount);
   if (outcome == "failed") return protocol::PaymentEvent::failed(std::string(reason));
-  return protocol::make_error("invalid", "is not a known outcome", "outcome");
+  return protocol::make_error(protocol::ErrorCode::invalid, "is not a known outcome", "outcome");
 }
 
 }  // namespace
@@ -55,7 +56,7 @@ SandboxKeys generate_sandbox_keys() {
 
 Result<SandboxKeys> load_or_create_sandbox_keys(const std::string& path) {
   const auto fail = [&path](std::string_view what) {
-    return protocol::make_error("unavailable",
+    return protocol::make_error(protocol::ErrorCode::acquirer_unavailable,
                                 "cannot " + std::string(what) + " sandbox key " + path + ": " + std::strerror(errno));
   };
   SandboxKeys keys;
@@ -76,7 +77,8 @@ Result<SandboxKeys> load_or_create_sandbox_keys(const std::string& path) {
   const ssize_t n = ::read(fd, keys.secret_key.data(), keys.secret_key.size());
   ::close(fd);
   if (n != static_cast<ssize_t>(keys.secret_key.size())) {
-    return protocol::make_error("unavailable", "sandbox key " + path + " is not a 64-byte Ed25519 secret key");
+    return protocol::make_error(protocol::ErrorCode::acquirer_unavailable,
+                                "sandbox key " + path + " is not a 64-byte Ed25519 secret key");
   }
   crypto_sign_ed25519_sk_to_pk(keys.public_key.data(), keys.secret_key.data());
   return keys;
@@ -186,15 +188,16 @@ Result<std::vector<AcquirerEvent>> Sandbox::verify_callback(const RawHeaders& he
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (parser.parse(body.data(), body.size()).get(root)) {
-    return protocol::make_error("invalid", "is not valid JSON", "body");
+    return protocol::make_error(protocol::ErrorCode::invalid, "is not valid JSON", "body");
   }
   std::string_view id, site_id, payment_id, outcome, reason;
   std::int64_t amount = 0;
   if (root["id"].get(id) || root["site_id"].get(site_id) || root["payment_id"].get(payment_id) ||
       root["outcome"].get(outcome) || root["amount"].get(amount) || root["reason"].get(reason)) {
-    return protocol::make_error("invalid", "lacks a field of the sandbox callback", "body");
+    return protocol::make_error(protocol::ErrorCode::invalid, "lacks a field of the sandbox callback", "body");
   }
-  if (id.empty() || id.size() > 64) return protocol::make_error("invalid", "is not an event id", "id");
+  if (id.empty() || id.size() > 64)
+    return protocol::make_error(protocol::ErrorCode::invalid, "is not an event id", "id");
   auto event = event_of(outcome, amount, reason);
   if (!event) return std::move(event).error();
   std::vector<AcquirerEvent> events;

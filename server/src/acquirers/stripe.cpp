@@ -32,7 +32,8 @@ protocol::Error error_of(int status, std::string_view body) {
   if (status == 429 || status >= 500) return unavailable_error(std::move(message), std::move(code));
   if (status == 401 || status == 403) {
     // Our credentials are wrong: nothing the shop can fix by retrying.
-    return protocol::make_error("internal", "Stripe refused the API key (check acquirers.stripe.sites)", code);
+    return protocol::make_error(protocol::ErrorCode::internal,
+                                "Stripe refused the API key (check acquirers.stripe.sites)", code);
   }
   return refused_error(std::move(message), std::move(code));
 }
@@ -47,9 +48,10 @@ const Stripe::SiteKeys* Stripe::keys(std::string_view site_id) const {
 Result<std::string> Stripe::call(const store::Payment& payment, std::string_view method, const std::string& path,
                                  std::string_view form, std::string_view idempotency_key) const {
   const SiteKeys* k = keys(payment.site_id);
-  if (k == nullptr) return protocol::make_error("invalid", "Stripe is not configured for this site", "acquirer");
+  if (k == nullptr)
+    return protocol::make_error(protocol::ErrorCode::invalid, "Stripe is not configured for this site", "acquirer");
   RawHeaders headers{{"Authorization", "Bearer " + k->secret_key}, {"Stripe-Version", std::string(kStripeApiVersion)}};
-  Result<HttpReply> reply = protocol::make_error("internal", "not sent");
+  Result<HttpReply> reply = protocol::make_error(protocol::ErrorCode::internal, "not sent");
   if (method == "POST" && !idempotency_key.empty()) {
     headers.emplace_back("Idempotency-Key", bounded_key(idempotency_key, kMaxIdempotencyKey));
     reply = client_.send_idempotent(method, path, headers, form, "application/x-www-form-urlencoded");
@@ -63,7 +65,8 @@ Result<std::string> Stripe::call(const store::Payment& payment, std::string_view
 
 Result<stripe::Session> Stripe::session(const store::Payment& payment) const {
   if (!plain_id(payment.acquirer_ref)) {
-    return protocol::make_error("invalid", "the payment has no Stripe Checkout Session", "acquirer_ref");
+    return protocol::make_error(protocol::ErrorCode::invalid, "the payment has no Stripe Checkout Session",
+                                "acquirer_ref");
   }
   auto body =
       call(payment, "GET", "/v1/checkout/sessions/" + payment.acquirer_ref + "?expand%5B%5D=payment_intent", {}, {});
@@ -78,7 +81,7 @@ Result<Created> Stripe::create(const store::Payment& payment, std::string_view,
   const std::int64_t now_s = now_seconds();
   // A Checkout Session cannot close sooner: a shorter payment would take money after it expired.
   if (payment.expires_at > 0 && payment.expires_at / 1000 < now_s + stripe::kMinSessionS) {
-    return protocol::make_error("invalid",
+    return protocol::make_error(protocol::ErrorCode::invalid,
                                 "must be at least " + std::to_string(stripe::kMinSessionS) +
                                     " seconds with Stripe (Checkout Sessions stay open at least 30 minutes)",
                                 "expires_in");
@@ -179,7 +182,8 @@ Result<std::optional<AcquirerEvent>> Stripe::fetch_status(const store::Payment& 
 Result<std::vector<AcquirerEvent>> Stripe::verify_callback(const RawHeaders& headers, std::string_view body,
                                                            const CallbackRequest& request) const {
   const auto unauthenticated = [](std::string message) {
-    return protocol::make_error("unauthenticated", std::move(message), std::string(stripe::kSignatureHeader));
+    return protocol::make_error(protocol::ErrorCode::unauthenticated, std::move(message),
+                                std::string(stripe::kSignatureHeader));
   };
   const SiteKeys* k = keys(request.site_id);
   if (k == nullptr) return unauthenticated("Stripe is not configured for this site");
@@ -228,11 +232,13 @@ Result<std::shared_ptr<const Acquirer>> make_stripe(const ConnectorConfig& confi
     auto webhook = config.site_required(site, "webhook_secret");
     if (!webhook) return std::move(webhook).error();
     if (!secret->starts_with("sk_") && !secret->starts_with("rk_")) {
-      return protocol::make_error("invalid", config.key_name("secret_key", site) + " must be an sk_… or rk_… key",
+      return protocol::make_error(protocol::ErrorCode::invalid,
+                                  config.key_name("secret_key", site) + " must be an sk_… or rk_… key",
                                   config.key_name("secret_key", site));
     }
     if (!webhook->starts_with("whsec_")) {
-      return protocol::make_error("invalid", config.key_name("webhook_secret", site) + " must be a whsec_… secret",
+      return protocol::make_error(protocol::ErrorCode::invalid,
+                                  config.key_name("webhook_secret", site) + " must be a whsec_… secret",
                                   config.key_name("webhook_secret", site));
     }
     sites.emplace(site, Stripe::SiteKeys{.secret_key = std::move(*secret), .webhook_secret = std::move(*webhook)});

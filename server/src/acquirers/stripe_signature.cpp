@@ -14,7 +14,7 @@ constexpr std::size_t kMaxHeader = 2048;
 constexpr std::size_t kMaxTimestampDigits = 12;
 
 protocol::Error unauthenticated(std::string message) {
-  return protocol::make_error("unauthenticated", std::move(message), std::string(kSignatureHeader));
+  return protocol::make_error(protocol::ErrorCode::unauthenticated, std::move(message), std::string(kSignatureHeader));
 }
 
 bool parse_seconds(std::string_view text, std::int64_t& out) {

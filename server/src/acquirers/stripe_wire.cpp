@@ -11,7 +11,7 @@ namespace {
 namespace dom = simdjson::dom;
 
 protocol::Error invalid(std::string field, std::string message) {
-  return protocol::make_error("invalid", std::move(message), std::move(field));
+  return protocol::make_error(protocol::ErrorCode::invalid, std::move(message), std::move(field));
 }
 
 bool unreserved(unsigned char c) {
@@ -173,17 +173,6 @@ FormFields checkout_session_form(const store::Payment& payment, std::int64_t now
 
 protocol::Result<Session> parse_session(std::string_view json) {
   return parse_with(json, [](dom::element root) { return session_of(root); });
-}
-
-protocol::Result<PaymentIntent> parse_payment_intent(std::string_view json) {
-  return parse_with(json, [](dom::element o) -> protocol::Result<PaymentIntent> {
-    PaymentIntent pi;
-    if (!read(o, "id", pi.id) || !read(o, "status", pi.status) || !read(o, "amount", pi.amount) ||
-        !read(o, "amount_received", pi.amount_received)) {
-      return invalid("body", "is not a PaymentIntent");
-    }
-    return pi;
-  });
 }
 
 protocol::Result<Refund> parse_refund(std::string_view json) {

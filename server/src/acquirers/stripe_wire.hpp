@@ -67,14 +67,6 @@ struct Charge {
   std::string site_id;
 };
 
-/// A PaymentIntent as answered by capture/cancel/retrieve.
-struct PaymentIntent {
-  std::string id;
-  std::string status;  // requires_payment_method … requires_capture, processing, succeeded, canceled
-  std::int64_t amount = 0;
-  std::int64_t amount_received = 0;
-};
-
 /// A Refund as answered by POST /v1/refunds.
 struct Refund {
   std::string id;
@@ -93,7 +85,6 @@ struct Event {
 };
 
 protocol::Result<Session> parse_session(std::string_view json);
-protocol::Result<PaymentIntent> parse_payment_intent(std::string_view json);
 protocol::Result<Refund> parse_refund(std::string_view json);
 /// Parses an event body (after its signature was verified). Errors have code "invalid".
 protocol::Result<Event> parse_event(std::string_view json);

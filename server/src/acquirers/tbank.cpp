@@ -61,7 +61,8 @@ Result<tbank::Answer> TBank::call(std::string_view method, const std::string& bo
 
 Result<Created> TBank::create(const store::Payment& payment, std::string_view public_url, std::string_view) const {
   const Site* s = site(payment.site_id);
-  if (s == nullptr) return protocol::make_error("invalid", "has no T-Bank terminal for this site", "acquirer");
+  if (s == nullptr)
+    return protocol::make_error(protocol::ErrorCode::invalid, "has no T-Bank terminal for this site", "acquirer");
   // The payer is sent back to the shop either way; the shop learns the outcome from webhooks.
   const std::int64_t due = payment.expires_at > 0 ? payment.expires_at : payment.created_at + 60 * kMinuteMs;
   const tbank::InitOptions options{
@@ -77,7 +78,7 @@ Result<Created> TBank::create(const store::Payment& payment, std::string_view pu
   if (!body) return std::move(body).error();
   auto answer = call("Init", *body);
   if (!answer) {
-    if (answer.error().code == "unavailable") cancel_orphans(*s, payment.id);
+    if (answer.error().code == protocol::ErrorCode::acquirer_unavailable) cancel_orphans(*s, payment.id);
     return std::move(answer).error();
   }
   if (answer->payment_url.empty() || answer->payment_id.empty()) {
@@ -102,7 +103,8 @@ void TBank::cancel_orphans(const Site& s, const std::string& order_id) const {
 
 Result<void> TBank::capture(const store::Payment& payment, std::int64_t amount, std::string_view) const {
   const Site* s = site(payment.site_id);
-  if (s == nullptr) return protocol::make_error("invalid", "has no T-Bank terminal for this site", "acquirer");
+  if (s == nullptr)
+    return protocol::make_error(protocol::ErrorCode::invalid, "has no T-Bank terminal for this site", "acquirer");
   const tbank::Fields fields{{"TerminalKey", s->terminal_key}, {"PaymentId", payment.acquirer_ref}, {"Amount", amount}};
   auto answer = call("Confirm", tbank::signed_request(fields, s->password));
   if (!answer) return std::move(answer).error();
@@ -114,7 +116,8 @@ Result<void> TBank::capture(const store::Payment& payment, std::int64_t amount, 
 
 Result<void> TBank::cancel(const store::Payment& payment, std::string_view) const {
   const Site* s = site(payment.site_id);
-  if (s == nullptr) return protocol::make_error("invalid", "has no T-Bank terminal for this site", "acquirer");
+  if (s == nullptr)
+    return protocol::make_error(protocol::ErrorCode::invalid, "has no T-Bank terminal for this site", "acquirer");
   if (payment.acquirer_ref.empty()) return {};
   const tbank::Fields fields{{"TerminalKey", s->terminal_key}, {"PaymentId", payment.acquirer_ref}};
   auto answer = call("Cancel", tbank::signed_request(fields, s->password));
@@ -127,7 +130,8 @@ Result<void> TBank::cancel(const store::Payment& payment, std::string_view) cons
 
 Result<RefundAnswer> TBank::refund(const store::Payment& payment, std::int64_t amount, std::string_view) const {
   const Site* s = site(payment.site_id);
-  if (s == nullptr) return protocol::make_error("invalid", "has no T-Bank terminal for this site", "acquirer");
+  if (s == nullptr)
+    return protocol::make_error(protocol::ErrorCode::invalid, "has no T-Bank terminal for this site", "acquirer");
   const tbank::Fields fields{{"TerminalKey", s->terminal_key}, {"PaymentId", payment.acquirer_ref}, {"Amount", amount}};
   auto answer = call("Cancel", tbank::signed_request(fields, s->password));
   if (!answer) return std::move(answer).error();
@@ -164,11 +168,13 @@ Result<std::optional<AcquirerEvent>> TBank::fetch_status(const store::Payment& p
 Result<std::vector<AcquirerEvent>> TBank::verify_callback(const RawHeaders&, std::string_view body,
                                                           const CallbackRequest& request) const {
   const Site* s = site(request.site_id);
-  if (s == nullptr) return protocol::make_error("unauthenticated", "no T-Bank terminal for this site", "site");
+  if (s == nullptr)
+    return protocol::make_error(protocol::ErrorCode::unauthenticated, "no T-Bank terminal for this site", "site");
   auto n = tbank::verify_notification(body, s->password);
   if (!n) return std::move(n).error();
   if (n->terminal_key != s->terminal_key) {
-    return protocol::make_error("unauthenticated", "the notification is for another terminal", "TerminalKey");
+    return protocol::make_error(protocol::ErrorCode::unauthenticated, "the notification is for another terminal",
+                                "TerminalKey");
   }
   std::vector<AcquirerEvent> events;
   auto event = tbank::payment_event(n->status, n->amount, n->error_code);

@@ -133,7 +133,7 @@ std::string iso8601_utc(std::int64_t unix_ms) {
 
 protocol::Result<std::string> init_request(const store::Payment& payment, const InitOptions& options) {
   if (payment.currency != "RUB") {
-    return protocol::make_error("invalid", "T-Bank takes payments in RUB only", "currency");
+    return protocol::make_error(protocol::ErrorCode::invalid, "T-Bank takes payments in RUB only", "currency");
   }
   Fields fields{{"TerminalKey", options.terminal_key},
                 {"Amount", payment.amount},
@@ -161,7 +161,8 @@ protocol::Result<std::string> init_request(const store::Payment& payment, const 
 protocol::Result<Answer> parse_answer(std::string_view json) {
   auto parsed = protocol::parse_json(json, {.max_bytes = 1024 * 1024, .max_depth = 16, .max_values = 65536});
   if (!parsed || !parsed->is_object() || parsed->find("Success") == nullptr) {
-    return protocol::make_error("invalid", "T-Bank answered something other than its JSON answer", "body");
+    return protocol::make_error(protocol::ErrorCode::invalid, "T-Bank answered something other than its JSON answer",
+                                "body");
   }
   const JsonValue& o = *parsed;
   Answer a;
@@ -190,18 +191,19 @@ protocol::Result<Notification> verify_notification(std::string_view body, std::s
   // believed before the Token over its root scalars matches.
   auto parsed = protocol::parse_json(body);
   if (!parsed || !parsed->is_object()) {
-    return protocol::make_error("unauthenticated", "the notification is not a JSON object", "Token");
+    return protocol::make_error(protocol::ErrorCode::unauthenticated, "the notification is not a JSON object", "Token");
   }
   const JsonValue* given = parsed->find("Token");
   if (given == nullptr || !given->is_string() || given->text.size() != crypto_hash_sha256_BYTES * 2) {
-    return protocol::make_error("unauthenticated", "the notification has no Token", "Token");
+    return protocol::make_error(protocol::ErrorCode::unauthenticated, "the notification has no Token", "Token");
   }
   std::string expected = token_of(*parsed, password);
   std::string actual = given->text;
   std::transform(actual.begin(), actual.end(), actual.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (sodium_memcmp(expected.data(), actual.data(), expected.size()) != 0) {
-    return protocol::make_error("unauthenticated", "the notification's Token does not match", "Token");
+    return protocol::make_error(protocol::ErrorCode::unauthenticated, "the notification's Token does not match",
+                                "Token");
   }
   Notification n;
   n.terminal_key = text_of(parsed->find("TerminalKey"));
@@ -212,9 +214,12 @@ protocol::Result<Notification> verify_notification(std::string_view body, std::s
   const JsonValue* success = parsed->find("Success");
   n.success = success != nullptr && success->is_bool() && success->boolean;
   n.amount = int_of(parsed->find("Amount"));
-  if (n.order_id.empty()) return protocol::make_error("invalid", "the notification has no OrderId", "OrderId");
-  if (n.payment_id.empty()) return protocol::make_error("invalid", "the notification has no PaymentId", "PaymentId");
-  if (n.status.empty()) return protocol::make_error("invalid", "the notification has no Status", "Status");
+  if (n.order_id.empty())
+    return protocol::make_error(protocol::ErrorCode::invalid, "the notification has no OrderId", "OrderId");
+  if (n.payment_id.empty())
+    return protocol::make_error(protocol::ErrorCode::invalid, "the notification has no PaymentId", "PaymentId");
+  if (n.status.empty())
+    return protocol::make_error(protocol::ErrorCode::invalid, "the notification has no Status", "Status");
   return n;
 }
 

@@ -22,7 +22,8 @@ Result<int> small_int(const ConnectorConfig& config, const std::string& site, st
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc{} || ptr != text.data() + text.size() || n < lo || n > hi) {
     return protocol::make_error(
-        "invalid", config.key_name(key, site) + " must be " + std::to_string(lo) + " to " + std::to_string(hi),
+        protocol::ErrorCode::invalid,
+        config.key_name(key, site) + " must be " + std::to_string(lo) + " to " + std::to_string(hi),
         config.key_name(key, site));
   }
   return n;
@@ -51,7 +52,8 @@ Result<std::shared_ptr<const Acquirer>> YooKassa::from_config(const ConnectorCon
     s.secret_key = std::move(*secret);
     const std::string receipt = config.site_optional(site_id, "receipt", "false");
     if (receipt != "true" && receipt != "false") {
-      return protocol::make_error("invalid", config.key_name("receipt", site_id) + " must be true or false",
+      return protocol::make_error(protocol::ErrorCode::invalid,
+                                  config.key_name("receipt", site_id) + " must be true or false",
                                   config.key_name("receipt", site_id));
     }
     s.receipt.enabled = receipt == "true";
@@ -113,7 +115,8 @@ Result<std::string> YooKassa::get(const Site& site, const std::string& path) con
 
 Result<Created> YooKassa::create(const store::Payment& payment, std::string_view, std::string_view key) const {
   const Site* s = site(payment.site_id);
-  if (s == nullptr) return protocol::make_error("invalid", "has no YooKassa shop for this site", "acquirer");
+  if (s == nullptr)
+    return protocol::make_error(protocol::ErrorCode::invalid, "has no YooKassa shop for this site", "acquirer");
   auto body = yookassa::create_request(payment, payment.return_url, s->receipt);
   if (!body) return std::move(body).error();
   auto answer = post(*s, "/payments", *body, idempotence_key(payment, "create", key));
@@ -129,7 +132,8 @@ Result<Created> YooKassa::create(const store::Payment& payment, std::string_view
 
 Result<void> YooKassa::capture(const store::Payment& payment, std::int64_t amount, std::string_view key) const {
   const Site* s = site(payment.site_id);
-  if (s == nullptr) return protocol::make_error("invalid", "has no YooKassa shop for this site", "acquirer");
+  if (s == nullptr)
+    return protocol::make_error(protocol::ErrorCode::invalid, "has no YooKassa shop for this site", "acquirer");
   auto answer = post(*s, "/payments/" + payment.acquirer_ref + "/capture",
                      yookassa::capture_request(amount, payment.currency), idempotence_key(payment, "capture", key));
   if (!answer) return std::move(answer).error();
@@ -141,7 +145,8 @@ Result<void> YooKassa::capture(const store::Payment& payment, std::int64_t amoun
 
 Result<void> YooKassa::cancel(const store::Payment& payment, std::string_view key) const {
   const Site* s = site(payment.site_id);
-  if (s == nullptr) return protocol::make_error("invalid", "has no YooKassa shop for this site", "acquirer");
+  if (s == nullptr)
+    return protocol::make_error(protocol::ErrorCode::invalid, "has no YooKassa shop for this site", "acquirer");
   // YooKassa cancels only held payments; an unpaid one lapses on its own and is not asked.
   if (payment.status != "waiting_for_capture") return {};
   auto answer =
@@ -155,7 +160,8 @@ Result<void> YooKassa::cancel(const store::Payment& payment, std::string_view ke
 
 Result<RefundAnswer> YooKassa::refund(const store::Payment& payment, std::int64_t amount, std::string_view key) const {
   const Site* s = site(payment.site_id);
-  if (s == nullptr) return protocol::make_error("invalid", "has no YooKassa shop for this site", "acquirer");
+  if (s == nullptr)
+    return protocol::make_error(protocol::ErrorCode::invalid, "has no YooKassa shop for this site", "acquirer");
   auto answer = post(*s, "/refunds", yookassa::refund_request(payment.acquirer_ref, amount, payment.currency),
                      idempotence_key(payment, "refund", key));
   if (!answer) return std::move(answer).error();
@@ -174,8 +180,11 @@ Result<std::optional<AcquirerEvent>> YooKassa::read(const Site& site, std::strin
   auto answer = get(site, "/payments/" + std::string(yookassa_id));
   if (!answer) return std::move(answer).error();
   auto p = yookassa::parse_payment(*answer);
-  if (!p) return protocol::make_error("invalid", "YooKassa's payment could not be read: " + p.error().message, "id");
-  if (p->id != yookassa_id) return protocol::make_error("invalid", "YooKassa answered about another payment", "id");
+  if (!p)
+    return protocol::make_error(protocol::ErrorCode::invalid,
+                                "YooKassa's payment could not be read: " + p.error().message, "id");
+  if (p->id != yookassa_id)
+    return protocol::make_error(protocol::ErrorCode::invalid, "YooKassa answered about another payment", "id");
   auto event = yookassa::payment_event(*p);
   if (!event) return std::optional<AcquirerEvent>{};
   return std::optional<AcquirerEvent>{AcquirerEvent{.event_id = yookassa::event_key(*p),
@@ -198,11 +207,12 @@ Result<std::optional<AcquirerEvent>> YooKassa::fetch_status(const store::Payment
 Result<std::vector<AcquirerEvent>> YooKassa::verify_callback(const RawHeaders&, std::string_view body,
                                                              const CallbackRequest& request) const {
   if (!allowed_.allows(request.peer_address)) {
-    return protocol::make_error("unauthenticated", "the notification came from an address not on the allow-list",
-                                "peer_address");
+    return protocol::make_error(protocol::ErrorCode::unauthenticated,
+                                "the notification came from an address not on the allow-list", "peer_address");
   }
   const Site* s = site(request.site_id);
-  if (s == nullptr) return protocol::make_error("unauthenticated", "no YooKassa shop for this site", "site");
+  if (s == nullptr)
+    return protocol::make_error(protocol::ErrorCode::unauthenticated, "no YooKassa shop for this site", "site");
   auto n = yookassa::parse_notification(body);
   if (!n) return std::move(n).error();
   std::vector<AcquirerEvent> events;
@@ -212,8 +222,9 @@ Result<std::vector<AcquirerEvent>> YooKassa::verify_callback(const RawHeaders&, 
   // The notification only says which payment to look at; YooKassa's own answer says what happened.
   auto read_back = read(*s, request.site_id, n->object_id);
   if (!read_back) {
-    if (read_back.error().code == "refused") {
-      return protocol::make_error("invalid", "YooKassa does not know the notified payment", "object.id");
+    if (read_back.error().code == protocol::ErrorCode::acquirer_refused) {
+      return protocol::make_error(protocol::ErrorCode::invalid, "YooKassa does not know the notified payment",
+                                  "object.id");
     }
     return std::move(read_back).error();
   }

@@ -113,17 +113,19 @@ std::string refund_request(std::string_view yookassa_payment_id, std::int64_t am
 
 protocol::Result<PaymentObject> parse_payment(std::string_view json) {
   auto parsed = protocol::parse_json(json, kAnswerLimits);
-  if (!parsed || !parsed->is_object()) return protocol::make_error("invalid", "not a YooKassa payment object", "body");
+  if (!parsed || !parsed->is_object())
+    return protocol::make_error(protocol::ErrorCode::invalid, "not a YooKassa payment object", "body");
   const JsonValue& o = *parsed;
   PaymentObject p;
   p.id = text_of(o.find("id"));
   p.status = text_of(o.find("status"));
   p.currency = text_of(path(o, "amount", "currency"));
   if (p.id.empty() || p.status.empty()) {
-    return protocol::make_error("invalid", "the YooKassa payment has no id or status", "id");
+    return protocol::make_error(protocol::ErrorCode::invalid, "the YooKassa payment has no id or status", "id");
   }
   const auto currency = protocol::find_currency(p.currency);
-  if (!currency) return protocol::make_error("invalid", "the YooKassa payment has an unknown currency", "amount");
+  if (!currency)
+    return protocol::make_error(protocol::ErrorCode::invalid, "the YooKassa payment has an unknown currency", "amount");
   auto amount = protocol::parse_amount(text_of(path(o, "amount", "value")), *currency, "amount");
   if (!amount) return std::move(amount).error();
   p.amount = *amount;
@@ -136,13 +138,14 @@ protocol::Result<PaymentObject> parse_payment(std::string_view json) {
 
 protocol::Result<RefundObject> parse_refund(std::string_view json) {
   auto parsed = protocol::parse_json(json, kAnswerLimits);
-  if (!parsed || !parsed->is_object()) return protocol::make_error("invalid", "not a YooKassa refund object", "body");
+  if (!parsed || !parsed->is_object())
+    return protocol::make_error(protocol::ErrorCode::invalid, "not a YooKassa refund object", "body");
   RefundObject r;
   r.id = text_of(parsed->find("id"));
   r.status = text_of(parsed->find("status"));
   r.cancellation_reason = text_of(path(*parsed, "cancellation_details", "reason"));
   if (r.id.empty() || r.status.empty()) {
-    return protocol::make_error("invalid", "the YooKassa refund has no id or status", "id");
+    return protocol::make_error(protocol::ErrorCode::invalid, "the YooKassa refund has no id or status", "id");
   }
   return r;
 }
@@ -159,15 +162,17 @@ ErrorObject parse_error(std::string_view json) {
 
 protocol::Result<Notification> parse_notification(std::string_view body) {
   auto parsed = protocol::parse_json(body);
-  if (!parsed || !parsed->is_object()) return protocol::make_error("invalid", "not a JSON object", "body");
+  if (!parsed || !parsed->is_object())
+    return protocol::make_error(protocol::ErrorCode::invalid, "not a JSON object", "body");
   Notification n;
   n.event = text_of(parsed->find("event"));
   n.object_id = text_of(path(*parsed, "object", "id"));
   n.payment_id = text_of(path(*parsed, "object", "payment_id"));
   if (text_of(parsed->find("type")) != "notification" || n.event.empty()) {
-    return protocol::make_error("invalid", "not a YooKassa notification", "event");
+    return protocol::make_error(protocol::ErrorCode::invalid, "not a YooKassa notification", "event");
   }
-  if (n.object_id.empty()) return protocol::make_error("invalid", "the notification names no object", "object.id");
+  if (n.object_id.empty())
+    return protocol::make_error(protocol::ErrorCode::invalid, "the notification names no object", "object.id");
   return n;
 }
 

@@ -13,7 +13,8 @@ void report(CommandContext& ctx, const protocol::Error& error) {
   ctx.err << "error: ";
   if (!error.field.empty()) ctx.err << error.field << ": ";
   ctx.err << error.message << '\n';
-  const bool bad_input = error.code == "invalid" || error.code == "not_found" || error.code == "conflict";
+  const bool bad_input = error.code == protocol::ErrorCode::invalid || error.code == protocol::ErrorCode::not_found ||
+                         error.code == protocol::ErrorCode::conflict;
   ctx.exit_code = bad_input ? 2 : 1;
 }
 

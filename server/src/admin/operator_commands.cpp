@@ -26,7 +26,8 @@ void run_add(CommandContext& ctx, const OperatorCommandOptions& opt) {
   const bool generated = !opt.password_stdin;
   if (opt.password_stdin) {
     if (!std::getline(ctx.in, password)) {
-      return report(ctx, protocol::make_error("invalid", "no password on standard input", "password"));
+      return report(ctx,
+                    protocol::make_error(protocol::ErrorCode::invalid, "no password on standard input", "password"));
     }
     // A password typed on Windows or piped from a CRLF file.
     if (!password.empty() && password.back() == '\r') password.pop_back();

@@ -15,7 +15,9 @@ namespace {
 constexpr std::size_t kMaxEmailLength = 254;
 constexpr std::size_t kMaxLocalPartLength = 64;
 
-Error invalid_email(std::string message) { return protocol::make_error("invalid", std::move(message), "email"); }
+Error invalid_email(std::string message) {
+  return protocol::make_error(protocol::ErrorCode::invalid, std::move(message), "email");
+}
 
 bool is_email_char(unsigned char c) {
   // Printable ASCII minus what never belongs in a plain address; non-ASCII (internationalised
@@ -70,7 +72,7 @@ Result<store::Operator> add_operator(store::Store& store, std::string_view site,
   auto normalized = normalize_email(email);
   if (!normalized) return std::move(normalized).error();
   if (options.role != "operator" && options.role != "owner" && options.role != "admin") {
-    return protocol::make_error("invalid", "must be owner or operator", "role");
+    return protocol::make_error(protocol::ErrorCode::invalid, "must be owner or operator", "role");
   }
   std::string display_name;
   if (name.find_first_not_of(" \t") == std::string_view::npos) {
@@ -82,10 +84,10 @@ Result<store::Operator> add_operator(store::Store& store, std::string_view site,
   }
   // The password itself never appears in a message.
   if (password.size() < kMinPasswordLength) {
-    return protocol::make_error("invalid", "must be at least 10 characters", "password");
+    return protocol::make_error(protocol::ErrorCode::invalid, "must be at least 10 characters", "password");
   }
   if (password.size() > kMaxPasswordLength) {
-    return protocol::make_error("invalid", "must be at most 1024 characters", "password");
+    return protocol::make_error(protocol::ErrorCode::invalid, "must be at most 1024 characters", "password");
   }
   auto found = find_site(store, site);
   if (!found) return std::move(found).error();
@@ -102,8 +104,9 @@ Result<store::Operator> add_operator(store::Store& store, std::string_view site,
   op.created_at = now_ms;
   auto inserted = store::wait_for<store::Operator>(
       [&](store::Done<store::Operator> done) { store.insert_operator(op, std::move(done)); });
-  if (!inserted && inserted.error().code == "conflict" && inserted.error().field == "email") {
-    return protocol::make_error("conflict", "this site already has an operator with that email", "email");
+  if (!inserted && inserted.error().code == protocol::ErrorCode::conflict && inserted.error().field == "email") {
+    return protocol::make_error(protocol::ErrorCode::conflict, "this site already has an operator with that email",
+                                "email");
   }
   return inserted;
 }

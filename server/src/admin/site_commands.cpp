@@ -106,7 +106,7 @@ void run_settings(CommandContext& ctx, const SiteOptions& opt) {
   for (const auto& item : opt.sets) {
     const auto eq = item.find('=');
     if (eq == std::string::npos || eq == 0) {
-      return report(ctx, protocol::make_error("invalid", "must be KEY=VALUE, got " + item, "--set"));
+      return report(ctx, protocol::make_error(protocol::ErrorCode::invalid, "must be KEY=VALUE, got " + item, "--set"));
     }
     sets.emplace_back(item.substr(0, eq), item.substr(eq + 1));
   }

@@ -67,7 +67,8 @@ protocol::Result<std::string> list_json(const SiteSetting& setting, std::string_
     const auto comma = text.find(',');
     const std::string_view item = trim(text.substr(0, comma));
     if (!valid(item)) {
-      return make_error("invalid", "has \"" + std::string(item) + "\", which is not " + std::string(what),
+      return make_error(protocol::ErrorCode::invalid,
+                        "has \"" + std::string(item) + "\", which is not " + std::string(what),
                         std::string(setting.key));
     }
     if (std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
@@ -75,7 +76,7 @@ protocol::Result<std::string> list_json(const SiteSetting& setting, std::string_
     text.remove_prefix(comma + 1);
   }
   if (items.size() > kMaxSettingItems) {
-    return make_error("invalid", "has more than " + std::to_string(kMaxSettingItems) + " items",
+    return make_error(protocol::ErrorCode::invalid, "has more than " + std::to_string(kMaxSettingItems) + " items",
                       std::string(setting.key));
   }
   protocol::JsonWriter w;
@@ -91,11 +92,12 @@ protocol::Result<std::string> to_json(const SiteSetting& setting, std::string_vi
   switch (setting.kind) {
     case SiteSetting::Kind::boolean:
       if (text != "true" && text != "false")
-        return make_error("invalid", "must be true or false", std::string(setting.key));
+        return make_error(protocol::ErrorCode::invalid, "must be true or false", std::string(setting.key));
       return std::string(text);
     case SiteSetting::Kind::name:
       if (!is_name(text)) {
-        return make_error("invalid", "must be 1 to 32 characters of a-z, 0-9 and _", std::string(setting.key));
+        return make_error(protocol::ErrorCode::invalid, "must be 1 to 32 characters of a-z, 0-9 and _",
+                          std::string(setting.key));
       }
       w.value(text);
       return std::move(w).str();
@@ -104,7 +106,7 @@ protocol::Result<std::string> to_json(const SiteSetting& setting, std::string_vi
       auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
       if (text.empty() || ec != std::errc() || end != text.data() + text.size() || n < setting.min || n > setting.max) {
         return make_error(
-            "invalid",
+            protocol::ErrorCode::invalid,
             "must be a whole number from " + std::to_string(setting.min) + " to " + std::to_string(setting.max),
             std::string(setting.key));
       }
@@ -112,7 +114,8 @@ protocol::Result<std::string> to_json(const SiteSetting& setting, std::string_vi
     }
     case SiteSetting::Kind::choice:
       if (!is_choice(setting.choices, text)) {
-        return make_error("invalid", "must be one of " + std::string(setting.choices), std::string(setting.key));
+        return make_error(protocol::ErrorCode::invalid, "must be one of " + std::string(setting.choices),
+                          std::string(setting.key));
       }
       w.value(text);
       return std::move(w).str();
@@ -121,20 +124,23 @@ protocol::Result<std::string> to_json(const SiteSetting& setting, std::string_vi
     case SiteSetting::Kind::path_patterns:
       return list_json(setting, text, &is_path_pattern, "a path starting with /");
     case SiteSetting::Kind::color:
-      if (!is_color(text)) return make_error("invalid", "must be a colour as #rrggbb", std::string(setting.key));
+      if (!is_color(text))
+        return make_error(protocol::ErrorCode::invalid, "must be a colour as #rrggbb", std::string(setting.key));
       w.value(text);
       return std::move(w).str();
     case SiteSetting::Kind::line:
       if (text.empty() || !protocol::chat::check_line(text, static_cast<std::size_t>(setting.max), setting.key)) {
-        return make_error("invalid",
-                          "must be one line of 1 to " + std::to_string(setting.max) + " characters, without control characters",
-                          std::string(setting.key));
+        return make_error(
+            protocol::ErrorCode::invalid,
+            "must be one line of 1 to " + std::to_string(setting.max) + " characters, without control characters",
+            std::string(setting.key));
       }
       w.value(text);
       return std::move(w).str();
     case SiteSetting::Kind::choice_list:
       if (trim(text).empty()) {
-        return make_error("invalid", "must list one or more of " + std::string(setting.choices) + " (or be unset)",
+        return make_error(protocol::ErrorCode::invalid,
+                          "must list one or more of " + std::string(setting.choices) + " (or be unset)",
                           std::string(setting.key));
       }
       return list_json(
@@ -147,7 +153,7 @@ protocol::Result<std::string> to_json(const SiteSetting& setting, std::string_vi
       return std::move(w).str();
     }
   }
-  return make_error("invalid", "has an unknown kind", std::string(setting.key));
+  return make_error(protocol::ErrorCode::invalid, "has an unknown kind", std::string(setting.key));
 }
 
 }  // namespace
@@ -183,8 +189,8 @@ const std::vector<SiteSetting>& site_settings() {
        "zone of the chat's business hours, else UTC"},
       {"widget_color", SiteSetting::Kind::color, "the widget's accent colour, #rrggbb (default #1f6feb)"},
       {"widget_greeting", SiteSetting::Kind::line,
-       "the chat's proactive greeting: one line the launcher offers after widget_greeting_after_s; none by default",
-       0, 300},
+       "the chat's proactive greeting: one line the launcher offers after widget_greeting_after_s; none by default", 0,
+       300},
       {"widget_greeting_after_s", SiteSetting::Kind::integer,
        "seconds on a page before the proactive greeting shows (default 15)", 0, 3600},
       {"widget_greeting_pages", SiteSetting::Kind::path_patterns,
@@ -192,8 +198,8 @@ const std::vector<SiteSetting>& site_settings() {
       {"widget_language", SiteSetting::Kind::choice,
        "the widget's language: auto (the page's, else the browser's), ru or en; default auto", 0, 0, "auto|ru|en"},
       {"widget_load", SiteSetting::Kind::choice,
-       "when the widget's module loads: interaction (a click) or idle (when the page is idle); default interaction",
-       0, 0, "interaction|idle"},
+       "when the widget's module loads: interaction (a click) or idle (when the page is idle); default interaction", 0,
+       0, "interaction|idle"},
       {"widget_position", SiteSetting::Kind::choice, "the launcher's corner: right or left; default right", 0, 0,
        "right|left"},
       {"widget_prechat", SiteSetting::Kind::choice_list,
@@ -211,19 +217,19 @@ protocol::Result<std::string> change_settings(std::string_view settings_json,
   simdjson::dom::parser parser;
   simdjson::dom::object object;
   if (parser.parse(settings_json).get(object) != simdjson::SUCCESS) {
-    return make_error("invalid", "the stored settings are not a JSON object", "settings");
+    return make_error(protocol::ErrorCode::invalid, "the stored settings are not a JSON object", "settings");
   }
   for (auto [key, value] : object) members[std::string(key)] = simdjson::minify(value);
   for (const auto& [key, text] : sets) {
     const SiteSetting* setting = find_setting(key);
-    if (setting == nullptr) return make_error("invalid", "is not a site setting", key);
+    if (setting == nullptr) return make_error(protocol::ErrorCode::invalid, "is not a site setting", key);
     auto json = to_json(*setting, text);
     if (!json) return std::move(json).error();
     members[key] = std::move(*json);
   }
   for (const auto& key : unsets) {
     if (find_setting(key) == nullptr && members.count(key) == 0)
-      return make_error("invalid", "is not a site setting", key);
+      return make_error(protocol::ErrorCode::invalid, "is not a site setting", key);
     members.erase(key);
   }
   protocol::JsonWriter w;

@@ -26,14 +26,15 @@ std::string_view trim(std::string_view s) {
 Result<std::string> validate_name(std::string_view name, std::string_view field) {
   name = trim(name);
   if (name.empty()) {
-    return protocol::make_error("invalid", "must not be empty", std::string(field));
+    return protocol::make_error(protocol::ErrorCode::invalid, "must not be empty", std::string(field));
   }
   if (name.size() > kMaxNameLength) {
-    return protocol::make_error("invalid", "must be at most 200 characters", std::string(field));
+    return protocol::make_error(protocol::ErrorCode::invalid, "must be at most 200 characters", std::string(field));
   }
   for (char c : name) {
     if (std::iscntrl(static_cast<unsigned char>(c))) {
-      return protocol::make_error("invalid", "must not contain control characters", std::string(field));
+      return protocol::make_error(protocol::ErrorCode::invalid, "must not contain control characters",
+                                  std::string(field));
     }
   }
   return std::string(name);
@@ -45,8 +46,8 @@ Result<std::string> normalize_origin(std::string_view origin) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (!protocol::is_valid_origin(lowered)) {
     return protocol::make_error(
-        "invalid", "\"" + std::string(origin) + "\" is not an origin: use scheme://host[:port], http or https, no path",
-        "origin");
+        protocol::ErrorCode::invalid,
+        "\"" + std::string(origin) + "\" is not an origin: use scheme://host[:port], http or https, no path", "origin");
   }
   return lowered;
 }
@@ -56,7 +57,7 @@ Result<CreatedSite> create_site(store::Store& store, std::string_view name, cons
   auto valid_name = validate_name(name);
   if (!valid_name) return std::move(valid_name).error();
   if (origins.empty()) {
-    return protocol::make_error("invalid", "at least one allowed origin is required", "origin");
+    return protocol::make_error(protocol::ErrorCode::invalid, "at least one allowed origin is required", "origin");
   }
   std::vector<std::string> normalized;
   for (const auto& origin : origins) {
@@ -81,7 +82,7 @@ Result<CreatedSite> create_site(store::Store& store, std::string_view name, cons
     auto inserted =
         store::wait_for<store::Site>([&](store::Done<store::Site> done) { store.insert_site(site, std::move(done)); });
     if (inserted) return created;
-    if (inserted.error().code != "conflict" || attempt == kKeyAttempts) {
+    if (inserted.error().code != protocol::ErrorCode::conflict || attempt == kKeyAttempts) {
       return std::move(inserted).error();
     }
   }
@@ -93,7 +94,8 @@ Result<store::Site> find_site(store::Store& store, std::string_view site_id_or_p
       ref.starts_with(protocol::kPublicKeyPrefix) ? store.find_site_by_public_key(ref) : store.find_site_by_id(ref);
   if (!found) return std::move(found).error();
   if (!found->has_value()) {
-    return protocol::make_error("not_found", "no site with id or public key \"" + std::string(ref) + "\"", "site");
+    return protocol::make_error(protocol::ErrorCode::not_found,
+                                "no site with id or public key \"" + std::string(ref) + "\"", "site");
   }
   return std::move(**found);
 }
@@ -107,7 +109,7 @@ Result<std::string> rotate_secret(store::Store& store, std::string_view site_id_
       store.update_site_secret(site->id, auth::hash_secret_key(secret_key), now_ms, std::move(done));
     });
     if (updated) return secret_key;
-    if (updated.error().code != "conflict" || attempt == kKeyAttempts) {
+    if (updated.error().code != protocol::ErrorCode::conflict || attempt == kKeyAttempts) {
       return std::move(updated).error();
     }
   }

@@ -46,7 +46,7 @@ std::optional<store::Site> find_site(CommandContext& ctx, store::Store& store, c
     return std::nullopt;
   }
   if (!*site) {
-    report(ctx, protocol::make_error("not_found", "no site " + ref, "site"));
+    report(ctx, protocol::make_error(protocol::ErrorCode::not_found, "no site " + ref, "site"));
     return std::nullopt;
   }
   return std::move(**site);
@@ -65,7 +65,7 @@ void print_keys(CommandContext& ctx, const store::WebhookEndpoint& e) {
 void run_add(CommandContext& ctx, const WebhookOptions& opt) {
   const auto signing = webhooks::parse_signing(opt.signing);
   if (!signing) {
-    return report(ctx, protocol::make_error("invalid", "must be hmac, ed25519 or both", "signing"));
+    return report(ctx, protocol::make_error(protocol::ErrorCode::invalid, "must be hmac, ed25519 or both", "signing"));
   }
   auto store = open_or_report(ctx);
   if (!store) return;
@@ -144,7 +144,9 @@ void run_attempts(CommandContext& ctx, const WebhookOptions& opt) {
   if (!store) return;
   auto message = store->find_webhook_message(opt.message);
   if (!message) return report(ctx, message.error());
-  if (!*message) return report(ctx, protocol::make_error("not_found", "no webhook message " + opt.message, "message"));
+  if (!*message)
+    return report(ctx,
+                  protocol::make_error(protocol::ErrorCode::not_found, "no webhook message " + opt.message, "message"));
   auto deliveries = store->list_deliveries(opt.message);
   if (!deliveries) return report(ctx, deliveries.error());
   auto attempts = store->list_attempts(opt.message);
@@ -194,7 +196,8 @@ void run_test(CommandContext& ctx, const WebhookOptions& opt) {
   auto endpoint = store->find_webhook_endpoint(opt.endpoint);
   if (!endpoint) return report(ctx, endpoint.error());
   if (!*endpoint) {
-    return report(ctx, protocol::make_error("not_found", "no webhook endpoint " + opt.endpoint, "endpoint"));
+    return report(
+        ctx, protocol::make_error(protocol::ErrorCode::not_found, "no webhook endpoint " + opt.endpoint, "endpoint"));
   }
   const auto now = now_ms();
   protocol::JsonWriter data;

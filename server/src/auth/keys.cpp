@@ -48,7 +48,7 @@ std::string random_key(std::string_view prefix, std::size_t body_length) {
 
 Result<void> initialize() {
   if (!sodium_ready()) {
-    return protocol::make_error("internal", "libsodium failed to initialise");
+    return protocol::make_error(protocol::ErrorCode::internal, "libsodium failed to initialise");
   }
   return {};
 }

@@ -21,7 +21,7 @@ Result<std::string> hash_password(std::string_view password, const PasswordCost&
   std::array<char, crypto_pwhash_STRBYTES> out{};
   if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(), cost.opslimit, cost.memlimit,
                             crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    return protocol::make_error("internal", "password hashing ran out of memory");
+    return protocol::make_error(protocol::ErrorCode::internal, "password hashing ran out of memory");
   }
   return std::string(out.data());
 }

@@ -113,7 +113,8 @@ std::vector<Slot> offered_slots(const SiteSettings& settings, std::int64_t now_m
 Result<store::NewCallback> plan_callback(const store::Site& site, const SiteSettings& settings, VisitorRequest request,
                                          const CheckedChallenge& challenge, std::string ip, std::int64_t now_ms) {
   if (protocol::phone_has_prefix(request.phone, settings.refused_prefixes)) {
-    return make_error("phone_refused", "this number cannot be called back; please use another", "phone");
+    return make_error(protocol::ErrorCode::phone_refused, "this number cannot be called back; please use another",
+                      "phone");
   }
   store::NewCallback out;
   store::Callback& c = out.callback;
@@ -183,8 +184,8 @@ Result<std::optional<store::CallbackUpdate>> change_status(const store::Callback
     return std::optional<store::CallbackUpdate>{};
   }
   if (!transition_allowed(current.status, change.status)) {
-    return make_error("conflict", "a callback request that is " + current.status + " cannot become " + change.status,
-                      "status");
+    return make_error(protocol::ErrorCode::conflict,
+                      "a callback request that is " + current.status + " cannot become " + change.status, "status");
   }
   if (change.status == "scheduled" && scheduled_for <= now_ms) return invalid("scheduled_for", "must be in the future");
   store::CallbackUpdate up;

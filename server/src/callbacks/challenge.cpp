@@ -11,7 +11,7 @@ namespace vitrina::callbacks {
 namespace {
 
 protocol::Error refuse(std::string message, std::string field = "pow.challenge") {
-  return protocol::make_error("pow_invalid", std::move(message), std::move(field));
+  return protocol::make_error(protocol::ErrorCode::pow_invalid, std::move(message), std::move(field));
 }
 
 }  // namespace

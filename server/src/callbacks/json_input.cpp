@@ -9,7 +9,9 @@ namespace vitrina::callbacks {
 
 protocol::Result<protocol::JsonValue> parse_object(std::string_view body, std::size_t max_bytes) {
   auto doc = protocol::parse_json(body, {.max_bytes = max_bytes, .max_depth = 4, .max_values = 64});
-  if (!doc) return protocol::make_error("malformed", "the body is not valid JSON: " + doc.error().message, "body");
+  if (!doc)
+    return protocol::make_error(protocol::ErrorCode::malformed, "the body is not valid JSON: " + doc.error().message,
+                                "body");
   if (!doc->is_object()) return invalid("body", "must be a JSON object");
   return std::move(*doc);
 }

@@ -14,7 +14,7 @@
 namespace vitrina::callbacks {
 
 inline protocol::Error invalid(std::string field, std::string message) {
-  return protocol::make_error("invalid", std::move(message), std::move(field));
+  return protocol::make_error(protocol::ErrorCode::invalid, std::move(message), std::move(field));
 }
 
 /// The body as a JSON object of at most `max_bytes`.

@@ -19,7 +19,7 @@ constexpr std::array<std::string_view, 7> kDayNames = {"mon", "tue", "wed", "thu
 std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 protocol::Error invalid(std::string field, std::string message) {
-  return protocol::make_error("invalid", std::move(message), std::move(field));
+  return protocol::make_error(protocol::ErrorCode::invalid, std::move(message), std::move(field));
 }
 
 Result<void> check_intervals(const std::vector<HoursInterval>& intervals, const std::string& field) {

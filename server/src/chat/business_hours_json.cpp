@@ -15,7 +15,7 @@ namespace {
 constexpr std::array<std::string_view, 7> kDays = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
 protocol::Error invalid(std::string field, std::string message) {
-  return protocol::make_error("invalid", std::move(message), std::move(field));
+  return protocol::make_error(protocol::ErrorCode::invalid, std::move(message), std::move(field));
 }
 
 // "HH:MM" with HH 00..24 (24 only as 24:00); minutes after midnight, or -1.
@@ -76,7 +76,8 @@ Result<protocol::CivilDate> parse_date(const protocol::JsonValue* value, const s
 Result<Schedule> parse_business_hours(std::string_view json) {
   auto root = protocol::parse_json(json, protocol::JsonReadLimits{.max_bytes = 64 * 1024, .max_depth = 4});
   if (!root) return std::move(root).error();
-  if (!root->is_object()) return protocol::make_error("malformed", "business hours must be a JSON object");
+  if (!root->is_object())
+    return protocol::make_error(protocol::ErrorCode::malformed, "business hours must be a JSON object");
   BusinessHours hours;
   for (const protocol::JsonMember& m : root->members) {
     if (m.key != "time_zone" && m.key != "weekly" && m.key != "holidays") {

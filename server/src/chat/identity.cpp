@@ -28,8 +28,8 @@ Mac hmac(std::string_view secret, std::string_view user_id, std::int64_t expires
   return mac;
 }
 
-protocol::Error refuse(std::string_view code, std::string message, std::string field) {
-  return protocol::make_error(std::string(code), std::move(message), std::move(field));
+protocol::Error refuse(protocol::ErrorCode code, std::string message, std::string field) {
+  return protocol::make_error(code, std::move(message), std::move(field));
 }
 
 }  // namespace
@@ -45,22 +45,22 @@ Result<VerifiedIdentity> verify_identity(std::string_view secret, const pc::Iden
   if (auto ok = pc::check_user_id(identity.user_id); !ok) return std::move(ok).error();
   if (auto ok = pc::check_identity_hash(identity.hash); !ok) return std::move(ok).error();
   if (identity.expires_at < 0 || identity.expires_at > pc::kMaxSeq) {
-    return refuse(pc::kErrorInvalid, "must be Unix seconds", "identity.expires_at");
+    return refuse(protocol::ErrorCode::invalid, "must be Unix seconds", "identity.expires_at");
   }
   if (secret.empty()) {
-    return refuse(pc::kErrorIdentityInvalid, "this site does not use verified identity", "identity.hash");
+    return refuse(protocol::ErrorCode::identity_invalid, "this site does not use verified identity", "identity.hash");
   }
   Mac given{};
   if (sodium_hex2bin(given.data(), given.size(), identity.hash.data(), identity.hash.size(), nullptr, nullptr,
                      nullptr) != 0) {
-    return refuse(pc::kErrorInvalid, "must be 64 hexadecimal digits (HMAC-SHA256)", "identity.hash");
+    return refuse(protocol::ErrorCode::invalid, "must be 64 hexadecimal digits (HMAC-SHA256)", "identity.hash");
   }
   const Mac expected = hmac(secret, identity.user_id, identity.expires_at);
   if (sodium_memcmp(given.data(), expected.data(), expected.size()) != 0) {
-    return refuse(pc::kErrorIdentityInvalid, "the identity hash does not match", "identity.hash");
+    return refuse(protocol::ErrorCode::identity_invalid, "the identity hash does not match", "identity.hash");
   }
   if (now_s >= identity.expires_at) {
-    return refuse(pc::kErrorIdentityExpired, "the identity hash has expired; compute a fresh one",
+    return refuse(protocol::ErrorCode::identity_expired, "the identity hash has expired; compute a fresh one",
                   "identity.expires_at");
   }
   return VerifiedIdentity{identity.user_id, identity.expires_at};
@@ -71,7 +71,7 @@ Result<std::optional<VerifiedIdentity>> check_identity(IdentityMode mode, std::s
                                                        std::int64_t now_s) {
   if (!identity) {
     if (mode == IdentityMode::required) {
-      return refuse(pc::kErrorIdentityRequired, "this site accepts only verified visitors", "identity");
+      return refuse(protocol::ErrorCode::identity_required, "this site accepts only verified visitors", "identity");
     }
     return std::optional<VerifiedIdentity>{};
   }

@@ -70,11 +70,13 @@ void raise_cursor(PeerState& s, const std::string& conversation_id, std::int64_t
 
 // The codes the protocol defines pass through; anything else from the store is a server fault.
 pc::ErrorEvent error_event(const protocol::Error& e, std::string ref, std::string client_id) {
-  static constexpr std::string_view kPassed[] = {
-      pc::kErrorMalformed,       pc::kErrorTooLarge,           pc::kErrorUnknownType,        pc::kErrorInvalid,
-      pc::kErrorNotAllowed,      pc::kErrorUnsupportedVersion, pc::kErrorIdentityRequired,   pc::kErrorIdentityInvalid,
-      pc::kErrorIdentityExpired, pc::kErrorNotFound,           pc::kErrorConversationClosed, pc::kErrorConflict,
-      pc::kErrorRateLimited,     pc::kErrorUnavailable};
+  using protocol::ErrorCode;
+  static constexpr ErrorCode kPassed[] = {
+      ErrorCode::malformed,         ErrorCode::too_large,           ErrorCode::unknown_type,
+      ErrorCode::invalid,           ErrorCode::not_allowed,         ErrorCode::unsupported_version,
+      ErrorCode::identity_required, ErrorCode::identity_invalid,    ErrorCode::identity_expired,
+      ErrorCode::not_found,         ErrorCode::conversation_closed, ErrorCode::conflict,
+      ErrorCode::rate_limited,      ErrorCode::unavailable};
   pc::ErrorEvent out;
   out.ref = std::move(ref);
   out.client_id = std::move(client_id);
@@ -83,7 +85,7 @@ pc::ErrorEvent error_event(const protocol::Error& e, std::string ref, std::strin
     out.message = e.message;
     out.field = e.field;
   } else {
-    out.code = pc::kErrorInternal;
+    out.code = protocol::ErrorCode::internal;
     out.message = "the server failed; nothing was stored";
   }
   return out;
@@ -269,7 +271,7 @@ void Service::fail(const PeerPtr& peer, const protocol::Error& error, std::strin
 
 void Service::refuse_rate(const PeerPtr& peer, std::int64_t retry_after_ms) {
   pc::ErrorEvent e;
-  e.code = pc::kErrorRateLimited;
+  e.code = protocol::ErrorCode::rate_limited;
   e.message = "too many frames";
   e.retry_after_ms = retry_after_ms;
   peer->send(frame_of(e));
@@ -277,7 +279,7 @@ void Service::refuse_rate(const PeerPtr& peer, std::int64_t retry_after_ms) {
 
 void Service::refuse_too_large(const PeerPtr& peer) {
   pc::ErrorEvent e;
-  e.code = pc::kErrorTooLarge;
+  e.code = protocol::ErrorCode::too_large;
   e.message = "the frame is over " + std::to_string(options_.limits.frame_bytes) + " bytes";
   e.field = "frame";
   peer->send(frame_of(e));
@@ -297,7 +299,7 @@ void Service::on_frame(const PeerPtr& peer, std::string_view text) {
   if (is_hello == peer->state.welcomed) {
     // A frame before hello, or a second hello: the client does not follow the protocol.
     fail(peer,
-         protocol::make_error(std::string(pc::kErrorNotAllowed),
+         protocol::make_error(protocol::ErrorCode::not_allowed,
                               is_hello ? "hello was already sent" : "send hello first", "type"),
          frame.ref, {}, true);
     if (is_hello) peer->close(pc::kCloseProtocolError, "second hello");
@@ -359,8 +361,8 @@ void Service::on_closed(const PeerPtr& peer) {
 void Service::hello(const PeerPtr& peer, std::string ref, pc::Hello h) {
   PeerState& s = peer->state;
   if (h.version != pc::kProtocolVersion) {
-    fail(peer, protocol::make_error(std::string(pc::kErrorUnsupportedVersion), "this server speaks version 1", "v"),
-         ref, {}, false);
+    fail(peer, protocol::make_error(protocol::ErrorCode::unsupported_version, "this server speaks version 1", "v"), ref,
+         {}, false);
     return peer->close(pc::kCloseProtocolError, "unsupported version");
   }
   if (s.role == pc::Role::operator_) {
@@ -569,7 +571,8 @@ void Service::resume(const PeerPtr& peer, std::string ref, pc::Resume r) {
     auto conv = store_.find_chat_conversation(s.site->site.id, r.conversation_id);
     if (!conv) return fail(peer, conv.error(), ref, {}, false);
     if (!*conv || (visitor && (*conv)->visitor_id != s.visitor_id)) {
-      return fail(peer, protocol::make_error("not_found", "no such conversation", "conversation_id"), ref, {}, true);
+      return fail(peer, protocol::make_error(protocol::ErrorCode::not_found, "no such conversation", "conversation_id"),
+                  ref, {}, true);
     }
     hub_->remember(**conv);
     const std::int64_t last_seq = (*conv)->conversation.last_seq;
@@ -695,7 +698,7 @@ void Service::submit_action(const PeerState& s, pc::ConversationAction a,
       Result<store::ChatActed> refused = !target
                                              ? Result<store::ChatActed>(std::move(target).error())
                                              : Result<store::ChatActed>(protocol::make_error(
-                                                   std::string(pc::kErrorNotFound), "no such operator", "operator_id"));
+                                                   protocol::ErrorCode::not_found, "no such operator", "operator_id"));
       options_.post_hub(
           [on_hub = std::move(on_hub), refused = std::move(refused)]() mutable { on_hub(std::move(refused)); });
       return;

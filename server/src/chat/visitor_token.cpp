@@ -20,8 +20,8 @@ namespace pc = protocol::chat;
 
 constexpr std::size_t kMacChars = 43;  // 32 bytes of unpadded base64
 
-protocol::Error refuse(std::string code, std::string message) {
-  return protocol::make_error(std::move(code), std::move(message), "token");
+protocol::Error refuse(protocol::ErrorCode code, std::string message) {
+  return protocol::make_error(code, std::move(message), "token");
 }
 
 // Splits `text` at dots into exactly `out.size()` parts; false for any other count.
@@ -63,7 +63,8 @@ TokenKey generate_token_key() {
 Result<TokenKeys> load_or_create_token_keys(const std::string& path) {
   const auto fail = [&path](std::string_view what) {
     return protocol::make_error(
-        "unavailable", "cannot " + std::string(what) + " visitor token key " + path + ": " + std::strerror(errno));
+        protocol::ErrorCode::unavailable,
+        "cannot " + std::string(what) + " visitor token key " + path + ": " + std::strerror(errno));
   };
   (void)auth::initialize();
   std::array<unsigned char, 2 * kTokenKeyBytes> buffer{};
@@ -100,7 +101,8 @@ Result<TokenKeys> load_or_create_token_keys(const std::string& path) {
   ::close(fd);
   if (n != kTokenKeyBytes && n != 2 * kTokenKeyBytes) {
     sodium_memzero(raw.data(), raw.size());
-    return protocol::make_error("unavailable", "visitor token key " + path + " must hold 32 or 64 bytes");
+    return protocol::make_error(protocol::ErrorCode::unavailable,
+                                "visitor token key " + path + " must hold 32 or 64 bytes");
   }
   std::array<unsigned char, kTokenKeyBytes> part{};
   std::memcpy(part.data(), raw.data(), kTokenKeyBytes);
@@ -141,13 +143,13 @@ Result<VerifiedToken> VisitorTokens::verify(std::string_view token, std::string_
   std::array<std::string_view, 6> parts;
   if (token.size() > pc::kMaxTokenLength || !token.starts_with(kVisitorTokenPrefix) || !split(token, parts) ||
       parts[5].size() != kMacChars) {
-    return refuse("token_invalid", "not a visitor token");
+    return refuse(protocol::ErrorCode::token_invalid, "not a visitor token");
   }
   const std::string_view signed_part = token.substr(0, token.size() - kMacChars - 1);
   bool rotate = false;
   if (!auth::constant_time_equal(parts[5], mac(keys_.current, signed_part))) {
     if (!keys_.previous || !auth::constant_time_equal(parts[5], mac(*keys_.previous, signed_part))) {
-      return refuse("token_invalid", "the token's signature does not match");
+      return refuse(protocol::ErrorCode::token_invalid, "the token's signature does not match");
     }
     rotate = true;
   }
@@ -156,11 +158,12 @@ Result<VerifiedToken> VisitorTokens::verify(std::string_view token, std::string_
   const auto expires = parse_seconds(parts[4]);
   if (!pc::check_visitor_id(parts[1]) || !protocol::is_key_of(parts[2], protocol::kSiteIdPrefix, pc::kIdBodyLength) ||
       !issued || !expires) {
-    return refuse("token_invalid", "not a visitor token");
+    return refuse(protocol::ErrorCode::token_invalid, "not a visitor token");
   }
-  if (parts[2] != site_id) return refuse("token_wrong_site", "the token belongs to another site");
-  if (*issued > now_s + options_.max_clock_skew_s) return refuse("token_invalid", "the token is from the future");
-  if (now_s >= *expires) return refuse("token_expired", "the token has expired");
+  if (parts[2] != site_id) return refuse(protocol::ErrorCode::token_wrong_site, "the token belongs to another site");
+  if (*issued > now_s + options_.max_clock_skew_s)
+    return refuse(protocol::ErrorCode::token_invalid, "the token is from the future");
+  if (now_s >= *expires) return refuse(protocol::ErrorCode::token_expired, "the token has expired");
   VerifiedToken out;
   out.claims = TokenClaims{std::string(parts[1]), std::string(parts[2]), *issued, *expires};
   out.rotate = rotate || now_s - *issued >= options_.rotate_after_s;

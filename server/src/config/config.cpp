@@ -21,7 +21,8 @@ namespace {
 std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 Result<Value> refuse(const Entry& e, std::string_view what, std::string_view origin) {
-  return make_error("invalid", std::string(e.key) + ": " + std::string(what) + " (" + std::string(origin) + ")",
+  return make_error(protocol::ErrorCode::invalid,
+                    std::string(e.key) + ": " + std::string(what) + " (" + std::string(origin) + ")",
                     std::string(e.key));
 }
 
@@ -126,13 +127,14 @@ Result<std::string> acquirer_value(const toml::node& node, const std::string& ke
     std::string joined;
     for (const auto& item : *array) {
       auto text = item.value_exact<std::string>();
-      if (!text) return make_error("invalid", key + ": expected an array of strings (" + origin + ")", key);
+      if (!text)
+        return make_error(protocol::ErrorCode::invalid, key + ": expected an array of strings (" + origin + ")", key);
       if (!joined.empty()) joined += ',';
       joined += *text;
     }
     return joined;
   }
-  return make_error("invalid",
+  return make_error(protocol::ErrorCode::invalid,
                     key + ": expected a string, an integer, a boolean or an array of strings (" + origin + ")", key);
 }
 
@@ -140,7 +142,8 @@ Result<void> set_acquirer_key(Config& config, const std::vector<std::string>& pa
                               const std::string& key, const std::string& origin) {
   // acquirers.<name>.<key> or acquirers.<name>.sites.<site_id>.<key>
   for (const auto& part : parts) {
-    if (!is_name(part)) return make_error("invalid", "malformed key \"" + key + "\" (" + origin + ")", key);
+    if (!is_name(part))
+      return make_error(protocol::ErrorCode::invalid, "malformed key \"" + key + "\" (" + origin + ")", key);
   }
   if (parts.size() == 3 && parts[2] != "sites") {
     config.acquirers.sections[parts[1]].settings[parts[2]] = std::move(value);
@@ -150,7 +153,7 @@ Result<void> set_acquirer_key(Config& config, const std::vector<std::string>& pa
     config.acquirers.sections[parts[1]].sites[parts[3]][parts[4]] = std::move(value);
     return {};
   }
-  return make_error("invalid",
+  return make_error(protocol::ErrorCode::invalid,
                     "unknown key \"" + key + "\" (" + origin +
                         "); acquirer keys are acquirers.NAME.KEY or acquirers.NAME.sites.SITE_ID.KEY",
                     key);
@@ -199,7 +202,8 @@ Result<void> apply_table(Config& config, const toml::table& table, const std::st
       continue;
     }
     const Entry* e = detail::find_by_key(key);
-    if (e == nullptr) return make_error("invalid", "unknown key \"" + key + "\" (" + origin + ")", key);
+    if (e == nullptr)
+      return make_error(protocol::ErrorCode::invalid, "unknown key \"" + key + "\" (" + origin + ")", key);
     auto v = from_toml(*e, node, origin);
     if (!v) return std::move(v).error();
     e->apply(config, *v);
@@ -210,14 +214,15 @@ Result<void> apply_table(Config& config, const toml::table& table, const std::st
 Result<void> apply_file(Config& config, const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
-    return make_error("invalid", "config file " + path + " does not exist or is not a file", "config");
+    return make_error(protocol::ErrorCode::invalid, "config file " + path + " does not exist or is not a file",
+                      "config");
   }
   toml::table table;
   try {
     table = toml::parse_file(path);
   } catch (const toml::parse_error& err) {
     const auto& where = err.source().begin;
-    return make_error("invalid",
+    return make_error(protocol::ErrorCode::invalid,
                       "config file " + path + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
                           ": " + std::string(err.description()),
                       "config");
@@ -238,14 +243,16 @@ Result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text
   if (text.starts_with('[')) {
     const auto close = text.find(']');
     if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      return make_error("invalid", "expected [IPv6]:PORT, got \"" + std::string(text) + "\"", "listen");
+      return make_error(protocol::ErrorCode::invalid, "expected [IPv6]:PORT, got \"" + std::string(text) + "\"",
+                        "listen");
     }
     host = text.substr(1, close - 1);
     port = text.substr(close + 2);
   } else {
     const auto colon = text.rfind(':');
     if (colon == std::string_view::npos) {
-      return make_error("invalid", "expected HOST:PORT, got \"" + std::string(text) + "\"", "listen");
+      return make_error(protocol::ErrorCode::invalid, "expected HOST:PORT, got \"" + std::string(text) + "\"",
+                        "listen");
     }
     host = text.substr(0, colon);
     port = text.substr(colon + 1);
@@ -253,8 +260,8 @@ Result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text
   unsigned value = 0;
   const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
   if (host.empty() || port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || value > 65535) {
-    return make_error("invalid", "expected HOST:PORT with a port from 0 to 65535, got \"" + std::string(text) + "\"",
-                      "listen");
+    return make_error(protocol::ErrorCode::invalid,
+                      "expected HOST:PORT with a port from 0 to 65535, got \"" + std::string(text) + "\"", "listen");
   }
   return std::pair{std::string(host), static_cast<std::uint16_t>(value)};
 }
@@ -280,7 +287,8 @@ Result<Config> load(const Sources& sources, Config defaults) {
       if (!r) return std::move(r).error();
       continue;
     }
-    if (e == nullptr) return make_error("invalid", "unknown key \"" + key + "\" (command line)", key);
+    if (e == nullptr)
+      return make_error(protocol::ErrorCode::invalid, "unknown key \"" + key + "\" (command line)", key);
     auto v = from_text(*e, text, "command line");
     if (!v) return std::move(v).error();
     e->apply(config, *v);
@@ -312,10 +320,11 @@ Result<std::vector<std::int64_t>> parse_ms_list(std::string_view text) {
     const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), n);
     if (item.empty() || ec != std::errc{} || ptr != item.data() + item.size() || n < 1 ||
         n > 7LL * 24 * 60 * 60 * 1000) {
-      return make_error("invalid", "expected comma-separated milliseconds (1 to 604800000), got " + in_quotes(text));
+      return make_error(protocol::ErrorCode::invalid,
+                        "expected comma-separated milliseconds (1 to 604800000), got " + in_quotes(text));
     }
     out.push_back(n);
-    if (out.size() > 32) return make_error("invalid", "at most 32 retry delays");
+    if (out.size() > 32) return make_error(protocol::ErrorCode::invalid, "at most 32 retry delays");
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }

@@ -8,7 +8,7 @@
 namespace vitrina::http {
 
 Response unauthenticated(std::string_view detail) {
-  Response r = make_problem(Status::unauthorized, "unauthenticated", "Unauthenticated", detail, "Authorization");
+  Response r = problem(protocol::ErrorCode::unauthenticated, detail, "Authorization");
   r.head.set(Field::www_authenticate, "Bearer");
   return r;
 }
@@ -21,19 +21,9 @@ std::variant<store::Site, Response> authenticate_site(store::Store& store, const
     return unauthenticated("the Authorization header must be Bearer sk_…");
   }
   auto site = store.find_site_by_secret_hash(auth::hash_secret_key(header.substr(kBearer.size())));
-  if (!site) return problem_from_error(site.error());
+  if (!site) return problem(site.error());
   if (!*site) return unauthenticated("the secret key is not valid");
   return std::move(**site);
-}
-
-Response api_problem(const protocol::Error& e) {
-  if (e.code == "malformed") {
-    return make_problem(Status::bad_request, "malformed", "Malformed request", e.message, e.field);
-  }
-  if (e.code == "invalid") {
-    return make_problem(Status::unprocessable_entity, "invalid", "Invalid input", e.field + " " + e.message, e.field);
-  }
-  return problem_from_error(e);
 }
 
 Response json_answer(Status status, std::string body) {
@@ -44,14 +34,14 @@ Response json_answer(Status status, std::string body) {
 
 std::optional<Response> check_json_body(const Request& req, std::size_t max_body) {
   if (!req.body().empty() && !is_json_media_type(req[Field::content_type])) {
-    Response r = make_problem(Status::unsupported_media_type, "unsupported-media-type", "Unsupported media type",
-                              "send the body as application/json", "Content-Type");
+    Response r =
+        problem(protocol::ErrorCode::unsupported_media_type, "send the body as application/json", "Content-Type");
     r.head.set(req.method() == bhttp::verb::patch ? "Accept-Patch" : "Accept-Post", "application/json");
     return r;
   }
   if (req.body().size() > max_body) {
-    return make_problem(Status::payload_too_large, "body-too-large", "Content too large",
-                        "the body is at most " + std::to_string(max_body / 1024) + " KiB", "body");
+    return problem(protocol::ErrorCode::too_large, "the body is at most " + std::to_string(max_body / 1024) + " KiB",
+                   "body");
   }
   return std::nullopt;
 }
@@ -68,7 +58,8 @@ protocol::Result<std::optional<std::string>> query_param(const Request& req, std
     const auto eq = pair.find('=');
     if (pair.substr(0, eq) != name) continue;
     auto value = protocol::form_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
-    if (!value) return protocol::make_error("invalid", "is not well percent-encoded", std::string(name));
+    if (!value)
+      return protocol::make_error(protocol::ErrorCode::invalid, "is not well percent-encoded", std::string(name));
     return std::optional<std::string>{std::move(*value)};
   }
   return std::optional<std::string>{};

@@ -20,10 +20,6 @@ Response unauthenticated(std::string_view detail);
 /// to give (401 for a missing, malformed or unknown key; 503 when the store cannot read).
 std::variant<store::Site, Response> authenticate_site(store::Store& store, const Request& req);
 
-/// Domain errors as problems: "malformed" is 400, "invalid" 422 with the field leading the
-/// detail ("url must be a string"), the rest as problem_from_error.
-Response api_problem(const protocol::Error& error);
-
 /// A JSON answer that no cache keeps.
 Response json_answer(Status status, std::string body);
 

@@ -28,7 +28,7 @@ constexpr std::size_t kMaxListLimit = 200;
 constexpr std::size_t kMaxReportRows = 200000;
 constexpr int kStaleRetries = 3;
 
-Response no_callback() { return make_problem(Status::not_found, "not-found", "Not found", "no such callback request"); }
+Response no_callback() { return problem(protocol::ErrorCode::not_found, "no such callback request"); }
 
 // `limit` from the query: 1 to kMaxListLimit.
 protocol::Result<std::size_t> list_limit(const Request& req) {
@@ -38,8 +38,8 @@ protocol::Result<std::size_t> list_limit(const Request& req) {
   std::size_t n = 0;
   auto [end, ec] = std::from_chars((*text)->data(), (*text)->data() + (*text)->size(), n);
   if (ec != std::errc() || end != (*text)->data() + (*text)->size() || n < 1 || n > kMaxListLimit) {
-    return protocol::make_error("invalid", "must be a whole number from 1 to " + std::to_string(kMaxListLimit),
-                                "limit");
+    return protocol::make_error(protocol::ErrorCode::invalid,
+                                "must be a whole number from 1 to " + std::to_string(kMaxListLimit), "limit");
   }
   return n;
 }
@@ -49,7 +49,9 @@ protocol::Result<std::int64_t> optional_time_param(const Request& req, std::stri
   if (!text) return std::move(text).error();
   if (!*text) return std::int64_t{0};
   auto ms = protocol::parse_timestamp_ms(**text);
-  if (!ms) return protocol::make_error("invalid", "must be a time such as 2026-11-01T00:00:00Z", std::string(name));
+  if (!ms)
+    return protocol::make_error(protocol::ErrorCode::invalid, "must be a time such as 2026-11-01T00:00:00Z",
+                                std::string(name));
   return *ms;
 }
 
@@ -80,20 +82,21 @@ Response StaffApi::list(const Request& req, Context&) {
   if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
   const auto& caller = std::get<StaffCaller>(who);
   auto limit = list_limit(req);
-  if (!limit) return api_problem(limit.error());
+  if (!limit) return problem(limit.error());
   auto status = query_param(req, "status");
-  if (!status) return api_problem(status.error());
+  if (!status) return problem(status.error());
   const std::string wanted = status->value_or("");
   if (!wanted.empty() && wanted != "new" && wanted != "calling" && wanted != "done" && wanted != "missed" &&
       wanted != "scheduled") {
-    return api_problem(protocol::make_error("invalid", "must be new, calling, done, missed or scheduled", "status"));
+    return problem(protocol::make_error(protocol::ErrorCode::invalid, "must be new, calling, done, missed or scheduled",
+                                        "status"));
   }
   auto before = optional_time_param(req, "before");
-  if (!before) return api_problem(before.error());
+  if (!before) return problem(before.error());
   // One more than asked tells whether there are more.
   auto found =
       store_.list_callbacks({.site_id = caller.site.id, .status = wanted, .before = *before, .limit = *limit + 1});
-  if (!found) return problem_from_error(found.error());
+  if (!found) return problem(found.error());
   const bool has_more = found->size() > *limit;
   if (has_more) found->pop_back();
   return json_answer(Status::ok, callbacks::callback_list_json(*found, has_more));
@@ -103,7 +106,7 @@ Response StaffApi::get(const Request& req, Context& ctx) {
   auto who = authenticate_staff(store_, req);
   if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
   auto found = store_.find_callback(std::get<StaffCaller>(who).site.id, ctx.params["id"]);
-  if (!found) return problem_from_error(found.error());
+  if (!found) return problem(found.error());
   if (!*found) return no_callback();
   return json_answer(Status::ok, callbacks::callback_json(**found));
 }
@@ -114,19 +117,19 @@ net::awaitable<Response> StaffApi::change_status(const Request& req, Context& ct
   const StaffCaller caller = std::get<StaffCaller>(std::move(who));
   if (auto stop = check_json_body(req, callbacks::kMaxVisitorBody)) co_return std::move(*stop);
   auto change = callbacks::parse_status_change(req.body());
-  if (!change) co_return api_problem(change.error());
+  if (!change) co_return problem(change.error());
   const std::string id = ctx.params["id"];
   // A change computed from a stale read is refused by the store; read again and retry.
   for (int attempt = 0; attempt < kStaleRetries; ++attempt) {
     auto found = store_.find_callback(caller.site.id, id);
-    if (!found) co_return problem_from_error(found.error());
+    if (!found) co_return problem(found.error());
     if (!*found) co_return no_callback();
     auto update = callbacks::change_status(**found, *change, caller.operator_id, webhooks::system_now_ms());
     if (!update) {
-      if (update.error().code == "conflict") {
-        co_return make_problem(Status::conflict, "conflict", "Conflict", update.error().message, "status");
+      if (update.error().code == protocol::ErrorCode::conflict) {
+        co_return problem(protocol::ErrorCode::conflict, update.error().message, "status");
       }
-      co_return api_problem(update.error());
+      co_return problem(update.error());
     }
     if (!*update) co_return json_answer(Status::ok, callbacks::callback_json(**found));
     store::CallbackUpdate write = std::move(**update);
@@ -135,12 +138,12 @@ net::awaitable<Response> StaffApi::change_status(const Request& req, Context& ct
     };
     auto stored = co_await await_write<store::Callback>(std::move(submit));
     if (!stored) {
-      if (stored.error().code == "stale") continue;
+      if (stored.error().code == protocol::ErrorCode::stale) continue;
       log::error("cannot change callback request")
           .str("rid", ctx.request_id)
           .str("error", stored.error().message)
           .emit();
-      co_return problem_from_error(stored.error());
+      co_return problem(stored.error());
     }
     if (options_.on_event) options_.on_event();
     if (options_.chat) {
@@ -154,7 +157,7 @@ net::awaitable<Response> StaffApi::change_status(const Request& req, Context& ct
         .emit();
     co_return json_answer(Status::ok, callbacks::callback_json(*stored));
   }
-  Response r = make_problem(Status::conflict, "busy", "Changed meanwhile", "the request keeps changing; try again");
+  Response r = problem(protocol::ErrorCode::stale, "the request keeps changing; try again");
   r.head.set(Field::retry_after, "1");
   co_return r;
 }
@@ -163,17 +166,17 @@ Response StaffApi::list_ratings(const Request& req, Context&) {
   auto who = authenticate_staff(store_, req);
   if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
   auto limit = list_limit(req);
-  if (!limit) return api_problem(limit.error());
+  if (!limit) return problem(limit.error());
   auto kind = query_param(req, "kind");
-  if (!kind) return api_problem(kind.error());
+  if (!kind) return problem(kind.error());
   if (*kind && **kind != "csat" && **kind != "page" && **kind != "nps") {
-    return api_problem(protocol::make_error("invalid", "must be csat, page or nps", "kind"));
+    return problem(protocol::make_error(protocol::ErrorCode::invalid, "must be csat, page or nps", "kind"));
   }
   auto before = optional_time_param(req, "before");
-  if (!before) return api_problem(before.error());
+  if (!before) return problem(before.error());
   auto found = store_.list_ratings(
       {.site_id = std::get<StaffCaller>(who).site.id, .kind = kind->value_or(""), .to = *before, .limit = *limit + 1});
-  if (!found) return problem_from_error(found.error());
+  if (!found) return problem(found.error());
   const bool has_more = found->size() > *limit;
   if (has_more) found->pop_back();
   protocol::JsonWriter w;
@@ -189,21 +192,22 @@ std::variant<std::pair<callbacks::ReportQuery, std::vector<store::Rating>>, Resp
   const char* names[5] = {"kind", "bucket", "from", "to", "tz"};
   for (int i = 0; i < 5; ++i) {
     auto value = query_param(req, names[i]);
-    if (!value) return api_problem(value.error());
+    if (!value) return problem(value.error());
     params[i] = std::move(*value);
   }
   auto query = callbacks::parse_report_query(params[0], params[1], params[2], params[3], webhooks::system_now_ms(),
                                              params[4], callbacks::read_settings(site).time_zone);
-  if (!query) return api_problem(query.error());
+  if (!query) return problem(query.error());
   auto rows = store_.list_ratings({.site_id = site.id,
                                    .kind = query->kind,
                                    .from = query->from_ms,
                                    .to = query->to_ms,
                                    .limit = kMaxReportRows + 1});
-  if (!rows) return problem_from_error(rows.error());
+  if (!rows) return problem(rows.error());
   if (rows->size() > kMaxReportRows) {
-    return api_problem(protocol::make_error(
-        "invalid", "covers more than " + std::to_string(kMaxReportRows) + " ratings; choose a shorter span", "from"));
+    return problem(protocol::make_error(
+        protocol::ErrorCode::invalid,
+        "covers more than " + std::to_string(kMaxReportRows) + " ratings; choose a shorter span", "from"));
   }
   return std::make_pair(std::move(*query), std::move(*rows));
 }

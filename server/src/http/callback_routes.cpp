@@ -31,7 +31,7 @@ Response received() {
 }
 
 Response retry_later(std::string_view detail) {
-  Response r = make_problem(Status::service_unavailable, "unavailable", "Try again", detail);
+  Response r = problem(protocol::ErrorCode::unavailable, detail);
   r.head.set(Field::retry_after, "5");
   return r;
 }
@@ -50,7 +50,7 @@ net::awaitable<Response> CallbackProcessor::handle(std::string acquirer, std::st
   using acquirers::CallbackOutcome;
   const acquirers::Acquirer* connector = acquirers_->find(acquirer);
   if (connector == nullptr) {
-    co_return make_problem(Status::not_found, "not-found", "Not found", "no such acquirer", "acquirer");
+    co_return problem(protocol::ErrorCode::not_found, "no such acquirer", "acquirer");
   }
   // The connector's own answer for an outcome when it has one, else ours.
   const auto answer = [connector](CallbackOutcome outcome, Response fallback) {
@@ -62,8 +62,7 @@ net::awaitable<Response> CallbackProcessor::handle(std::string acquirer, std::st
   };
   if (body.size() > kMaxCallbackBody) {
     co_return answer(CallbackOutcome::invalid,
-                     make_problem(Status::payload_too_large, "body-too-large", "Content too large",
-                                  "a callback body is at most 64 KiB", "body"));
+                     problem(protocol::ErrorCode::too_large, "a callback body is at most 64 KiB", "body"));
   }
   const acquirers::CallbackRequest request{
       .site_id = site_id, .peer_address = std::move(peer_address), .now_s = now_ms() / 1000, .kind = std::move(kind)};
@@ -89,20 +88,20 @@ net::awaitable<Response> CallbackProcessor::handle(std::string acquirer, std::st
         .str("error", events.error().message)
         .emit();
     const auto& e = events.error();
-    if (e.code == "unauthenticated") {
+    if (e.code == protocol::ErrorCode::unauthenticated) {
       co_return answer(CallbackOutcome::unauthenticated,
-                       make_problem(Status::unauthorized, "unauthenticated", "Unauthenticated", e.message, e.field));
+                       problem(protocol::ErrorCode::unauthenticated, e.message, e.field));
     }
-    if (e.code == "unavailable") co_return answer(CallbackOutcome::unavailable, retry_later(e.message));
-    co_return answer(CallbackOutcome::invalid,
-                     make_problem(Status::bad_request, "malformed", "Malformed callback", e.message, e.field));
+    if (e.code == protocol::ErrorCode::unavailable)
+      co_return answer(CallbackOutcome::unavailable, retry_later(e.message));
+    co_return answer(CallbackOutcome::invalid, problem(protocol::ErrorCode::malformed, e.message, e.field));
   }
   bool all_duplicates = !events->empty();
   for (const auto& event : *events) {
     if (event.site_id != site_id) {
-      co_return answer(CallbackOutcome::invalid,
-                       make_problem(Status::bad_request, "invalid", "Invalid callback",
-                                    "the event belongs to another site than the URL names", "site_id"));
+      co_return answer(
+          CallbackOutcome::invalid,
+          problem(protocol::ErrorCode::malformed, "the event belongs to another site than the URL names", "site_id"));
     }
     auto applied = co_await apply(event, acquirer, request_id);
     if (applied.outcome == CallbackOutcome::accepted) all_duplicates = false;
@@ -123,14 +122,14 @@ net::awaitable<CallbackProcessor::Applied> CallbackProcessor::apply(const acquir
     if (!found) co_return Applied{CallbackOutcome::unavailable, retry_later("the store cannot be read")};
     if (!*found || (*found)->acquirer != acquirer) {
       co_return Applied{CallbackOutcome::invalid,
-                        make_problem(Status::not_found, "not-found", "Not found", "no such payment", "payment_id")};
+                        problem(protocol::ErrorCode::not_found, "no such payment", "payment_id")};
     }
     const store::Payment& payment = **found;
     // An event that names both our payment and the acquirer's must name the same one.
     if (!event.acquirer_ref.empty() && !payment.acquirer_ref.empty() && event.acquirer_ref != payment.acquirer_ref) {
-      co_return Applied{CallbackOutcome::invalid,
-                        make_problem(Status::not_found, "not-found", "Not found",
-                                     "the acquirer's payment is not this payment's", "payment_id")};
+      co_return Applied{
+          CallbackOutcome::invalid,
+          problem(protocol::ErrorCode::not_found, "the acquirer's payment is not this payment's", "payment_id")};
     }
     if (auto agrees = acquirers::amount_agrees(payment, event); !agrees) {
       // Money that does not match the payment is never applied: nothing is written, not even
@@ -142,8 +141,7 @@ net::awaitable<CallbackProcessor::Applied> CallbackProcessor::apply(const acquir
           .str("error", agrees.error().message)
           .emit();
       co_return Applied{CallbackOutcome::refused,
-                        make_problem(Status::unprocessable_entity, "amount-mismatch", "Amount mismatch",
-                                     agrees.error().message, agrees.error().field)};
+                        problem(protocol::ErrorCode::amount_mismatch, agrees.error().message, agrees.error().field)};
     }
     const std::int64_t now = now_ms();
     if (event.check_only) co_return check(payment, now);
@@ -175,11 +173,11 @@ net::awaitable<CallbackProcessor::Applied> CallbackProcessor::apply(const acquir
     };
     auto stored = co_await await_write<void>(std::move(write));
     if (!stored) {
-      if (stored.error().code == "duplicate") {
+      if (stored.error().code == protocol::ErrorCode::duplicate) {
         log::info("duplicate acquirer event").str("rid", request_id).str("payment", payment.id).emit();
         co_return Applied{CallbackOutcome::duplicate, std::nullopt};
       }
-      if (stored.error().code == "stale") continue;
+      if (stored.error().code == protocol::ErrorCode::stale) continue;
       log::error("cannot store acquirer event").str("rid", request_id).str("error", stored.error().message).emit();
       co_return Applied{CallbackOutcome::unavailable, retry_later("the event could not be stored")};
     }
@@ -198,12 +196,12 @@ net::awaitable<CallbackProcessor::Applied> CallbackProcessor::apply(const acquir
 CallbackProcessor::Applied CallbackProcessor::check(const store::Payment& payment, std::int64_t now) {
   using acquirers::CallbackOutcome;
   if (payment.status != protocol::to_string(protocol::PaymentStatus::pending)) {
-    return Applied{CallbackOutcome::not_payable, make_problem(Status::conflict, "not-payable", "Not payable",
-                                                              "the payment is " + payment.status, "payment_id")};
+    return Applied{CallbackOutcome::not_payable,
+                   problem(protocol::ErrorCode::not_payable, "the payment is " + payment.status, "payment_id")};
   }
   if (payment.expires_at > 0 && now >= payment.expires_at) {
-    return Applied{CallbackOutcome::expired, make_problem(Status::conflict, "not-payable", "Not payable",
-                                                          "the payment has expired", "payment_id")};
+    return Applied{CallbackOutcome::expired,
+                   problem(protocol::ErrorCode::not_payable, "the payment has expired", "payment_id")};
   }
   return Applied{CallbackOutcome::accepted, std::nullopt};
 }

@@ -19,7 +19,7 @@ using protocol::Result;
 namespace dom = simdjson::dom;
 
 Error invalid(std::string field, std::string message) {
-  return make_error("invalid", std::move(message), std::move(field));
+  return make_error(protocol::ErrorCode::invalid, std::move(message), std::move(field));
 }
 
 bool shortcut_char(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; }
@@ -43,12 +43,13 @@ Result<std::string> normalize_shortcut(std::string_view shortcut) {
 
 Result<CannedInput> parse_canned_input(std::string_view body, bool partial) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return make_error("malformed", "send the canned response as a JSON object", "body");
+    return make_error(protocol::ErrorCode::malformed, "send the canned response as a JSON object", "body");
   }
   thread_local dom::parser parser;
   dom::element root;
   if (auto error = parser.parse(body.data(), body.size()).get(root); error) {
-    return make_error("malformed", "the body is not JSON: " + std::string(simdjson::error_message(error)), "body");
+    return make_error(protocol::ErrorCode::malformed,
+                      "the body is not JSON: " + std::string(simdjson::error_message(error)), "body");
   }
   dom::object object;
   if (root.get_object().get(object)) return invalid("body", "must be a JSON object");

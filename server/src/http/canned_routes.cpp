@@ -25,18 +25,16 @@ std::int64_t now_ms() {
       .count();
 }
 
-Response no_response() {
-  return make_problem(Status::not_found, "not-found", "Not found", "no canned response with this id", "id");
-}
+Response no_response() { return problem(protocol::ErrorCode::not_found, "no canned response with this id", "id"); }
 
 // Store errors of a write: a taken shortcut is 409 naming it, a missing row 404.
 Response write_problem(const protocol::Error& error) {
-  if (error.code == "not_found") return no_response();
-  if (error.code == "conflict") {
-    return make_problem(Status::conflict, "conflict", "Conflict",
-                        "the site already has a canned response with this shortcut", "shortcut");
+  if (error.code == protocol::ErrorCode::not_found) return no_response();
+  if (error.code == protocol::ErrorCode::conflict) {
+    return problem(protocol::ErrorCode::conflict, "the site already has a canned response with this shortcut",
+                   "shortcut");
   }
-  return problem_from_error(error);
+  return problem(error);
 }
 
 class CannedApi {
@@ -49,7 +47,7 @@ class CannedApi {
     if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
     const auto& caller = std::get<ConsoleCaller>(who);
     auto found = store_.list_canned_responses(caller.op.site_id);
-    if (!found) return problem_from_error(found.error());
+    if (!found) return problem(found.error());
     return json_answer(Status::ok, canned_list_json(*found));
   }
 
@@ -59,12 +57,12 @@ class CannedApi {
     const auto caller = std::get<ConsoleCaller>(std::move(who));
     if (auto stop = check_json_body(req, kMaxCannedBody)) co_return std::move(*stop);
     auto input = parse_canned_input(req.body(), false);
-    if (!input) co_return api_problem(input.error());
+    if (!input) co_return problem(input.error());
     auto existing = store_.list_canned_responses(caller.op.site_id);
-    if (!existing) co_return problem_from_error(existing.error());
+    if (!existing) co_return problem(existing.error());
     if (existing->size() >= kMaxCannedResponses) {
-      co_return make_problem(Status::conflict, "limit-reached", "Too many canned responses",
-                             "a site keeps at most " + std::to_string(kMaxCannedResponses) + "; delete one first");
+      co_return problem(protocol::ErrorCode::limit_reached,
+                        "a site keeps at most " + std::to_string(kMaxCannedResponses) + "; delete one first");
     }
     store::CannedResponse response;
     response.id = auth::generate_id(kIdPrefix);
@@ -94,7 +92,7 @@ class CannedApi {
     const auto caller = std::get<ConsoleCaller>(std::move(who));
     if (auto stop = check_json_body(req, kMaxCannedBody)) co_return std::move(*stop);
     auto input = parse_canned_input(req.body(), true);
-    if (!input) co_return api_problem(input.error());
+    if (!input) co_return problem(input.error());
     store::CannedResponseChange change{.id = ctx.params["id"],
                                        .site_id = caller.op.site_id,
                                        .shortcut = std::move(input->shortcut),

@@ -29,15 +29,14 @@ constexpr std::int64_t kMaxLimit = 100;
 // Chat codes as HTTP. The conversation is the path's `id`, so a problem with it names `id`.
 Response chat_problem(protocol::Error e) {
   if (e.field == "conversation_id") e.field = "id";
-  if (e.code == pc::kErrorConversationClosed) {
-    return make_problem(Status::conflict, "conversation-closed", "Conversation closed", e.message, e.field);
+  if (e.code == protocol::ErrorCode::conversation_closed) {
+    return problem(protocol::ErrorCode::conversation_closed, e.message, e.field);
   }
-  if (e.code == pc::kErrorNotAllowed) {
-    return make_problem(Status::forbidden, "not-allowed", "Not allowed", e.message, e.field);
+  if (e.code == protocol::ErrorCode::not_allowed) {
+    return problem(protocol::ErrorCode::not_allowed, e.message, e.field);
   }
-  if (e.code == pc::kErrorNotFound)
-    return make_problem(Status::not_found, "not-found", "Not found", e.message, e.field);
-  return api_problem(e);
+  if (e.code == protocol::ErrorCode::not_found) return problem(protocol::ErrorCode::not_found, e.message, e.field);
+  return problem(e);
 }
 
 void write_item(protocol::JsonWriter& w, const store::ChatConversation& c) {
@@ -64,8 +63,9 @@ Result<std::int64_t> int_param(const Request& req, std::string_view name, std::i
   auto parsed = protocol::parse_json(**raw);
   std::optional<std::int64_t> value = parsed ? parsed->as_int64() : std::nullopt;
   if (!value || *value < min || *value > max) {
-    return protocol::make_error(
-        "invalid", "must be an integer from " + std::to_string(min) + " to " + std::to_string(max), std::string(name));
+    return protocol::make_error(protocol::ErrorCode::invalid,
+                                "must be an integer from " + std::to_string(min) + " to " + std::to_string(max),
+                                std::string(name));
   }
   return *value;
 }
@@ -75,7 +75,8 @@ Result<std::int64_t> time_param(const Request& req, std::string_view name) {
   if (!raw) return std::move(raw).error();
   if (!*raw) return std::int64_t{0};
   auto ms = protocol::parse_timestamp_ms(**raw);
-  if (!ms || *ms <= 0) return protocol::make_error("invalid", "must be an RFC 3339 time", std::string(name));
+  if (!ms || *ms <= 0)
+    return protocol::make_error(protocol::ErrorCode::invalid, "must be an RFC 3339 time", std::string(name));
   return *ms;
 }
 
@@ -84,7 +85,8 @@ Result<std::string> text_param(const Request& req, std::string_view name, std::s
   if (!raw) return std::move(raw).error();
   if (!*raw) return std::string();
   if ((*raw)->size() > max) {
-    return protocol::make_error("invalid", "must be at most " + std::to_string(max) + " bytes", std::string(name));
+    return protocol::make_error(protocol::ErrorCode::invalid, "must be at most " + std::to_string(max) + " bytes",
+                                std::string(name));
   }
   return std::move(**raw);
 }
@@ -105,7 +107,8 @@ Result<std::vector<pc::ConversationStatus>> status_param(const Request& req) {
     } else if (part == "closed") {
       out.push_back(pc::ConversationStatus::closed);
     } else {
-      return protocol::make_error("invalid", "must be waiting, open or closed, comma-separated", "status");
+      return protocol::make_error(protocol::ErrorCode::invalid, "must be waiting, open or closed, comma-separated",
+                                  "status");
     }
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
   }
@@ -117,15 +120,15 @@ Result<std::vector<std::pair<std::string, std::string>>> string_members(
     std::string_view body, std::initializer_list<std::string_view> allowed) {
   auto parsed = protocol::parse_json(body.empty() ? std::string_view("{}") : body,
                                      {.max_bytes = kMaxBody, .max_depth = 2, .max_values = 64});
-  if (!parsed) return protocol::make_error("malformed", parsed.error().message, "body");
-  if (!parsed->is_object()) return protocol::make_error("invalid", "must be a JSON object", "body");
+  if (!parsed) return protocol::make_error(protocol::ErrorCode::malformed, parsed.error().message, "body");
+  if (!parsed->is_object()) return protocol::make_error(protocol::ErrorCode::invalid, "must be a JSON object", "body");
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& m : parsed->members) {
     if (std::find(allowed.begin(), allowed.end(), m.key) == allowed.end()) {
-      return protocol::make_error("invalid", "is not a member of this request", m.key);
+      return protocol::make_error(protocol::ErrorCode::invalid, "is not a member of this request", m.key);
     }
     if (m.value.is_null()) continue;
-    if (!m.value.is_string()) return protocol::make_error("invalid", "must be a string", m.key);
+    if (!m.value.is_string()) return protocol::make_error(protocol::ErrorCode::invalid, "must be a string", m.key);
     out.emplace_back(m.key, m.value.text);
   }
   return out;
@@ -164,8 +167,8 @@ std::variant<chat::PeerState, Response> ChatConsole::who(const Request& req, boo
   if (auto* refused = std::get_if<Response>(&op)) return std::move(*refused);
   const auto& o = std::get<store::Operator>(op);
   auto site = service_.site_by_id(o.site_id);
-  if (!site) return problem_from_error(site.error());
-  if (!*site) return make_problem(Status::forbidden, "site-disabled", "Site disabled");
+  if (!site) return problem(site.error());
+  if (!*site) return problem(protocol::ErrorCode::site_disabled);
   chat::PeerState s;
   s.role = pc::Role::operator_;
   s.site = *site;
@@ -195,7 +198,7 @@ Response ChatConsole::list(const Request& req, Context&) {
        {statuses ? nullptr : &statuses.error(), text ? nullptr : &text.error(), email ? nullptr : &email.error(),
         phone ? nullptr : &phone.error(), visitor ? nullptr : &visitor.error(), from ? nullptr : &from.error(),
         to ? nullptr : &to.error(), before ? nullptr : &before.error(), limit ? nullptr : &limit.error()}) {
-    if (e != nullptr) return api_problem(*e);
+    if (e != nullptr) return problem(*e);
   }
   q.statuses = std::move(*statuses);
   q.text = std::move(*text);
@@ -208,7 +211,7 @@ Response ChatConsole::list(const Request& req, Context&) {
   // One more than asked tells whether another page follows.
   q.limit = static_cast<std::size_t>(*limit) + 1;
   auto found = store_.list_chat_conversations(q);
-  if (!found) return problem_from_error(found.error());
+  if (!found) return problem(found.error());
   const bool more = found->size() > static_cast<std::size_t>(*limit);
   if (more) found->pop_back();
   protocol::JsonWriter out;
@@ -225,8 +228,8 @@ Response ChatConsole::get(const Request& req, Context& ctx) {
   if (auto* refused = std::get_if<Response>(&w)) return std::move(*refused);
   const auto& s = std::get<chat::PeerState>(w);
   auto found = store_.find_chat_conversation(s.site->site.id, ctx.params["id"]);
-  if (!found) return problem_from_error(found.error());
-  if (!*found) return make_problem(Status::not_found, "not-found", "Not found", "no such conversation", "id");
+  if (!found) return problem(found.error());
+  if (!*found) return problem(protocol::ErrorCode::not_found, "no such conversation", "id");
   return json_answer(Status::ok, item_json(**found));
 }
 
@@ -235,15 +238,15 @@ Response ChatConsole::messages(const Request& req, Context& ctx) {
   if (auto* refused = std::get_if<Response>(&w)) return std::move(*refused);
   const auto& s = std::get<chat::PeerState>(w);
   auto after = int_param(req, "after", 0, 0, pc::kMaxSeq);
-  if (!after) return api_problem(after.error());
+  if (!after) return problem(after.error());
   auto limit = int_param(req, "limit", kMaxLimit, 1, kMaxLimit);
-  if (!limit) return api_problem(limit.error());
+  if (!limit) return problem(limit.error());
   const std::string id = ctx.params["id"];
   auto found = store_.find_chat_conversation(s.site->site.id, id);
-  if (!found) return problem_from_error(found.error());
-  if (!*found) return make_problem(Status::not_found, "not-found", "Not found", "no such conversation", "id");
+  if (!found) return problem(found.error());
+  if (!*found) return problem(protocol::ErrorCode::not_found, "no such conversation", "id");
   auto rows = store_.list_chat_messages(id, *after, static_cast<std::size_t>(*limit) + 1, true);
-  if (!rows) return problem_from_error(rows.error());
+  if (!rows) return problem(rows.error());
   const bool more = rows->size() > static_cast<std::size_t>(*limit);
   if (more) rows->pop_back();
   protocol::JsonWriter out;
@@ -258,7 +261,7 @@ Response ChatConsole::operators(const Request& req, Context&) {
   if (auto* refused = std::get_if<Response>(&w)) return std::move(*refused);
   const auto& s = std::get<chat::PeerState>(w);
   auto found = store_.list_operators(s.site->site.id);
-  if (!found) return problem_from_error(found.error());
+  if (!found) return problem(found.error());
   protocol::JsonWriter out;
   out.begin_object().key("data").begin_array();
   for (const auto& op : *found) {
@@ -280,10 +283,10 @@ net::awaitable<Response> ChatConsole::action(const Request& req, Context& ctx, p
   auto members =
       string_members(req.body(), kind == pc::ActionKind::assign ? std::initializer_list<std::string_view>{"operator_id"}
                                                                 : std::initializer_list<std::string_view>{});
-  if (!members) co_return api_problem(members.error());
+  if (!members) co_return problem(members.error());
   if (kind == pc::ActionKind::assign) {
     a.operator_id = member(*members, "operator_id");
-    if (auto ok = pc::check_operator_id(a.operator_id); !ok) co_return api_problem(ok.error());
+    if (auto ok = pc::check_operator_id(a.operator_id); !ok) co_return problem(ok.error());
   }
   auto submit = [this, s = std::get<chat::PeerState>(std::move(w)),
                  a = std::move(a)](store::Done<store::ChatConversation> done) mutable {
@@ -291,7 +294,8 @@ net::awaitable<Response> ChatConsole::action(const Request& req, Context& ctx, p
   };
   auto result = co_await await_write<store::ChatConversation>(std::move(submit));
   if (!result) {
-    if (result.error().code == pc::kErrorUnavailable || result.error().code == pc::kErrorInternal) {
+    if (result.error().code == protocol::ErrorCode::unavailable ||
+        result.error().code == protocol::ErrorCode::internal) {
       log::error("chat action failed").str("rid", ctx.request_id).str("error", result.error().message).emit();
     }
     co_return chat_problem(result.error());
@@ -306,11 +310,11 @@ net::awaitable<Response> ChatConsole::note(const Request& req, Context& ctx) {
   const std::string id = ctx.params["id"];
   if (auto ok = pc::check_conversation_id(id, "id"); !ok) co_return chat_problem(ok.error());
   auto members = string_members(req.body(), {"client_id", "text"});
-  if (!members) co_return api_problem(members.error());
+  if (!members) co_return problem(members.error());
   std::string client_id = member(*members, "client_id");
   std::string text = member(*members, "text");
-  if (auto ok = pc::check_client_id(client_id); !ok) co_return api_problem(ok.error());
-  if (auto ok = pc::check_message_text(text, service_.limits()); !ok) co_return api_problem(ok.error());
+  if (auto ok = pc::check_client_id(client_id); !ok) co_return problem(ok.error());
+  if (auto ok = pc::check_message_text(text, service_.limits()); !ok) co_return problem(ok.error());
   auto submit = [this, s = std::get<chat::PeerState>(std::move(w)), id, client_id = std::move(client_id),
                  text = std::move(text)](store::Done<pc::Ack> done) mutable {
     service_.note(std::move(s), id, std::move(client_id), std::move(text), std::move(done));

@@ -43,7 +43,7 @@ std::int64_t unix_ms() {
 }
 
 Response too_many(std::string_view detail) {
-  Response r = make_problem(Status::too_many_requests, "too-many-connections", "Too many connections", detail);
+  Response r = problem(protocol::ErrorCode::too_many_connections, detail);
   r.head.set(Field::retry_after, "10");
   return r;
 }
@@ -65,7 +65,7 @@ class ChatSockets {
   // Reserves a slot under every limit that applies, or says which one is full.
   std::optional<Response> reserve(const std::string& ip, const std::string& site_id, const std::string& operator_id) {
     std::lock_guard lock(mu_);
-    if (stopping_) return make_problem(Status::service_unavailable, "shutting-down", "Shutting down");
+    if (stopping_) return problem(protocol::ErrorCode::shutting_down);
     if (operator_id.empty()) {
       if (per_ip_[ip] >= options.max_per_ip) return too_many("too many connections from this address");
       if (per_site_[site_id] >= options.max_per_site) return too_many("too many connections to this site");
@@ -387,23 +387,23 @@ Upgrade visitor_upgrade(const std::shared_ptr<ChatSockets>& sockets, const Reque
   Upgrade out;
   auto key = query_param(req, "site");
   if (!key || !*key || !(*key)->starts_with("pk_")) {
-    out.refused = make_problem(Status::bad_request, "invalid", "Invalid request", "site must be a pk_ key", "site");
+    out.refused = problem(protocol::ErrorCode::malformed, "site must be a pk_ key", "site");
     return out;
   }
   auto site = sockets->service.site_by_public_key(**key);
   if (!site) {
-    out.refused = problem_from_error(site.error());
+    out.refused = problem(site.error());
     return out;
   }
   if (!*site) {
-    out.refused = make_problem(Status::not_found, "not-found", "Not found", "no site has this key", "site");
+    out.refused = problem(protocol::ErrorCode::not_found, "no site has this key", "site");
     return out;
   }
   const auto origin = req[Field::origin];
   const auto& allowed = (*site)->site.allowed_origins;
   if (origin.empty() || std::find(allowed.begin(), allowed.end(), origin) == allowed.end()) {
-    out.refused = make_problem(Status::forbidden, "origin-not-allowed", "Origin not allowed",
-                               "the Origin is not one of the site's allowed origins", "Origin");
+    out.refused = problem(protocol::ErrorCode::origin_not_allowed,
+                          "the Origin is not one of the site's allowed origins", "Origin");
     return out;
   }
   if (auto full = sockets->reserve(ctx.remote_address, (*site)->site.id, {})) {
@@ -433,7 +433,7 @@ Upgrade operator_upgrade(const std::shared_ptr<ChatSockets>& sockets, const Requ
   auto op = std::get<store::Operator>(std::move(who));
   auto site = sockets->service.site_by_id(op.site_id);
   if (!site || !*site) {
-    out.refused = make_problem(Status::forbidden, "site-disabled", "Site disabled");
+    out.refused = problem(protocol::ErrorCode::site_disabled);
     return out;
   }
   if (auto full = sockets->reserve(ctx.remote_address, (*site)->site.id, op.id)) {
@@ -467,8 +467,7 @@ std::shared_ptr<ChatSockets> add_chat_routes(Router& router, chat::Service& serv
   // A plain GET (no upgrade) gets a clear answer rather than the static mount's 404.
   for (const char* path : {"/v1/visitor/ws", "/v1/console/ws"}) {
     router.get(path, [](const Request&, Context&) {
-      return make_problem(Status::upgrade_required, "upgrade-required", "Upgrade required",
-                          "this endpoint speaks WebSocket only");
+      return problem(protocol::ErrorCode::upgrade_required, "this endpoint speaks WebSocket only");
     });
   }
   return sockets;

@@ -12,7 +12,7 @@ namespace vitrina::http {
 namespace {
 
 Response unauthenticated_console(std::string_view detail) {
-  return make_problem(Status::unauthorized, "unauthenticated", "Not signed in", detail);
+  return problem(protocol::ErrorCode::unauthenticated, detail);
 }
 
 }  // namespace
@@ -33,7 +33,7 @@ std::variant<ConsoleCaller, Response> authenticate_console(store::Store& store, 
   if (!token) return unauthenticated_console("no session cookie");
   const std::string hash = auth::hash_session_token(*token);
   auto session = store.find_session(hash);
-  if (!session) return problem_from_error(session.error());
+  if (!session) return problem(session.error());
   if (!*session) return unauthenticated_console("the session is unknown or has ended");
   if ((*session)->expires_at <= now_ms) {
     // Nobody waits for this removal; sign-in prunes expired sessions too.
@@ -46,21 +46,20 @@ std::variant<ConsoleCaller, Response> authenticate_console(store::Store& store, 
   if (state_changing) {
     const auto presented = req[kCsrfHeader];
     if (presented.empty() || !auth::constant_time_equal(presented, auth::csrf_token(*token))) {
-      return make_problem(Status::forbidden, "csrf", "CSRF check failed",
-                          "send the session's csrf_token (from sign-in or /v1/console/me) in X-CSRF-Token",
-                          kCsrfHeader);
+      return problem(protocol::ErrorCode::csrf,
+                     "send the session's csrf_token (from sign-in or /v1/console/me) in X-CSRF-Token", kCsrfHeader);
     }
   }
   auto op = store.find_operator_by_id((*session)->operator_id);
-  if (!op) return problem_from_error(op.error());
+  if (!op) return problem(op.error());
   if (!*op) return unauthenticated_console("the operator no longer exists");
   return ConsoleCaller{.op = std::move(**op), .session = std::move(**session), .token = std::move(*token)};
 }
 
 std::variant<store::Operator, Response> authenticate_operator(store::Store& store, const Request& req) {
-  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  const auto now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   auto caller = authenticate_console(store, req, false, now);
   if (auto* refusal = std::get_if<Response>(&caller)) return std::move(*refusal);
   return std::move(std::get<ConsoleCaller>(caller).op);
@@ -87,18 +86,18 @@ std::variant<StaffCaller, Response> authenticate_staff(store::Store& store, cons
   auto& op = std::get<store::Operator>(who);
   const bool safe = req.method() == bhttp::verb::get || req.method() == bhttp::verb::head;
   if (!safe && !req[Field::origin].empty() && !is_same_origin(req)) {
-    return make_problem(Status::forbidden, "cross-site", "Cross-site request refused",
-                        "a signed-in change must come from the console's own origin", "Origin");
+    return problem(protocol::ErrorCode::cross_site, "a signed-in change must come from the console's own origin",
+                   "Origin");
   }
   auto site = store.find_site_by_id(op.site_id);
-  if (!site) return problem_from_error(site.error());
+  if (!site) return problem(site.error());
   if (!*site) return unauthenticated_console("the operator's site no longer exists");
   return StaffCaller{std::move(**site), op.id};
 }
 
 Response cross_origin() {
-  return make_problem(Status::forbidden, "origin-not-allowed", "Origin not allowed",
-                      "console requests come from this server's own origin", "Origin");
+  return problem(protocol::ErrorCode::origin_not_allowed, "console requests come from this server's own origin",
+                 "Origin");
 }
 
 protocol::chat::OperatorRole chat_role(const store::Operator& op) {
@@ -107,8 +106,6 @@ protocol::chat::OperatorRole chat_role(const store::Operator& op) {
 
 bool is_owner(const store::Operator& op) noexcept { return op.role == "admin" || op.role == "owner"; }
 
-Response owner_only() {
-  return make_problem(Status::forbidden, "forbidden", "Not allowed", "only the site's owner may do this", "role");
-}
+Response owner_only() { return problem(protocol::ErrorCode::forbidden, "only the site's owner may do this", "role"); }
 
 }  // namespace vitrina::http

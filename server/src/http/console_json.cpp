@@ -18,7 +18,9 @@ constexpr std::size_t kMaxSiteLength = 64;
 // Nesting deeper than this in members we ignore is refused rather than walked.
 constexpr int kMaxDepth = 16;
 
-protocol::Error malformed(std::string detail) { return make_error("malformed", std::move(detail), "body"); }
+protocol::Error malformed(std::string detail) {
+  return make_error(protocol::ErrorCode::malformed, std::move(detail), "body");
+}
 
 // On Demand parses lazily and does not check members it is not asked for, so every value is
 // walked once: a body is either all valid JSON (400 otherwise) or refused for its content.
@@ -135,7 +137,7 @@ protocol::Result<LoginRequest> parse_login_request(std::string_view body) {
     if (walk_root(doc, root_type) != simdjson::SUCCESS || !at_end(doc)) {
       return malformed("the body is not valid JSON");
     }
-    return make_error("invalid", "must be a JSON object", "body");
+    return make_error(protocol::ErrorCode::invalid, "must be a JSON object", "body");
   }
   od::object object;
   if (auto error = doc.get_object().get(object); error) {
@@ -155,7 +157,7 @@ protocol::Result<LoginRequest> parse_login_request(std::string_view body) {
       continue;
     }
     if (member->seen && !first_invalid) {
-      first_invalid = make_error("invalid", "appears more than once", std::string(key));
+      first_invalid = make_error(protocol::ErrorCode::invalid, "appears more than once", std::string(key));
     }
     member->seen = true;
     od::json_type type{};
@@ -169,7 +171,7 @@ protocol::Result<LoginRequest> parse_login_request(std::string_view body) {
     if (walk(value, 1) != simdjson::SUCCESS) return malformed("the body is not valid JSON");
     member->is_null = type == od::json_type::null;
     if (!first_invalid && !(member == &site && member->is_null)) {
-      first_invalid = make_error("invalid", "must be a string", std::string(key));
+      first_invalid = make_error(protocol::ErrorCode::invalid, "must be a string", std::string(key));
     }
   }
   // Only whitespace may follow the object.
@@ -178,20 +180,20 @@ protocol::Result<LoginRequest> parse_login_request(std::string_view body) {
   }
   if (first_invalid) return std::move(*first_invalid);
 
-  if (!email.text) return make_error("invalid", "is required", "email");
-  if (!password.text) return make_error("invalid", "is required", "password");
+  if (!email.text) return make_error(protocol::ErrorCode::invalid, "is required", "email");
+  if (!password.text) return make_error(protocol::ErrorCode::invalid, "is required", "password");
   LoginRequest request;
   auto normalized = admin::normalize_email(*email.text);
   if (!normalized) return std::move(normalized).error();
   request.email = std::move(*normalized);
-  if (password.text->empty()) return make_error("invalid", "must not be empty", "password");
+  if (password.text->empty()) return make_error(protocol::ErrorCode::invalid, "must not be empty", "password");
   if (password.text->size() > admin::kMaxPasswordLength) {
-    return make_error("invalid", "is too long", "password");
+    return make_error(protocol::ErrorCode::invalid, "is too long", "password");
   }
   request.password = std::move(*password.text);
   if (site.text) {
     if (site.text->empty() || site.text->size() > kMaxSiteLength) {
-      return make_error("invalid", "must be a site id or public key", "site");
+      return make_error(protocol::ErrorCode::invalid, "must be a site id or public key", "site");
     }
     request.site = std::move(*site.text);
   }

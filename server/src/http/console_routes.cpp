@@ -91,37 +91,34 @@ void Console::record_failure(const std::string& email, const Context& ctx) {
 
 net::awaitable<Response> Console::login(const Request& req, Context& ctx) {
   if (!is_json_media_type(req[Field::content_type])) {
-    Response r = make_problem(Status::unsupported_media_type, "unsupported-media-type", "Unsupported media type",
-                              "send the body as application/json", "Content-Type");
+    Response r =
+        problem(protocol::ErrorCode::unsupported_media_type, "send the body as application/json", "Content-Type");
     r.head.set("Accept-Post", "application/json");
     co_return r;
   }
   if (req.body().size() > kMaxLoginBody) {
-    co_return make_problem(Status::payload_too_large, "body-too-large", "Content too large",
-                           "a sign-in body is at most 8 KiB", "body");
+    co_return problem(protocol::ErrorCode::too_large, "a sign-in body is at most 8 KiB", "body");
   }
   auto parsed = parse_login_request(req.body());
   if (!parsed) {
     const auto& e = parsed.error();
-    if (e.code == "malformed") {
-      co_return make_problem(Status::bad_request, "malformed", "Malformed request", e.message, e.field);
+    if (e.code == protocol::ErrorCode::malformed) {
+      co_return problem(protocol::ErrorCode::malformed, e.message, e.field);
     }
-    co_return make_problem(Status::unprocessable_entity, "invalid", "Invalid input", e.field + " " + e.message,
-                           e.field);
+    co_return problem(protocol::ErrorCode::invalid, e.field + " " + e.message, e.field);
   }
   LoginRequest login = std::move(*parsed);
 
   // Refused before any lookup or hashing, so a blocked key costs the server nothing.
   if (auto wait = retry_after(login.email, ctx, SteadyClock::now()); wait.count() > 0) {
     log::warn("console sign-in rate-limited").str("rid", ctx.request_id).emit();
-    Response r =
-        make_problem(Status::too_many_requests, "too-many-attempts", "Too many failed sign-ins", "try again later");
+    Response r = problem(protocol::ErrorCode::too_many_attempts, "try again later");
     r.head.set(Field::retry_after, std::to_string(wait.count()));
     co_return r;
   }
 
   auto found = candidates(login);
-  if (!found) co_return problem_from_error(found.error());
+  if (!found) co_return problem(found.error());
   // An unknown e-mail is verified against a dummy hash: it takes as long as a wrong password.
   std::optional<store::Operator> target;
   if (!found->empty()) target = found->front();
@@ -133,20 +130,18 @@ net::awaitable<Response> Console::login(const Request& req, Context& ctx) {
   };
   auto verified = co_await cpu_.run(std::move(verify));
   if (!verified) {
-    Response r =
-        make_problem(Status::service_unavailable, "busy", "Busy", "too many sign-ins at once; try again shortly");
+    Response r = problem(protocol::ErrorCode::busy, "too many sign-ins at once; try again shortly");
     r.head.set(Field::retry_after, "1");
     co_return r;
   }
   if (!*verified) {
     record_failure(login.email, ctx);
     log::info("console sign-in refused").str("rid", ctx.request_id).emit();
-    co_return make_problem(Status::unauthorized, "invalid-credentials", "Sign-in failed", kWrongCredentials);
+    co_return problem(protocol::ErrorCode::invalid_credentials, kWrongCredentials);
   }
   // Only someone who knows the password learns that the e-mail is on several sites.
   if (found->size() > 1) {
-    co_return make_problem(Status::unprocessable_entity, "invalid", "Invalid input",
-                           "site is required: this e-mail signs in to several sites", "site");
+    co_return problem(protocol::ErrorCode::invalid, "site is required: this e-mail signs in to several sites", "site");
   }
   per_email_.clear(login.email);
 
@@ -165,7 +160,7 @@ net::awaitable<Response> Console::login(const Request& req, Context& ctx) {
   auto stored = co_await await_write<store::Session>(std::move(insert));
   if (!stored) {
     log::error("cannot store console session").str("rid", ctx.request_id).str("error", stored.error().message).emit();
-    co_return problem_from_error(stored.error());
+    co_return problem(stored.error());
   }
   log::info("console sign-in")
       .str("rid", ctx.request_id)
@@ -200,12 +195,12 @@ net::awaitable<Response> Console::logout(const Request& req, Context& ctx) {
     };
     auto deleted = co_await await_write<void>(std::move(remove));
     // Signing out twice is not an error.
-    if (!deleted && deleted.error().code != "not_found") {
+    if (!deleted && deleted.error().code != protocol::ErrorCode::not_found) {
       log::error("cannot delete console session")
           .str("rid", ctx.request_id)
           .str("error", deleted.error().message)
           .emit();
-      co_return problem_from_error(deleted.error());
+      co_return problem(deleted.error());
     }
   }
   Response r;

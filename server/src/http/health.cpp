@@ -11,7 +11,7 @@ void add_health_routes(Router& router, store::Store& store) {
   router.get("/readyz", [&store](const Request&, Context&) {
     auto ping = store.ping();
     if (!ping) {
-      return make_problem(Status::service_unavailable, "not-ready", "Not ready", "the store does not answer");
+      return problem(protocol::ErrorCode::not_ready, "the store does not answer");
     }
     Response r = make_json(Status::ok, R"({"status":"ready"})");
     r.head.set(Field::cache_control, "no-store");

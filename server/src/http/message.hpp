@@ -55,14 +55,18 @@ struct Context {
 Response make_response(Status status, std::string body, std::string_view content_type);
 Response make_json(Status status, std::string json);
 
-/// An RFC 9457 problem: `type` is a short slug (documented in docs/api.md), `field` names the
-/// offending input when there is one; `extensions` are further string members (RFC 9457 §3.2),
-/// each left out when its value is empty. Content-Type: application/problem+json.
-Response make_problem(Status status, std::string_view type, std::string_view title, std::string_view detail = {},
-                      std::string_view field = {},
-                      const std::vector<std::pair<std::string_view, std::string_view>>& extensions = {});
+/// Further string members of a problem (RFC 9457 §3.2), each left out when its value is empty.
+using ProblemExtensions = std::vector<std::pair<std::string_view, std::string_view>>;
 
-/// Maps a domain error ("invalid", "not_found", "conflict", "unavailable", …) to a problem.
-Response problem_from_error(const protocol::Error& error);
+/// The one way an error becomes an HTTP answer: an RFC 9457 problem whose status, type
+/// (`urn:vitrina:problem:<type>`, documented in docs/api.md) and title come from the error
+/// table (vitrina/protocol/error_code.hpp). The detail is the error's message, led by the field
+/// for `invalid` ("amount must be positive"); `field` names the offending input. Content-Type:
+/// application/problem+json, never cached.
+Response problem(const protocol::Error& error, const ProblemExtensions& extensions = {});
+
+/// The same for a code and its words: `detail` is used as it is.
+Response problem(protocol::ErrorCode code, std::string_view detail = {}, std::string_view field = {},
+                 const ProblemExtensions& extensions = {});
 
 }  // namespace vitrina::http

@@ -35,27 +35,20 @@ std::int64_t now_ms() {
       .count();
 }
 
-// An acquirer's failure or refusal as a problem naming the acquirer and, when it gave one, its
-// own error code (Error::field of "refused" and "unavailable" errors).
-Response acquirer_problem_of(Status status, std::string_view type, std::string_view title, const protocol::Error& e,
-                             std::string_view acquirer) {
-  return make_problem(status, type, title, std::string(acquirer) + ": " + e.message, "acquirer",
-                      {{"acquirer", acquirer}, {"acquirer_code", e.field}});
-}
-
-// The acquirer failed or said no: nothing was written, and the key stays free for a retry.
+// The acquirer failed or said no: nothing was written, and the key stays free for a retry. The
+// problem names the acquirer and, when it gave one, its own error code (Error::field of
+// acquirer_refused and acquirer_unavailable errors). A field the acquirer does not accept is the
+// caller's `invalid`; anything else the connector reports is an unusable answer.
 Response acquirer_problem(const protocol::Error& e, std::string_view acquirer) {
-  if (e.code == "unavailable") {
-    Response r = acquirer_problem_of(Status::bad_gateway, "acquirer-unavailable", "Acquirer unavailable", e, acquirer);
-    r.head.set(Field::retry_after, "5");
-    return r;
-  }
-  if (e.code == "refused") {
-    return acquirer_problem_of(Status::unprocessable_entity, "acquirer-refused", "Refused by the acquirer", e,
-                               acquirer);
-  }
-  if (e.code == "invalid") return api_problem(e);
-  return acquirer_problem_of(Status::bad_gateway, "acquirer-error", "Acquirer error", e, acquirer);
+  using protocol::ErrorCode;
+  if (e.code == ErrorCode::invalid) return problem(e);
+  const ErrorCode code = e.code == ErrorCode::acquirer_unavailable || e.code == ErrorCode::acquirer_refused
+                             ? e.code
+                             : ErrorCode::acquirer_error;
+  Response r = problem(code, std::string(acquirer) + ": " + e.message, "acquirer",
+                       {{"acquirer", acquirer}, {"acquirer_code", e.field}});
+  if (code == ErrorCode::acquirer_unavailable) r.head.set(Field::retry_after, "5");
+  return r;
 }
 
 // Site settings may name the acquirer used when a request names none.
@@ -76,8 +69,8 @@ Response stored_answer(const store::IdempotencyRecord& record) {
 
 // A request with the same Idempotency-Key is still being answered by this process.
 Response in_flight_problem() {
-  Response r = make_problem(Status::conflict, "request-in-flight", "Request in flight",
-                            "a request with this Idempotency-Key is still being answered", "Idempotency-Key");
+  Response r = problem(protocol::ErrorCode::request_in_flight,
+                       "a request with this Idempotency-Key is still being answered", "Idempotency-Key");
   r.head.set(Field::retry_after, "1");
   return r;
 }
@@ -100,7 +93,7 @@ struct ChangeInput {
   std::optional<std::int64_t> amount;
 };
 
-// A planning step failed: a rule of ours (answered with api_problem()) or the acquirer.
+// A planning step failed: a rule of ours (answered with problem()) or the acquirer.
 struct PlanError {
   protocol::Error error;
   bool from_acquirer = false;
@@ -138,12 +131,12 @@ class PaymentApi {
 std::optional<Response> PaymentApi::replay(const store::Site& site, const std::string& key,
                                            const std::string& fingerprint, const Context& ctx) {
   auto record = store_.find_idempotency(site.id, key);
-  if (!record) return problem_from_error(record.error());
+  if (!record) return problem(record.error());
   if (!*record) return std::nullopt;
   if ((*record)->request_hash != fingerprint) {
     log::info("idempotency key reused for another request").str("rid", ctx.request_id).str("site", site.id).emit();
-    return make_problem(Status::unprocessable_entity, "idempotency-key-reused", "Idempotency-Key reused",
-                        "this Idempotency-Key was used for a different request", "Idempotency-Key");
+    return problem(protocol::ErrorCode::idempotency_key_reused, "this Idempotency-Key was used for a different request",
+                   "Idempotency-Key");
   }
   return stored_answer(**record);
 }
@@ -151,7 +144,7 @@ std::optional<Response> PaymentApi::replay(const store::Site& site, const std::s
 std::optional<Response> PaymentApi::check_post(const Request& req, std::string_view key) {
   if (auto stop = check_json_body(req, payments::kMaxBody)) return stop;
   if (auto ok = payments::validate_idempotency_key(key); !ok) {
-    return make_problem(Status::bad_request, "invalid-header", "Invalid header", ok.error().message, "Idempotency-Key");
+    return problem(protocol::ErrorCode::invalid_header, ok.error().message, "Idempotency-Key");
   }
   return std::nullopt;
 }
@@ -171,13 +164,13 @@ net::awaitable<Response> PaymentApi::create(const Request& req, Context& ctx) {
   auto parsed = payments::parse_create_request(req.body(), {.default_acquirer = default_acquirer(site),
                                                             .acquirers = options_.acquirers->names(),
                                                             .min_expires_in_s = options_.min_expires_in_s});
-  if (!parsed) co_return api_problem(parsed.error());
+  if (!parsed) co_return problem(parsed.error());
   const acquirers::Acquirer* acquirer = options_.acquirers->find(parsed->acquirer);
-  if (!acquirer) co_return api_problem(protocol::make_error("invalid", "is not available", "acquirer"));
+  if (!acquirer) co_return problem(protocol::make_error(protocol::ErrorCode::invalid, "is not available", "acquirer"));
   if (!acquirer->serves(site.id)) {
-    co_return api_problem(protocol::make_error(
-        "invalid", "\"" + parsed->acquirer + "\" has no credentials for this site in the server's configuration",
-        "acquirer"));
+    co_return problem(protocol::make_error(
+        protocol::ErrorCode::invalid,
+        "\"" + parsed->acquirer + "\" has no credentials for this site in the server's configuration", "acquirer"));
   }
 
   store::Payment payment = payments::new_payment(*parsed, site.id, now_ms());
@@ -217,7 +210,7 @@ net::awaitable<Response> PaymentApi::create(const Request& req, Context& ctx) {
       if (auto answer = replay(site, key, fingerprint, ctx)) co_return std::move(*answer);
     }
     log::error("cannot store payment").str("rid", ctx.request_id).str("error", stored.error().message).emit();
-    co_return problem_from_error(stored.error());
+    co_return problem(stored.error());
   }
   log::info("payment created").str("rid", ctx.request_id).str("payment", id).str("site", site.id).emit();
   Response r = json_answer(Status::created, std::move(body));
@@ -230,8 +223,8 @@ Response PaymentApi::get(const Request& req, Context& ctx) {
   if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
   const auto& site = std::get<store::Site>(who);
   auto found = store_.find_payment(site.id, ctx.params["id"]);
-  if (!found) return problem_from_error(found.error());
-  if (!*found) return make_problem(Status::not_found, "not-found", "Not found", "no such payment");
+  if (!found) return problem(found.error());
+  if (!*found) return problem(protocol::ErrorCode::not_found, "no such payment");
   return json_answer(Status::ok, payments::payment_json(**found));
 }
 
@@ -240,10 +233,10 @@ Response PaymentApi::list_refunds(const Request& req, Context& ctx) {
   if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
   const auto& site = std::get<store::Site>(who);
   auto found = store_.find_payment(site.id, ctx.params["id"]);
-  if (!found) return problem_from_error(found.error());
-  if (!*found) return make_problem(Status::not_found, "not-found", "Not found", "no such payment");
+  if (!found) return problem(found.error());
+  if (!*found) return problem(protocol::ErrorCode::not_found, "no such payment");
   auto refunds = store_.list_refunds(site.id, (*found)->id);
-  if (!refunds) return problem_from_error(refunds.error());
+  if (!refunds) return problem(refunds.error());
   return json_answer(Status::ok, payments::refund_list_json(*refunds, **found));
 }
 
@@ -252,13 +245,13 @@ Response PaymentApi::list(const Request& req, Context&) {
   if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
   const auto& site = std::get<store::Site>(who);
   auto order_id = query_param(req, "order_id");
-  if (!order_id) return api_problem(order_id.error());
+  if (!order_id) return problem(order_id.error());
   if (!*order_id || (*order_id)->empty()) {
-    return api_problem(protocol::make_error("invalid", "is required", "order_id"));
+    return problem(protocol::make_error(protocol::ErrorCode::invalid, "is required", "order_id"));
   }
   std::size_t limit = kDefaultListLimit;
   auto limit_text = query_param(req, "limit");
-  if (!limit_text) return api_problem(limit_text.error());
+  if (!limit_text) return problem(limit_text.error());
   if (*limit_text) {
     const std::string& t = **limit_text;
     std::size_t n = 0;
@@ -268,12 +261,12 @@ Response PaymentApi::list(const Request& req, Context&) {
       n = n * 10 + static_cast<std::size_t>(c - '0');
     }
     if (!ok || n < 1 || n > kMaxListLimit) {
-      return api_problem(protocol::make_error("invalid", "must be from 1 to 100", "limit"));
+      return problem(protocol::make_error(protocol::ErrorCode::invalid, "must be from 1 to 100", "limit"));
     }
     limit = n;
   }
   auto found = store_.list_payments_by_order(site.id, **order_id, limit);
-  if (!found) return problem_from_error(found.error());
+  if (!found) return problem(found.error());
   return json_answer(Status::ok, payments::payment_list_json(*found));
 }
 
@@ -281,7 +274,9 @@ template <class Call, class R>
 net::awaitable<R> PaymentApi::call_acquirer(const acquirers::Acquirer& acquirer, Call call) {
   if (!acquirer.blocking() || options_.acquirer_pool == nullptr) co_return call();
   auto answered = co_await options_.acquirer_pool->run(std::move(call));
-  if (!answered) co_return protocol::make_error("unavailable", "too many acquirer calls are waiting; try again");
+  if (!answered)
+    co_return protocol::make_error(protocol::ErrorCode::acquirer_unavailable,
+                                   "too many acquirer calls are waiting; try again");
   co_return std::move(*answered);
 }
 
@@ -293,15 +288,18 @@ net::awaitable<std::variant<Planned, PlanError>> PaymentApi::plan(const ChangeIn
   if (input.action == Action::refund) {
     auto amount = payments::refund_amount(current, input.amount);
     if (!amount) co_return Step{PlanError{std::move(amount).error()}};
-    if (!acquirer) co_return Step{PlanError{protocol::make_error("unavailable", "is not configured"), true}};
+    if (!acquirer)
+      co_return Step{
+          PlanError{protocol::make_error(protocol::ErrorCode::acquirer_unavailable, "is not configured"), true}};
     auto call = [acquirer, &current, value = *amount, &acquirer_key] {
       return acquirer->refund(current, value, acquirer_key);
     };
     auto answer = co_await call_acquirer(*acquirer, std::move(call));
     if (!answer) co_return Step{PlanError{std::move(answer).error(), true}};
     if (answer->status == protocol::RefundStatus::pending) {
-      co_return Step{PlanError{
-          protocol::make_error("unavailable", "left the refund pending, which this server cannot track"), true}};
+      co_return Step{PlanError{protocol::make_error(protocol::ErrorCode::acquirer_unavailable,
+                                                    "left the refund pending, which this server cannot track"),
+                               true}};
     }
     const protocol::RefundEvent event = answer->status == protocol::RefundStatus::succeeded
                                             ? protocol::RefundEvent::succeeded()
@@ -319,7 +317,9 @@ net::awaitable<std::variant<Planned, PlanError>> PaymentApi::plan(const ChangeIn
   if (planned->update) {
     // A real change: the acquirer makes it first; a repeat (canceling a canceled payment) asks
     // nothing of it.
-    if (!acquirer) co_return Step{PlanError{protocol::make_error("unavailable", "is not configured"), true}};
+    if (!acquirer)
+      co_return Step{
+          PlanError{protocol::make_error(protocol::ErrorCode::acquirer_unavailable, "is not configured"), true}};
     auto call = [acquirer, &current, &acquirer_key, capture = input.action == Action::capture,
                  amount = planned->payment.captured_amount]() -> Result<void> {
       return capture ? acquirer->capture(current, amount, acquirer_key) : acquirer->cancel(current, acquirer_key);
@@ -349,23 +349,24 @@ net::awaitable<Response> PaymentApi::change(const Request& req, Context& ctx, Ac
 
   ChangeInput input{.action = action, .amount = std::nullopt};
   if (action == Action::cancel) {
-    if (auto parsed = payments::parse_cancel_request(req.body()); !parsed) co_return api_problem(parsed.error());
+    if (auto parsed = payments::parse_cancel_request(req.body()); !parsed) co_return problem(parsed.error());
   } else {
-    auto parsed = payments::parse_capture_request(req.body());
-    if (!parsed) co_return api_problem(parsed.error());
+    auto parsed = action == Action::refund ? payments::parse_refund_request(req.body())
+                                           : payments::parse_capture_request(req.body());
+    if (!parsed) co_return problem(parsed.error());
     input.amount = parsed->amount;
   }
 
   const std::string id = ctx.params["id"];
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     auto found = store_.find_payment(site.id, id);
-    if (!found) co_return problem_from_error(found.error());
-    if (!*found) co_return make_problem(Status::not_found, "not-found", "Not found", "no such payment");
+    if (!found) co_return problem(found.error());
+    if (!*found) co_return problem(protocol::ErrorCode::not_found, "no such payment");
     const store::Payment& current = **found;
     const std::int64_t now = now_ms();
     auto step = co_await plan(input, current, site.id + ':' + key, now);
     if (auto* failed = std::get_if<PlanError>(&step)) {
-      if (!failed->from_acquirer) co_return api_problem(failed->error);
+      if (!failed->from_acquirer) co_return problem(failed->error);
       log::warn("acquirer refused a change")
           .str("rid", ctx.request_id)
           .str("payment", id)
@@ -390,12 +391,12 @@ net::awaitable<Response> PaymentApi::change(const Request& req, Context& ctx, Ac
     };
     auto stored = co_await await_write<store::Payment>(std::move(write));
     if (!stored) {
-      if (stored.error().code == "stale") continue;
+      if (stored.error().code == protocol::ErrorCode::stale) continue;
       if (stored.error().field == "Idempotency-Key") {
         if (auto answer = replay(site, key, fingerprint, ctx)) co_return std::move(*answer);
       }
       log::error("cannot store payment change").str("rid", ctx.request_id).str("error", stored.error().message).emit();
-      co_return problem_from_error(stored.error());
+      co_return problem(stored.error());
     }
     if (has_event && options_.on_event) options_.on_event();
     log::info(action == Action::refund    ? "payment refunded"
@@ -407,7 +408,7 @@ net::awaitable<Response> PaymentApi::change(const Request& req, Context& ctx, Ac
         .emit();
     co_return json_answer(status, std::move(body));
   }
-  co_return make_problem(Status::conflict, "conflict", "Conflict", "the payment kept changing; try again");
+  co_return problem(protocol::ErrorCode::conflict, "the payment kept changing; try again");
 }
 
 std::shared_ptr<PaymentApi> add_payment_routes(Router& router, store::Store& store, PaymentApiOptions options) {

@@ -70,17 +70,18 @@ Response make_json(Status status, std::string json) {
   return make_response(status, std::move(json), "application/json");
 }
 
-Response make_problem(Status status, std::string_view type, std::string_view title, std::string_view detail,
-                      std::string_view field,
-                      const std::vector<std::pair<std::string_view, std::string_view>>& extensions) {
+Response problem(protocol::ErrorCode code, std::string_view detail, std::string_view field,
+                 const ProblemExtensions& extensions) {
+  const auto& info = protocol::error_info(code);
+  const auto status = static_cast<Status>(info.http_status);
   protocol::JsonWriter w;
   w.begin_object()
       .key("type")
-      .value("urn:vitrina:problem:" + std::string(type))
+      .value("urn:vitrina:problem:" + std::string(info.problem_type))
       .key("title")
-      .value(title)
+      .value(info.title)
       .key("status")
-      .value(static_cast<int>(status));
+      .value(info.http_status);
   if (!detail.empty()) w.key("detail").value(detail);
   if (!field.empty()) w.key("field").value(field);
   for (const auto& [name, value] : extensions) {
@@ -92,18 +93,14 @@ Response make_problem(Status status, std::string_view type, std::string_view tit
   return r;
 }
 
-Response problem_from_error(const protocol::Error& error) {
-  if (error.code == "invalid") {
-    return make_problem(Status::unprocessable_entity, "invalid", "Invalid input", error.message, error.field);
+Response problem(const protocol::Error& error, const ProblemExtensions& extensions) {
+  using protocol::ErrorCode;
+  // What went wrong inside stays in the log: a fault of ours is answered without details.
+  if (error.code == ErrorCode::internal) return problem(ErrorCode::internal);
+  if (error.code == ErrorCode::invalid && !error.field.empty()) {
+    return problem(error.code, error.field + " " + error.message, error.field, extensions);
   }
-  if (error.code == "not_found") return make_problem(Status::not_found, "not-found", "Not found", error.message);
-  if (error.code == "conflict") {
-    return make_problem(Status::conflict, "conflict", "Conflict", error.message, error.field);
-  }
-  if (error.code == "unavailable") {
-    return make_problem(Status::service_unavailable, "unavailable", "Service unavailable", error.message);
-  }
-  return make_problem(Status::internal_server_error, "internal", "Internal error");
+  return problem(error.code, error.message, error.field, extensions);
 }
 
 }  // namespace vitrina::http

@@ -100,7 +100,7 @@ Router::Match Router::match(std::string_view method, std::string_view path, Cont
 protocol::Result<std::pair<std::string, std::string_view>> split_target(std::string_view target) {
   using protocol::make_error;
   if (target.empty() || target.front() != '/') {
-    return make_error("invalid", "request target must start with /", "target");
+    return make_error(protocol::ErrorCode::invalid, "request target must start with /", "target");
   }
   const auto q = target.find('?');
   const std::string_view raw_path = target.substr(0, q);
@@ -111,15 +111,16 @@ protocol::Result<std::pair<std::string, std::string_view>> split_target(std::str
     char c = raw_path[i];
     if (c == '%') {
       if (i + 2 >= raw_path.size()) {
-        return make_error("invalid", "bad percent-encoding in path", "target");
+        return make_error(protocol::ErrorCode::invalid, "bad percent-encoding in path", "target");
       }
       const int hi = protocol::hex_digit_value(raw_path[i + 1]);
       const int lo = protocol::hex_digit_value(raw_path[i + 2]);
-      if (hi < 0 || lo < 0) return make_error("invalid", "bad percent-encoding in path", "target");
+      if (hi < 0 || lo < 0) return make_error(protocol::ErrorCode::invalid, "bad percent-encoding in path", "target");
       c = static_cast<char>(hi * 16 + lo);
       i += 2;
     }
-    if (c == '\0' || c == '\\') return make_error("invalid", "path contains a forbidden character", "target");
+    if (c == '\0' || c == '\\')
+      return make_error(protocol::ErrorCode::invalid, "path contains a forbidden character", "target");
     path.push_back(c);
   }
   // Reject dot segments outright instead of resolving them: a client has no business sending them.
@@ -128,7 +129,8 @@ protocol::Result<std::pair<std::string, std::string_view>> split_target(std::str
     const auto next = path.find('/', i + 1);
     const auto end = next == std::string::npos ? path.size() : next;
     const std::string_view seg = std::string_view(path).substr(i + 1, end - i - 1);
-    if (seg == "." || seg == "..") return make_error("invalid", "path contains a dot segment", "target");
+    if (seg == "." || seg == "..")
+      return make_error(protocol::ErrorCode::invalid, "path contains a dot segment", "target");
     i = end;
   }
   return std::pair{std::move(path), query};

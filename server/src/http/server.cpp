@@ -97,21 +97,21 @@ protocol::Result<tcp::endpoint> Server::listen(const std::string& host, std::uin
   using protocol::make_error;
   boost::system::error_code ec;
   const auto address = net::ip::make_address(host, ec);
-  if (ec) return make_error("invalid", "listen: \"" + host + "\" is not an IP address", "listen");
+  if (ec) return make_error(protocol::ErrorCode::invalid, "listen: \"" + host + "\" is not an IP address", "listen");
   const tcp::endpoint endpoint(address, port);
   auto& acceptor = state_->acceptor;
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
   if (ec == net::error::address_in_use) {
-    return make_error("address_in_use",
+    return make_error(protocol::ErrorCode::address_in_use,
                       "address " + host + ":" + std::to_string(port) + " is already in use by another process",
                       "listen");
   }
   if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    return make_error("unavailable", "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message(),
-                      "listen");
+    return make_error(protocol::ErrorCode::unavailable,
+                      "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message(), "listen");
   }
   return acceptor.local_endpoint();
 }

@@ -74,18 +74,16 @@ std::optional<Response> problem_for_read_error(const boost::system::error_code& 
     return std::nullopt;
   }
   if (ec == beast::error::timeout) {
-    return make_problem(Status::request_timeout, "timeout", "Request timeout", "the request was not received in time");
+    return problem(protocol::ErrorCode::timeout, "the request was not received in time");
   }
   if (ec == bhttp::error::header_limit) {
-    return make_problem(Status::request_header_fields_too_large, "header-too-large", "Request header fields too large",
-                        "the request line and headers exceed the limit");
+    return problem(protocol::ErrorCode::header_too_large, "the request line and headers exceed the limit");
   }
   if (ec == bhttp::error::body_limit) {
-    return make_problem(Status::payload_too_large, "body-too-large", "Content too large",
-                        "the request body exceeds the limit", "body");
+    return problem(protocol::ErrorCode::too_large, "the request body exceeds the limit", "body");
   }
   if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category()) {
-    return make_problem(Status::bad_request, "malformed", "Malformed request", ec.message());
+    return problem(protocol::ErrorCode::malformed, ec.message());
   }
   return std::nullopt;
 }
@@ -106,7 +104,7 @@ void log_request(const Request* req, std::string_view rid, unsigned status, Cloc
 net::awaitable<Response> dispatch(const Server::State& state, const Request& req, Context& ctx) {
   auto split = split_target(req.target());
   if (!split) {
-    co_return make_problem(Status::bad_request, "malformed", "Malformed request", split.error().message, "target");
+    co_return problem(protocol::ErrorCode::malformed, split.error().message, "target");
   }
   ctx.path = std::move(split->first);
   const auto match = state.router->match(req.method_string(), ctx.path, ctx);
@@ -115,14 +113,14 @@ net::awaitable<Response> dispatch(const Server::State& state, const Request& req
     if (match.async != nullptr) co_return co_await (*match.async)(req, ctx);
   } catch (const std::exception& e) {
     log::error("handler failed").str("rid", ctx.request_id).str("error", e.what()).emit();
-    co_return make_problem(Status::internal_server_error, "internal", "Internal error");
+    co_return problem(protocol::ErrorCode::internal);
   }
   if (!match.allow.empty()) {
-    Response r = make_problem(Status::method_not_allowed, "method-not-allowed", "Method not allowed");
+    Response r = problem(protocol::ErrorCode::method_not_allowed);
     r.head.set(Field::allow, match.allow);
     co_return r;
   }
-  co_return make_problem(Status::not_found, "not-found", "Not found");
+  co_return problem(protocol::ErrorCode::not_found);
 }
 
 // Sends `res`; returns the body bytes written, or an error.
@@ -288,7 +286,7 @@ net::awaitable<void> run_session(std::shared_ptr<Server::State> state, std::shar
             answer = (*upgrade)(req, ctx);
           } catch (const std::exception& e) {
             log::error("upgrade failed").str("rid", ctx.request_id).str("error", e.what()).emit();
-            answer.refused = make_problem(Status::internal_server_error, "internal", "Internal error");
+            answer.refused = problem(protocol::ErrorCode::internal);
           }
           if (!answer.refused && answer.takeover) {
             if (state->options.log_requests) log_request(&req, ctx.request_id, 101, start, 0);

@@ -34,12 +34,14 @@ std::string etag_of(const std::string& bytes, std::string_view suffix) {
 protocol::Result<std::string> read_file(const fs::path& path, std::size_t max_bytes) {
   std::error_code ec;
   const auto size = fs::file_size(path, ec);
-  if (ec) return make_error("invalid", "cannot read " + path.string() + ": " + ec.message(), "static");
-  if (size > max_bytes) return make_error("invalid", path.string() + " is larger than the static file limit", "static");
+  if (ec)
+    return make_error(protocol::ErrorCode::invalid, "cannot read " + path.string() + ": " + ec.message(), "static");
+  if (size > max_bytes)
+    return make_error(protocol::ErrorCode::invalid, path.string() + " is larger than the static file limit", "static");
   std::ifstream in(path, std::ios::binary);
   std::string bytes(size, '\0');
   if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) {
-    return make_error("invalid", "cannot read " + path.string(), "static");
+    return make_error(protocol::ErrorCode::invalid, "cannot read " + path.string(), "static");
   }
   return bytes;
 }
@@ -114,7 +116,8 @@ protocol::Result<std::shared_ptr<const StaticFiles>> StaticFiles::load(const std
   std::error_code ec;
   const fs::path root = fs::canonical(dir, ec);
   if (ec || !fs::is_directory(root, ec)) {
-    return make_error("invalid", "static directory " + dir + " does not exist or is not a directory", "static");
+    return make_error(protocol::ErrorCode::invalid, "static directory " + dir + " does not exist or is not a directory",
+                      "static");
   }
   auto out = std::make_shared<StaticFiles>();
   out->options_ = options;
@@ -157,11 +160,14 @@ protocol::Result<std::shared_ptr<const StaticFiles>> StaticFiles::load(const std
     }
     out->prepare_fields(file);
     if (total > options.max_total_bytes) {
-      return make_error("invalid", "static directory " + dir + " is larger than the static total limit", "static");
+      return make_error(protocol::ErrorCode::invalid,
+                        "static directory " + dir + " is larger than the static total limit", "static");
     }
     out->files_.emplace(rel, std::move(file));
   }
-  if (ec) return make_error("invalid", "cannot list static directory " + dir + ": " + ec.message(), "static");
+  if (ec)
+    return make_error(protocol::ErrorCode::invalid, "cannot list static directory " + dir + ": " + ec.message(),
+                      "static");
   return std::shared_ptr<const StaticFiles>(std::move(out));
 }
 
@@ -198,7 +204,7 @@ Response StaticFiles::serve(const Request& req, std::string_view path) const {
   } else {
     it = files_.find(path);
   }
-  if (it == files_.end()) return make_problem(Status::not_found, "not-found", "Not found");
+  if (it == files_.end()) return problem(protocol::ErrorCode::not_found);
   const File& file = it->second;
 
   const std::string_view coding =

@@ -29,13 +29,13 @@ std::int64_t now_ms() {
 }
 
 // The same answer for an id that does not exist and one of another site.
-Response no_endpoint() { return make_problem(Status::not_found, "not-found", "Not found", "no such webhook endpoint"); }
-Response no_message() { return make_problem(Status::not_found, "not-found", "Not found", "no such webhook message"); }
+Response no_endpoint() { return problem(protocol::ErrorCode::not_found, "no such webhook endpoint"); }
+Response no_message() { return problem(protocol::ErrorCode::not_found, "no such webhook message"); }
 
 // A store error on a write that names one endpoint.
 Response endpoint_write_problem(const protocol::Error& e) {
-  if (e.code == "not_found") return no_endpoint();
-  return api_problem(e);
+  if (e.code == protocol::ErrorCode::not_found) return no_endpoint();
+  return problem(e);
 }
 
 }  // namespace
@@ -69,9 +69,9 @@ net::awaitable<Response> WebhookApi::create(const Request& req, Context& ctx) {
   if (auto stop = check_json_body(req, webhooks::kMaxApiBody)) co_return std::move(*stop);
   const bool allow_private = options_.allow_private_targets || webhooks::site_allows_private_targets(site);
   auto spec = webhooks::parse_create_endpoint(req.body(), allow_private);
-  if (!spec) co_return api_problem(spec.error());
+  if (!spec) co_return problem(spec.error());
   auto made = webhooks::new_endpoint(site.id, std::move(*spec), allow_private, now_ms());
-  if (!made) co_return api_problem(made.error());
+  if (!made) co_return problem(made.error());
   store::WebhookEndpoint endpoint = std::move(*made);
   // Named local, not a temporary inside co_await: GCC 12 destroys such init-captures twice.
   auto insert = [this, &endpoint](store::Done<store::WebhookEndpoint> done) {
@@ -80,7 +80,7 @@ net::awaitable<Response> WebhookApi::create(const Request& req, Context& ctx) {
   auto stored = co_await await_write<store::WebhookEndpoint>(std::move(insert));
   if (!stored) {
     log::error("cannot store webhook endpoint").str("rid", ctx.request_id).str("error", stored.error().message).emit();
-    co_return api_problem(stored.error());
+    co_return problem(stored.error());
   }
   log::info("webhook endpoint created")
       .str("rid", ctx.request_id)
@@ -98,7 +98,7 @@ Response WebhookApi::list(const Request& req, Context&) {
   if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
   const auto& site = std::get<store::Site>(who);
   auto endpoints = store_.list_webhook_endpoints(site.id);
-  if (!endpoints) return problem_from_error(endpoints.error());
+  if (!endpoints) return problem(endpoints.error());
   return json_answer(Status::ok, webhooks::endpoint_list_json(*endpoints, now_ms()));
 }
 
@@ -107,7 +107,7 @@ Response WebhookApi::get(const Request& req, Context& ctx) {
   if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
   const auto& site = std::get<store::Site>(who);
   auto found = store_.find_webhook_endpoint(ctx.params["id"]);
-  if (!found) return problem_from_error(found.error());
+  if (!found) return problem(found.error());
   if (!*found || (*found)->site_id != site.id) return no_endpoint();
   return json_answer(Status::ok, webhooks::endpoint_json(**found, now_ms()));
 }
@@ -119,7 +119,7 @@ net::awaitable<Response> WebhookApi::update(const Request& req, Context& ctx) {
   if (auto stop = check_json_body(req, webhooks::kMaxApiBody)) co_return std::move(*stop);
   auto patch = webhooks::parse_endpoint_patch(
       req.body(), options_.allow_private_targets || webhooks::site_allows_private_targets(site));
-  if (!patch) co_return api_problem(patch.error());
+  if (!patch) co_return problem(patch.error());
   store::WebhookEndpointChange change{.endpoint_id = ctx.params["id"],
                                       .site_id = site.id,
                                       .url = std::move(patch->url),
@@ -164,9 +164,9 @@ net::awaitable<Response> WebhookApi::rotate(const Request& req, Context& ctx) {
   if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
   const store::Site site = std::get<store::Site>(std::move(who));
   if (auto stop = check_json_body(req, webhooks::kMaxApiBody)) co_return std::move(*stop);
-  if (auto empty = webhooks::parse_empty(req.body()); !empty) co_return api_problem(empty.error());
+  if (auto empty = webhooks::parse_empty(req.body()); !empty) co_return problem(empty.error());
   auto keys = webhooks::fresh_keys();
-  if (!keys) co_return api_problem(keys.error());
+  if (!keys) co_return problem(keys.error());
   const std::int64_t now = now_ms();
   const std::string id = ctx.params["id"];
   auto write = [this, &id, &site, &keys, now](store::Done<store::WebhookEndpoint> done) {
@@ -180,7 +180,7 @@ net::awaitable<Response> WebhookApi::rotate(const Request& req, Context& ctx) {
 
 std::variant<store::WebhookMessage, Response> WebhookApi::own_message(const store::Site& site, const std::string& id) {
   auto found = store_.find_webhook_message(id);
-  if (!found) return problem_from_error(found.error());
+  if (!found) return problem(found.error());
   if (!*found || (*found)->site_id != site.id) return no_message();
   return std::move(**found);
 }
@@ -190,16 +190,16 @@ Response WebhookApi::list_messages(const Request& req, Context&) {
   if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
   const auto& site = std::get<store::Site>(who);
   auto limit_text = query_param(req, "limit");
-  if (!limit_text) return api_problem(limit_text.error());
+  if (!limit_text) return problem(limit_text.error());
   auto limit = webhooks::parse_limit(*limit_text, kDefaultListLimit, kMaxListLimit);
-  if (!limit) return api_problem(limit.error());
+  if (!limit) return problem(limit.error());
   auto messages = store_.list_webhook_messages(site.id, *limit);
-  if (!messages) return problem_from_error(messages.error());
+  if (!messages) return problem(messages.error());
   std::vector<std::pair<store::WebhookMessage, std::vector<store::WebhookDelivery>>> items;
   items.reserve(messages->size());
   for (auto& m : *messages) {
     auto deliveries = store_.list_deliveries(m.id);
-    if (!deliveries) return problem_from_error(deliveries.error());
+    if (!deliveries) return problem(deliveries.error());
     items.emplace_back(std::move(m), std::move(*deliveries));
   }
   return json_answer(Status::ok, webhooks::message_list_json(items));
@@ -212,9 +212,9 @@ Response WebhookApi::get_message(const Request& req, Context& ctx) {
   if (auto* refused = std::get_if<Response>(&message)) return std::move(*refused);
   const auto& m = std::get<store::WebhookMessage>(message);
   auto deliveries = store_.list_deliveries(m.id);
-  if (!deliveries) return problem_from_error(deliveries.error());
+  if (!deliveries) return problem(deliveries.error());
   auto attempts = store_.list_attempts(m.id);
-  if (!attempts) return problem_from_error(attempts.error());
+  if (!attempts) return problem(attempts.error());
   return json_answer(Status::ok, webhooks::message_json(m, *deliveries, &*attempts));
 }
 
@@ -224,7 +224,7 @@ net::awaitable<Response> WebhookApi::resend(const Request& req, Context& ctx) {
   const store::Site site = std::get<store::Site>(std::move(who));
   if (auto stop = check_json_body(req, webhooks::kMaxApiBody)) co_return std::move(*stop);
   auto endpoint_id = webhooks::parse_resend(req.body());
-  if (!endpoint_id) co_return api_problem(endpoint_id.error());
+  if (!endpoint_id) co_return problem(endpoint_id.error());
   store::ResendRequest request{
       .message_id = ctx.params["id"], .site_id = site.id, .endpoint_id = std::move(*endpoint_id), .now = now_ms()};
   const std::string id = request.message_id;
@@ -233,12 +233,13 @@ net::awaitable<Response> WebhookApi::resend(const Request& req, Context& ctx) {
   auto requeued = co_await await_write<std::int64_t>(std::move(write));
   if (!requeued) {
     const auto& e = requeued.error();
-    if (e.code == "not_found" && e.field == "message_id") co_return no_message();
+    if (e.code == protocol::ErrorCode::not_found && e.field == "message_id") co_return no_message();
     // The endpoint named in the body: not one of the site's (422), or disabled (409).
-    if (e.code == "not_found") {
-      co_return api_problem(protocol::make_error("invalid", "is not an endpoint of this site", "endpoint_id"));
+    if (e.code == protocol::ErrorCode::not_found) {
+      co_return problem(
+          protocol::make_error(protocol::ErrorCode::invalid, "is not an endpoint of this site", "endpoint_id"));
     }
-    co_return api_problem(e);
+    co_return problem(e);
   }
   if (*requeued > 0 && options_.on_event) options_.on_event();
   log::info("webhook message resent")
@@ -251,7 +252,7 @@ net::awaitable<Response> WebhookApi::resend(const Request& req, Context& ctx) {
   auto message = own_message(site, id);
   if (auto* refused = std::get_if<Response>(&message)) co_return std::move(*refused);
   auto deliveries = store_.list_deliveries(id);
-  if (!deliveries) co_return problem_from_error(deliveries.error());
+  if (!deliveries) co_return problem(deliveries.error());
   co_return json_answer(Status::accepted,
                         webhooks::message_json(std::get<store::WebhookMessage>(message), *deliveries, nullptr));
 }

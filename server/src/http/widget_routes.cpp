@@ -40,9 +40,9 @@ Response with_cors(Response r, std::string_view origin) {
   return r;
 }
 
-Response retry_later(Status status, std::string_view type, std::string_view title, std::string_view detail,
-                     std::string_view field, std::int64_t wait_ms) {
-  Response r = make_problem(status, type, title, detail, field);
+// 429 with Retry-After in whole seconds, rounded up.
+Response rate_limited(std::string_view detail, std::string_view field, std::int64_t wait_ms) {
+  Response r = problem(protocol::ErrorCode::rate_limited, detail, field);
   r.head.set(Field::retry_after, std::to_string(std::max<std::int64_t>(1, (wait_ms + 999) / 1000)));
   return r;
 }
@@ -79,10 +79,10 @@ class WidgetApi {
 
 std::variant<Visitor, Response> WidgetApi::visitor(const Request& req, Context& ctx) {
   const std::string& pk = ctx.params["pk"];
-  auto no_site = [] { return make_problem(Status::not_found, "not-found", "Not found", "no such site"); };
+  auto no_site = [] { return problem(protocol::ErrorCode::not_found, "no such site"); };
   if (!protocol::is_public_key(pk)) return no_site();
   auto site = store_.find_site_by_public_key(pk);
-  if (!site) return problem_from_error(site.error());
+  if (!site) return problem(site.error());
   if (!*site) return no_site();
   const std::string origin(req[Field::origin]);
   // Browsers leave Origin out of same-origin GETs (a shop serving Vitrina under its own
@@ -92,9 +92,9 @@ std::variant<Visitor, Response> WidgetApi::visitor(const Request& req, Context& 
   if (origin.empty() && read) return Visitor{std::move(**site), origin};
   const auto& allowed = (*site)->allowed_origins;
   if (origin.empty() || std::find(allowed.begin(), allowed.end(), origin) == allowed.end()) {
-    return make_problem(Status::forbidden, "origin-not-allowed", "Origin not allowed",
-                        origin.empty() ? "the request has no Origin header" : "the site does not allow this origin",
-                        "Origin");
+    return problem(protocol::ErrorCode::origin_not_allowed,
+                   origin.empty() ? "the request has no Origin header" : "the site does not allow this origin",
+                   "Origin");
   }
   return Visitor{std::move(**site), origin};
 }
@@ -134,24 +134,22 @@ net::awaitable<Response> WidgetApi::request_callback(const Request& req, Context
   const Visitor v = std::get<Visitor>(std::move(who));
   if (auto stop = check_json_body(req, callbacks::kMaxVisitorBody)) co_return with_cors(std::move(*stop), v.origin);
   auto parsed = callbacks::parse_visitor_request(req.body());
-  if (!parsed) co_return with_cors(api_problem(parsed.error()), v.origin);
+  if (!parsed) co_return with_cors(problem(parsed.error()), v.origin);
   const std::int64_t now = options_.now_ms();
   auto checked = options_.challenges->verify(parsed->challenge, parsed->nonce, v.site.id, now / 1000);
   if (!checked) {
-    co_return with_cors(make_problem(Status::forbidden, "pow-invalid", "Proof of work refused",
-                                     checked.error().field + " " + checked.error().message, checked.error().field),
+    co_return with_cors(problem(protocol::ErrorCode::pow_invalid, checked.error().field + " " + checked.error().message,
+                                checked.error().field),
                         v.origin);
   }
   const auto settings = callbacks::read_settings(v.site);
   auto planned = callbacks::plan_callback(v.site, settings, std::move(*parsed), *checked, ctx.remote_address, now);
   if (!planned) {
     const auto& e = planned.error();
-    if (e.code == "phone_refused") {
-      co_return with_cors(make_problem(Status::unprocessable_entity, "phone-refused", "Number refused",
-                                       e.field + ": " + e.message, e.field),
-                          v.origin);
+    if (e.code == protocol::ErrorCode::phone_refused) {
+      co_return with_cors(problem(protocol::ErrorCode::phone_refused, e.field + ": " + e.message, e.field), v.origin);
     }
-    co_return with_cors(api_problem(e), v.origin);
+    co_return with_cors(problem(e), v.origin);
   }
   store::NewCallback request = std::move(*planned);
   // Named local, not a temporary inside co_await: GCC 12 destroys such init-captures twice.
@@ -161,13 +159,13 @@ net::awaitable<Response> WidgetApi::request_callback(const Request& req, Context
   auto stored = co_await await_write<store::CallbackCreated>(std::move(create));
   if (!stored) {
     const auto& e = stored.error();
-    if (e.code == "conflict" && e.field == "pow.challenge") {
-      co_return with_cors(make_problem(Status::conflict, "pow-replayed", "Challenge already used",
-                                       "pow.challenge was already used; fetch a new one", e.field),
-                          v.origin);
+    if (e.code == protocol::ErrorCode::conflict && e.field == "pow.challenge") {
+      co_return with_cors(
+          problem(protocol::ErrorCode::pow_replayed, "pow.challenge was already used; fetch a new one", e.field),
+          v.origin);
     }
     log::error("cannot store callback request").str("rid", ctx.request_id).str("error", e.message).emit();
-    co_return with_cors(problem_from_error(e), v.origin);
+    co_return with_cors(problem(e), v.origin);
   }
   if (!stored->callback) {
     log::info("callback request rate-limited")
@@ -177,9 +175,7 @@ net::awaitable<Response> WidgetApi::request_callback(const Request& req, Context
         .emit();
     const std::string detail = stored->limited_by == "ip" ? "too many callback requests from this address; try later"
                                                           : "too many callback requests for this number; try later";
-    co_return with_cors(retry_later(Status::too_many_requests, "rate-limited", "Too many requests", detail,
-                                    stored->limited_by, stored->retry_at - now),
-                        v.origin);
+    co_return with_cors(rate_limited(detail, stored->limited_by, stored->retry_at - now), v.origin);
   }
   notify();
   if (options_.chat) options_.chat->send_to_operators(v.site.id, callbacks::callback_frame(*stored->callback, {}));
@@ -199,17 +195,17 @@ net::awaitable<Response> WidgetApi::rate(const Request& req, Context& ctx) {
   const Visitor v = std::get<Visitor>(std::move(who));
   if (auto stop = check_json_body(req, callbacks::kMaxVisitorBody)) co_return with_cors(std::move(*stop), v.origin);
   auto parsed = callbacks::parse_rating_request(req.body());
-  if (!parsed) co_return with_cors(api_problem(parsed.error()), v.origin);
+  if (!parsed) co_return with_cors(problem(parsed.error()), v.origin);
   store::RatedConversation conversation;
   if (parsed->kind == "csat") {
     auto found = store_.find_rated_conversation(v.site.id, parsed->conversation_id);
-    if (!found) co_return with_cors(problem_from_error(found.error()), v.origin);
+    if (!found) co_return with_cors(problem(found.error()), v.origin);
     conversation = std::move(*found);
   }
   const std::int64_t now = options_.now_ms();
   const auto settings = callbacks::read_settings(v.site);
   auto planned = callbacks::plan_rating(v.site, settings, std::move(*parsed), conversation, ctx.remote_address, now);
-  if (!planned) co_return with_cors(api_problem(planned.error()), v.origin);
+  if (!planned) co_return with_cors(problem(planned.error()), v.origin);
   store::NewRating rating = std::move(*planned);
   auto create = [this, &rating](store::Done<store::RatingCreated> done) {
     store_.create_rating(std::move(rating), std::move(done));
@@ -217,17 +213,15 @@ net::awaitable<Response> WidgetApi::rate(const Request& req, Context& ctx) {
   auto stored = co_await await_write<store::RatingCreated>(std::move(create));
   if (!stored) {
     const auto& e = stored.error();
-    if (e.code == "conflict") {
-      co_return with_cors(make_problem(Status::conflict, "already-rated", "Already rated",
-                                       "conversation_id has already been rated", e.field),
-                          v.origin);
+    if (e.code == protocol::ErrorCode::conflict) {
+      co_return with_cors(
+          problem(protocol::ErrorCode::already_rated, "conversation_id has already been rated", e.field), v.origin);
     }
     log::error("cannot store rating").str("rid", ctx.request_id).str("error", e.message).emit();
-    co_return with_cors(problem_from_error(e), v.origin);
+    co_return with_cors(problem(e), v.origin);
   }
   if (!stored->rating) {
-    co_return with_cors(retry_later(Status::too_many_requests, "rate-limited", "Too many requests",
-                                    "too many ratings from this address; try later", "ip", stored->retry_at - now),
+    co_return with_cors(rate_limited("too many ratings from this address; try later", "ip", stored->retry_at - now),
                         v.origin);
   }
   notify();
@@ -244,7 +238,7 @@ Response WidgetApi::rating_options(const Request& req, Context& ctx) {
   if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
   const auto& [site, origin] = std::get<Visitor>(who);
   auto page = query_param(req, "page");
-  if (!page) return with_cors(api_problem(page.error()), origin);
+  if (!page) return with_cors(problem(page.error()), origin);
   const auto settings = callbacks::read_settings(site);
   const std::string_view path = protocol::url_path(page->value_or("/"));
   const bool shown = std::any_of(settings.rating_pages.begin(), settings.rating_pages.end(),
@@ -283,9 +277,9 @@ Response WidgetApi::config(const Request& req, Context& ctx) {
 
 void add_widget_routes(Router& router, store::Store& store, WidgetApiOptions options) {
   auto api = std::make_shared<WidgetApi>(store, std::move(options));
-  for (const char* path : {"/v1/widget/{pk}/challenge", "/v1/widget/{pk}/callbacks/options",
-                           "/v1/widget/{pk}/callbacks", "/v1/widget/{pk}/ratings", "/v1/widget/{pk}/ratings/options",
-                           "/v1/widget/{pk}/config"}) {
+  for (const char* path :
+       {"/v1/widget/{pk}/challenge", "/v1/widget/{pk}/callbacks/options", "/v1/widget/{pk}/callbacks",
+        "/v1/widget/{pk}/ratings", "/v1/widget/{pk}/ratings/options", "/v1/widget/{pk}/config"}) {
     router.add("OPTIONS", path, [api](const Request& req, Context& ctx) { return api->preflight(req, ctx); });
   }
   router.get("/v1/widget/{pk}/challenge", [api](const Request& req, Context& ctx) { return api->challenge(req, ctx); });

@@ -8,13 +8,15 @@
 namespace vitrina::payments {
 
 protocol::Result<void> validate_idempotency_key(std::string_view key) {
-  if (key.empty()) return protocol::make_error("invalid", "the Idempotency-Key header is required", "Idempotency-Key");
+  if (key.empty())
+    return protocol::make_error(protocol::ErrorCode::invalid, "the Idempotency-Key header is required",
+                                "Idempotency-Key");
   if (key.size() > kMaxIdempotencyKey) {
-    return protocol::make_error("invalid", "must be at most 255 characters", "Idempotency-Key");
+    return protocol::make_error(protocol::ErrorCode::invalid, "must be at most 255 characters", "Idempotency-Key");
   }
   for (char c : key) {
     if (c < 0x20 || c > 0x7e) {
-      return protocol::make_error("invalid", "must be printable ASCII", "Idempotency-Key");
+      return protocol::make_error(protocol::ErrorCode::invalid, "must be printable ASCII", "Idempotency-Key");
     }
   }
   return {};

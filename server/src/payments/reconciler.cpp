@@ -107,7 +107,7 @@ bool Reconciler::reconcile(const store::Payment& payment, std::int64_t now) {
   });
   // "stale": something else changed it meanwhile; "duplicate": this reading was applied before.
   if (!written) {
-    if (written.error().code != "stale" && written.error().code != "duplicate") {
+    if (written.error().code != protocol::ErrorCode::stale && written.error().code != protocol::ErrorCode::duplicate) {
       log::error("cannot store reconciled payment")
           .str("payment", payment.id)
           .str("error", written.error().message)

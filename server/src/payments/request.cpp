@@ -17,7 +17,7 @@ using protocol::Result;
 namespace dom = simdjson::dom;
 
 Error invalid(std::string field, std::string message) {
-  return make_error("invalid", std::move(message), std::move(field));
+  return make_error(protocol::ErrorCode::invalid, std::move(message), std::move(field));
 }
 
 // Characters, not bytes: simdjson has already checked the UTF-8.
@@ -228,7 +228,8 @@ Result<dom::element> parse_body(dom::parser& parser, std::string_view body) {
         }
       }
     }
-    return make_error("malformed", "the body is not JSON: " + std::string(simdjson::error_message(error)), "body");
+    return make_error(protocol::ErrorCode::malformed,
+                      "the body is not JSON: " + std::string(simdjson::error_message(error)), "body");
   }
   return root;
 }

@@ -41,7 +41,7 @@ std::size_t Sweeper::sweep_once() {
         [&](store::Done<store::Payment> done) { store_.update_payment(std::move(*change->update), std::move(done)); });
     // "stale": an API call changed it meanwhile; the next look sees the new state.
     if (!written) {
-      if (written.error().code != "stale") {
+      if (written.error().code != protocol::ErrorCode::stale) {
         log::error("cannot expire payment").str("payment", payment.id).str("error", written.error().message).emit();
       }
       continue;

@@ -33,9 +33,9 @@ class ApplyAcquirerEvent final : public WriteOp {
       s->bind(4, record_.payment_id);
       s->bind(5, record_.received_at);
       auto inserted = s->run();
-      if (!inserted && inserted.error().code == "conflict") {
-        return protocol::make_error("duplicate", "acquirer event " + record_.event_id + " was already applied",
-                                    "event_id");
+      if (!inserted && inserted.error().code == protocol::ErrorCode::conflict) {
+        return protocol::make_error(protocol::ErrorCode::duplicate,
+                                    "acquirer event " + record_.event_id + " was already applied", "event_id");
       }
       if (!inserted) return inserted;
     }

@@ -49,7 +49,6 @@ const std::string kListRatings = "SELECT " + std::string(kRatingColumns) +
 constexpr const char* kConversation =
     "SELECT status, closed_by_role, closed_by_id, assignee_id FROM chat_conversations WHERE site_id = ? AND id = ?";
 
-
 Callback read_callback(const sqlite::Statement& row) {
   Callback c;
   c.id = row.column_text(0);
@@ -132,8 +131,8 @@ class CreateCallback final : public WriteOp {
       s.bind(2, req_.challenge_expires_at);
     });
     if (!redeemed) {
-      if (redeemed.error().code == "conflict") {
-        return protocol::make_error("conflict", "the challenge was already used", "pow.challenge");
+      if (redeemed.error().code == protocol::ErrorCode::conflict) {
+        return protocol::make_error(protocol::ErrorCode::conflict, "the challenge was already used", "pow.challenge");
       }
       return redeemed;
     }
@@ -154,7 +153,8 @@ class CreateCallback final : public WriteOp {
       s.bind(14, c.version);
     });
     if (!inserted) {
-      if (inserted.error().code == "not_found") return protocol::make_error("not_found", "no such site", "site_id");
+      if (inserted.error().code == protocol::ErrorCode::not_found)
+        return protocol::make_error(protocol::ErrorCode::not_found, "no such site", "site_id");
       return inserted;
     }
     if (auto e = enqueue_event_in(db, req_.event); !e) return std::move(e).error();
@@ -193,7 +193,8 @@ class UpdateCallback final : public WriteOp {
     });
     if (!r) return r;
     if (db.changes() == 0) {
-      return protocol::make_error("stale", "the callback request changed meanwhile; read it again", "id");
+      return protocol::make_error(protocol::ErrorCode::stale, "the callback request changed meanwhile; read it again",
+                                  "id");
     }
     if (up_.event) {
       if (auto e = enqueue_event_in(db, *up_.event); !e) return std::move(e).error();
@@ -237,8 +238,9 @@ class CreateRating final : public WriteOp {
       s.bind(10, r.created_at);
     });
     if (!inserted) {
-      if (inserted.error().code == "conflict") {
-        return protocol::make_error("conflict", "the conversation has already been rated", "conversation_id");
+      if (inserted.error().code == protocol::ErrorCode::conflict) {
+        return protocol::make_error(protocol::ErrorCode::conflict, "the conversation has already been rated",
+                                    "conversation_id");
       }
       return inserted;
     }

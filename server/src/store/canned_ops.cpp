@@ -21,7 +21,7 @@ const std::string kOfSite =
 const std::string kById = std::string("SELECT ") + kColumns + " FROM canned_responses WHERE site_id = ? AND id = ?";
 
 Error no_response(const std::string& id) {
-  return protocol::make_error("not_found", "no canned response with id " + id, "id");
+  return protocol::make_error(protocol::ErrorCode::not_found, "no canned response with id " + id, "id");
 }
 
 CannedResponse read_row(const sqlite::Statement& row) {
@@ -52,8 +52,8 @@ class Insert final : public WriteOp {
       s.bind(6, response_.created_at);
       s.bind(7, response_.updated_at);
     });
-    if (!r && r.error().code == "not_found") {
-      return protocol::make_error("not_found", "no site with id " + response_.site_id, "site_id");
+    if (!r && r.error().code == protocol::ErrorCode::not_found) {
+      return protocol::make_error(protocol::ErrorCode::not_found, "no site with id " + response_.site_id, "site_id");
     }
     return r;
   }

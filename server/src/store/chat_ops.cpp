@@ -97,7 +97,9 @@ Result<void> enqueue_all(sqlite::Connection& db, const std::vector<NewWebhookEve
   return {};
 }
 
-Error not_found_conversation() { return protocol::make_error("not_found", "no such conversation", "conversation_id"); }
+Error not_found_conversation() {
+  return protocol::make_error(protocol::ErrorCode::not_found, "no such conversation", "conversation_id");
+}
 
 // The message row a repeated client id refers to, if there is one: (conversation, seq, time).
 struct Earlier {
@@ -242,7 +244,8 @@ class Append final : public ChatWrite<ChatAppended> {
       if (!*found) return not_found_conversation();
       return std::move(**found);
     }
-    if (!by_visitor) return protocol::make_error("invalid", "conversation_id is required", "conversation_id");
+    if (!by_visitor)
+      return protocol::make_error(protocol::ErrorCode::invalid, "conversation_id is required", "conversation_id");
     if (!a_.offline) {
       auto open = chat_reads::open_conversation(db, a_.site_id, a_.visitor_id);
       if (!open) return std::move(open).error();
@@ -389,7 +392,7 @@ class Context final : public ChatWrite<chat::VisitorContext> {
     if (auto r = ensure_visitor(db, u_.visitor_id, u_.site_id, u_.user_id, u_.now_ms); !r) return r;
     auto visitor = chat_reads::visitor(db, u_.site_id, u_.visitor_id);
     if (!visitor) return std::move(visitor).error();
-    if (!*visitor) return protocol::make_error("not_found", "no such visitor", "visitor_id");
+    if (!*visitor) return protocol::make_error(protocol::ErrorCode::not_found, "no such visitor", "visitor_id");
     out_ = (*visitor)->context;
     merge_context(out_, u_.change);
     return run_cached(db, kUpdateVisitorContext, [&](sqlite::Statement& s) {

@@ -16,13 +16,15 @@ Result<std::vector<std::string>> origins_from_json(simdjson::dom::parser& parser
   // The column value is not padded for simdjson, so let it copy (realloc_if_needed).
   simdjson::dom::array array;
   if (auto error = parser.parse(json.data(), json.size(), true).get_array().get(array); error) {
-    return protocol::make_error("internal", "stored allowed_origins is not a JSON array", "allowed_origins");
+    return protocol::make_error(protocol::ErrorCode::internal, "stored allowed_origins is not a JSON array",
+                                "allowed_origins");
   }
   std::vector<std::string> origins;
   for (auto element : array) {
     std::string_view origin;
     if (auto error = element.get_string().get(origin); error) {
-      return protocol::make_error("internal", "stored allowed_origins holds a non-string", "allowed_origins");
+      return protocol::make_error(protocol::ErrorCode::internal, "stored allowed_origins holds a non-string",
+                                  "allowed_origins");
     }
     origins.emplace_back(origin);
   }

@@ -15,8 +15,9 @@ struct Migration {
 // Append-only: a released migration is never edited, a change is a new entry. CHECK constraints
 // are named after their column because SQLite's error message names the constraint, and that
 // name becomes the Error's field.
-constexpr std::array kMigrations{
-    Migration{1, R"sql(
+constexpr std::array
+    kMigrations{
+        Migration{1, R"sql(
 CREATE TABLE sites (
   id              TEXT PRIMARY KEY,
   name            TEXT NOT NULL,
@@ -41,10 +42,10 @@ CREATE TABLE operators (
   UNIQUE (site_id, email)
 ) STRICT;
 )sql"},
-    // Operator console sign-in. The token itself is never stored, only its BLAKE2b hash, so a
-    // copy of the database does not let anyone sign in. Logging in by e-mail alone needs the
-    // operators(email) index; pruning an operator's expired sessions needs the other.
-    Migration{2, R"sql(
+        // Operator console sign-in. The token itself is never stored, only its BLAKE2b hash, so a
+        // copy of the database does not let anyone sign in. Logging in by e-mail alone needs the
+        // operators(email) index; pruning an operator's expired sessions needs the other.
+        Migration{2, R"sql(
 CREATE TABLE operator_sessions (
   token_hash  TEXT PRIMARY KEY,
   operator_id TEXT NOT NULL REFERENCES operators(id) ON DELETE CASCADE,
@@ -57,11 +58,11 @@ CREATE TABLE operator_sessions (
 CREATE INDEX operator_sessions_by_operator ON operator_sessions (operator_id, expires_at);
 CREATE INDEX operators_by_email ON operators (email);
 )sql"},
-    // Outbound webhooks: endpoints, the outbox (messages whose id and body never change, so
-    // every retry is the same webhook), one delivery per message and endpoint, and an attempt
-    // log. The signing secret is stored as is because it is needed to sign; the partial index
-    // keeps the worker's "what is due" query small however much history accumulates.
-    Migration{3, R"sql(
+        // Outbound webhooks: endpoints, the outbox (messages whose id and body never change, so
+        // every retry is the same webhook), one delivery per message and endpoint, and an attempt
+        // log. The signing secret is stored as is because it is needed to sign; the partial index
+        // keeps the worker's "what is due" query small however much history accumulates.
+        Migration{3, R"sql(
 CREATE TABLE webhook_endpoints (
   id                         TEXT PRIMARY KEY,
   site_id                    TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
@@ -116,10 +117,10 @@ CREATE TABLE webhook_attempts (
 ) STRICT;
 CREATE INDEX webhook_attempts_by_message ON webhook_attempts (message_id, id);
 )sql"},
-    // Payments, their refunds and the payments API's idempotency keys. A create inserts its key and its payment
-    // in one write, so the unique (site_id, key) decides any race; the stored answer is replayed
-    // byte for byte. Keys are kept (no pruning yet), which satisfies "at least 24 hours".
-    Migration{4, R"sql(
+        // Payments, their refunds and the payments API's idempotency keys. A create inserts its key and its payment
+        // in one write, so the unique (site_id, key) decides any race; the stored answer is replayed
+        // byte for byte. Keys are kept (no pruning yet), which satisfies "at least 24 hours".
+        Migration{4, R"sql(
 CREATE TABLE payments (
   id                TEXT PRIMARY KEY,
   site_id           TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
@@ -171,9 +172,9 @@ CREATE TABLE idempotency_keys (
   PRIMARY KEY (site_id, key)
 ) STRICT;
 )sql"},
-    // Acquirer callbacks already applied, keyed by the acquirer's own event id: a callback
-    // delivered twice finds its row and changes nothing.
-    Migration{5, R"sql(
+        // Acquirer callbacks already applied, keyed by the acquirer's own event id: a callback
+        // delivered twice finds its row and changes nothing.
+        Migration{5, R"sql(
 CREATE TABLE acquirer_events (
   acquirer    TEXT NOT NULL,
   event_id    TEXT NOT NULL,
@@ -183,13 +184,13 @@ CREATE TABLE acquirer_events (
   PRIMARY KEY (acquirer, event_id)
 ) STRICT;
 )sql"},
-    // Webhook endpoints managed through the API: an optional Ed25519 key pair per endpoint
-    // (v1a; the whsk_ key signs, its whpk_ public key is what the shop verifies with), the key
-    // before the last rotation (signing until previous_secret_expires_at, like previous_secret),
-    // a description and an update time. An endpoint signs v1 when `secret` is set and v1a when
-    // `signing_key` is. Each attempt records when the next one was scheduled, and a site's
-    // messages are listed newest first.
-    Migration{6, R"sql(
+        // Webhook endpoints managed through the API: an optional Ed25519 key pair per endpoint
+        // (v1a; the whsk_ key signs, its whpk_ public key is what the shop verifies with), the key
+        // before the last rotation (signing until previous_secret_expires_at, like previous_secret),
+        // a description and an update time. An endpoint signs v1 when `secret` is set and v1a when
+        // `signing_key` is. Each attempt records when the next one was scheduled, and a site's
+        // messages are listed newest first.
+        Migration{6, R"sql(
 ALTER TABLE webhook_endpoints ADD COLUMN signing_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE webhook_endpoints ADD COLUMN public_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE webhook_endpoints ADD COLUMN previous_signing_key TEXT NOT NULL DEFAULT '';
@@ -200,24 +201,24 @@ UPDATE webhook_endpoints SET updated_at = created_at;
 ALTER TABLE webhook_attempts ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX webhook_messages_by_site ON webhook_messages (site_id, created_at);
 )sql"},
-    // Payments-API idempotency keys are pruned oldest first once past their retention.
-    Migration{7, R"sql(
+        // Payments-API idempotency keys are pruned oldest first once past their retention.
+        Migration{7, R"sql(
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 )sql"},
-    // The acquirer's own reference of a payment (its payment, order or session id): callbacks
-    // that name only that find the payment by it, and the reconciliation worker looks for
-    // payments still pending long after their last change.
-    Migration{8, R"sql(
+        // The acquirer's own reference of a payment (its payment, order or session id): callbacks
+        // that name only that find the payment by it, and the reconciliation worker looks for
+        // payments still pending long after their last change.
+        Migration{8, R"sql(
 ALTER TABLE payments ADD COLUMN acquirer_ref TEXT NOT NULL DEFAULT '';
 CREATE INDEX payments_by_acquirer_ref ON payments (acquirer, acquirer_ref) WHERE acquirer_ref <> '';
 CREATE INDEX payments_to_reconcile ON payments (updated_at) WHERE status = 'pending';
 )sql"},
-    // Live chat. A visitor row appears with the visitor's first message or context; a verified
-    // user keeps one visitor per site (by user_id). At most one open conversation per visitor,
-    // enforced by a partial unique index (offline conversations do not count). Messages are numbered per conversation; a client id
-    // names one message of one author (author_key: the visitor's or operator's id), so a repeat
-    // finds the first one. Offline messages keep the contact and the context they were sent with.
-    Migration{9, R"sql(
+        // Live chat. A visitor row appears with the visitor's first message or context; a verified
+        // user keeps one visitor per site (by user_id). At most one open conversation per visitor,
+        // enforced by a partial unique index (offline conversations do not count). Messages are numbered per
+        // conversation; a client id names one message of one author (author_key: the visitor's or operator's id), so a
+        // repeat finds the first one. Offline messages keep the contact and the context they were sent with.
+        Migration{9, R"sql(
 CREATE TABLE chat_visitors (
   id         TEXT PRIMARY KEY,
   site_id    TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
@@ -275,11 +276,11 @@ CREATE TABLE chat_offline_messages (
   created_at      INTEGER NOT NULL
 ) STRICT;
 )sql"},
-    // Callback requests and ratings. A proof-of-work challenge is redeemed in the same write as
-    // the request it paid for (its id is the key, so a second use conflicts) and kept until it
-    // expires. The per-number and per-address limits count requests through the two indexes.
-    // A conversation gets one CSAT rating.
-    Migration{10, R"sql(
+        // Callback requests and ratings. A proof-of-work challenge is redeemed in the same write as
+        // the request it paid for (its id is the key, so a second use conflicts) and kept until it
+        // expires. The per-number and per-address limits count requests through the two indexes.
+        // A conversation gets one CSAT rating.
+        Migration{10, R"sql(
 CREATE TABLE callbacks (
   id            TEXT PRIMARY KEY,
   site_id       TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
@@ -324,9 +325,9 @@ CREATE UNIQUE INDEX ratings_once_per_conversation ON ratings (site_id, conversat
 CREATE INDEX ratings_by_site ON ratings (site_id, kind, created_at);
 CREATE INDEX ratings_by_ip ON ratings (site_id, ip, created_at);
 )sql"},
-    // Canned responses: a site's prepared replies, found in the console by a shortcut that is
-    // unique per site (the UNIQUE index also serves the by-shortcut listing).
-    Migration{11, R"sql(
+        // Canned responses: a site's prepared replies, found in the console by a shortcut that is
+        // unique per site (the UNIQUE index also serves the by-shortcut listing).
+        Migration{11, R"sql(
 CREATE TABLE canned_responses (
   id         TEXT PRIMARY KEY,
   site_id    TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
@@ -338,16 +339,16 @@ CREATE TABLE canned_responses (
   UNIQUE (site_id, shortcut)
 ) STRICT;
 )sql"},
-    // The count of a conversation's visitor messages no operator has read, kept with the
-    // conversation instead of counted on every read: every append reads the conversation, and
-    // counting walked all unread messages each time.
-    Migration{12, R"sql(
+        // The count of a conversation's visitor messages no operator has read, kept with the
+        // conversation instead of counted on every read: every append reads the conversation, and
+        // counting walked all unread messages each time.
+        Migration{12, R"sql(
 ALTER TABLE chat_conversations ADD COLUMN visitor_unread INTEGER NOT NULL DEFAULT 0;
 UPDATE chat_conversations SET visitor_unread = (SELECT count(*) FROM chat_messages m
   WHERE m.conversation_id = chat_conversations.id AND m.author_role = 'visitor'
   AND m.seq > chat_conversations.operator_read_seq);
 )sql"},
-};
+    };
 
 constexpr const char* kCreateMigrationsTable = R"sql(
 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -367,9 +368,10 @@ Result<void> apply_pending(sqlite::Connection& db, const std::string& path, std:
   auto current = current_schema_version(db);
   if (!current) return std::move(current).error();
   if (*current > latest_schema_version()) {
-    return protocol::make_error("unavailable", "database " + path + " has schema version " + std::to_string(*current) +
-                                                   ", newer than this binary supports (" +
-                                                   std::to_string(latest_schema_version()) + "); upgrade vitrina");
+    return protocol::make_error(protocol::ErrorCode::unavailable,
+                                "database " + path + " has schema version " + std::to_string(*current) +
+                                    ", newer than this binary supports (" + std::to_string(latest_schema_version()) +
+                                    "); upgrade vitrina");
   }
   for (const auto& migration : kMigrations) {
     if (migration.version <= *current) continue;

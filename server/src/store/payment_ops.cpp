@@ -89,8 +89,9 @@ Result<void> insert_idempotency(sqlite::Connection& db, const IdempotencyRecord&
     s.bind(5, r.response_body);
     s.bind(6, r.created_at);
   });
-  if (!inserted && inserted.error().code == "conflict") {
-    return protocol::make_error("conflict", "this Idempotency-Key has already been used", "Idempotency-Key");
+  if (!inserted && inserted.error().code == protocol::ErrorCode::conflict) {
+    return protocol::make_error(protocol::ErrorCode::conflict, "this Idempotency-Key has already been used",
+                                "Idempotency-Key");
   }
   return inserted;
 }
@@ -128,8 +129,8 @@ class CreatePayment final : public WriteOp {
       s.bind(22, p.version);
       s.bind(23, p.acquirer_ref);
     });
-    if (!r && r.error().code == "not_found") {
-      return protocol::make_error("not_found", "no site with id " + p.site_id, "site_id");
+    if (!r && r.error().code == protocol::ErrorCode::not_found) {
+      return protocol::make_error(protocol::ErrorCode::not_found, "no site with id " + p.site_id, "site_id");
     }
     return r;
   }
@@ -170,7 +171,7 @@ class UpdatePayment final : public WriteOp {
     });
     if (!r) return r;
     if (db.changes() == 0) {
-      return protocol::make_error("stale", "payment " + p.id + " changed meanwhile", "version");
+      return protocol::make_error(protocol::ErrorCode::stale, "payment " + p.id + " changed meanwhile", "version");
     }
     if (update_.refund) {
       const store::Refund& f = *update_.refund;

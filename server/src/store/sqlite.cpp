@@ -30,14 +30,14 @@ Error to_error(sqlite3* db, int rc, std::string_view context) {
     case SQLITE_CONSTRAINT_UNIQUE:
     case SQLITE_CONSTRAINT_PRIMARYKEY: {
       std::string field = constrained_column(message);
-      return protocol::make_error("conflict", field + " is already taken", std::move(field));
+      return protocol::make_error(protocol::ErrorCode::conflict, field + " is already taken", std::move(field));
     }
     case SQLITE_CONSTRAINT_FOREIGNKEY:
-      return protocol::make_error("not_found", "the referenced record does not exist");
+      return protocol::make_error(protocol::ErrorCode::not_found, "the referenced record does not exist");
     case SQLITE_CONSTRAINT_NOTNULL:
     case SQLITE_CONSTRAINT_CHECK:
     case SQLITE_CONSTRAINT_DATATYPE:
-      return protocol::make_error("invalid", std::move(text), constrained_column(message));
+      return protocol::make_error(protocol::ErrorCode::invalid, std::move(text), constrained_column(message));
     default:
       break;
   }
@@ -50,9 +50,9 @@ Error to_error(sqlite3* db, int rc, std::string_view context) {
     case SQLITE_READONLY:
     case SQLITE_PERM:
     case SQLITE_NOMEM:
-      return protocol::make_error("unavailable", std::move(text));
+      return protocol::make_error(protocol::ErrorCode::unavailable, std::move(text));
     default:
-      return protocol::make_error("internal", std::move(text));
+      return protocol::make_error(protocol::ErrorCode::internal, std::move(text));
   }
 }
 

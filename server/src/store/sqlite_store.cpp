@@ -7,11 +7,11 @@
 #include <utility>
 
 #include "store/acquirer_event_ops.hpp"
+#include "store/callback_ops.hpp"
 #include "store/canned_ops.hpp"
-#include "store/checkpointer.hpp"
 #include "store/chat_ops.hpp"
 #include "store/chat_reads.hpp"
-#include "store/callback_ops.hpp"
+#include "store/checkpointer.hpp"
 #include "store/codec.hpp"
 #include "store/migrations.hpp"
 #include "store/payment_ops.hpp"
@@ -163,10 +163,6 @@ class SqliteStore final : public Store {
                                                                       std::string_view visitor_id) override {
     auto lease = reads_->acquire();
     return chat_reads::open_conversation(lease->db, site_id, visitor_id);
-  }
-  Result<std::optional<ChatVisitor>> find_chat_visitor(std::string_view site_id, std::string_view id) override {
-    auto lease = reads_->acquire();
-    return chat_reads::visitor(lease->db, site_id, id);
   }
   Result<std::optional<ChatVisitor>> find_chat_visitor_by_user(std::string_view site_id,
                                                                std::string_view user_id) override {
@@ -383,7 +379,7 @@ Result<void> enable_wal(sqlite::Connection& db, const std::string& path) {
   auto row = stmt->step();
   if (!row) return std::move(row).error();
   if (!*row || stmt->column_text(0) != "wal") {
-    return protocol::make_error("unavailable", "cannot enable WAL mode on database " + path);
+    return protocol::make_error(protocol::ErrorCode::unavailable, "cannot enable WAL mode on database " + path);
   }
   return {};
 }
@@ -392,7 +388,7 @@ Result<void> enable_wal(sqlite::Connection& db, const std::string& path) {
 
 Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& options) {
   if (options.path.empty()) {
-    return protocol::make_error("invalid", "the database path is empty", "path");
+    return protocol::make_error(protocol::ErrorCode::invalid, "the database path is empty", "path");
   }
   auto db = sqlite::Connection::open(options.path, sqlite::OpenMode::kReadWrite, options.busy_timeout);
   if (!db) return std::move(db).error();

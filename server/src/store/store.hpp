@@ -156,7 +156,6 @@ class Store {
                                                                          std::string_view id) = 0;
   virtual Result<std::optional<ChatConversation>> find_open_chat_conversation(std::string_view site_id,
                                                                               std::string_view visitor_id) = 0;
-  virtual Result<std::optional<ChatVisitor>> find_chat_visitor(std::string_view site_id, std::string_view id) = 0;
   virtual Result<std::optional<ChatVisitor>> find_chat_visitor_by_user(std::string_view site_id,
                                                                        std::string_view user_id) = 0;
   /// Messages with seq > after_seq, oldest first, at most `limit`.

@@ -67,7 +67,7 @@ constexpr const char* kEndpointState = "SELECT site_id, disabled FROM webhook_en
 using sqlite::run_cached;
 
 Error no_endpoint(const std::string& id) {
-  return protocol::make_error("not_found", "no webhook endpoint with id " + id, "endpoint_id");
+  return protocol::make_error(protocol::ErrorCode::not_found, "no webhook endpoint with id " + id, "endpoint_id");
 }
 
 // The (id, filter) of every enabled endpoint of a site.
@@ -108,8 +108,8 @@ class InsertEndpoint final : public WriteOp {
       s.bind(9, endpoint_.description);
       s.bind(10, endpoint_.updated_at);
     });
-    if (!r && r.error().code == "not_found") {
-      return protocol::make_error("not_found", "no site with id " + endpoint_.site_id, "site_id");
+    if (!r && r.error().code == protocol::ErrorCode::not_found) {
+      return protocol::make_error(protocol::ErrorCode::not_found, "no site with id " + endpoint_.site_id, "site_id");
     }
     return r;
   }
@@ -330,7 +330,8 @@ class RecordAttempt final : public WriteOp {
     });
     if (!updated) return updated;
     if (db.changes() == 0) {
-      return protocol::make_error("not_found", "no delivery of " + a.message_id + " to " + a.endpoint_id, "message_id");
+      return protocol::make_error(protocol::ErrorCode::not_found,
+                                  "no delivery of " + a.message_id + " to " + a.endpoint_id, "message_id");
     }
     auto logged = run_cached(db, kInsertAttempt, [&](sqlite::Statement& s) {
       s.bind(1, a.message_id);
@@ -379,7 +380,8 @@ class Resend final : public WriteOp {
                             [&](const sqlite::Statement& s) { site = std::string(s.column_text(0)); });
     if (!message) return std::move(message).error();
     if (!*message || (!q.site_id.empty() && site != q.site_id)) {
-      return protocol::make_error("not_found", "no webhook message with id " + q.message_id, "message_id");
+      return protocol::make_error(protocol::ErrorCode::not_found, "no webhook message with id " + q.message_id,
+                                  "message_id");
     }
     if (q.endpoint_id.empty()) {
       auto r = run_cached(db, kResend, [&](sqlite::Statement& s) {
@@ -400,7 +402,8 @@ class Resend final : public WriteOp {
     if (!endpoint) return std::move(endpoint).error();
     if (!*endpoint || endpoint_site != site) return no_endpoint(q.endpoint_id);
     if (disabled) {
-      return protocol::make_error("conflict", "the endpoint is disabled; enable it before resending", "endpoint_id");
+      return protocol::make_error(protocol::ErrorCode::conflict, "the endpoint is disabled; enable it before resending",
+                                  "endpoint_id");
     }
     auto r = run_cached(db, kResendTo, [&](sqlite::Statement& s) {
       s.bind(1, q.message_id);
@@ -435,7 +438,7 @@ Result<EnqueuedEvent> enqueue_event_in(sqlite::Connection& db, const NewWebhookE
     if (wanted) out.endpoint_ids.push_back(std::move(id));
   }
   if (!event.only_endpoint_id.empty() && out.endpoint_ids.empty()) {
-    return protocol::make_error("not_found",
+    return protocol::make_error(protocol::ErrorCode::not_found,
                                 "no enabled webhook endpoint " + event.only_endpoint_id + " on site " + event.site_id,
                                 "endpoint_id");
   }
@@ -447,8 +450,8 @@ Result<EnqueuedEvent> enqueue_event_in(sqlite::Connection& db, const NewWebhookE
     s.bind(5, event.created_at);
   });
   if (!inserted) {
-    if (inserted.error().code == "not_found") {
-      return protocol::make_error("not_found", "no site with id " + event.site_id, "site_id");
+    if (inserted.error().code == protocol::ErrorCode::not_found) {
+      return protocol::make_error(protocol::ErrorCode::not_found, "no site with id " + event.site_id, "site_id");
     }
     return std::move(inserted).error();
   }

@@ -58,7 +58,11 @@ class InsertSite final : public WriteOp {
 class UpdateSiteColumn final : public WriteOp {
  public:
   UpdateSiteColumn(const char* sql, std::string site_id, std::string value, std::int64_t updated_at, Done<void> done)
-      : sql_(sql), site_id_(std::move(site_id)), value_(std::move(value)), updated_at_(updated_at), done_(std::move(done)) {}
+      : sql_(sql),
+        site_id_(std::move(site_id)),
+        value_(std::move(value)),
+        updated_at_(updated_at),
+        done_(std::move(done)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     auto r = run_cached(db, sql_, [&](sqlite::Statement& s) {
@@ -68,7 +72,7 @@ class UpdateSiteColumn final : public WriteOp {
     });
     if (!r) return r;
     if (db.changes() == 0) {
-      return protocol::make_error("not_found", "no site with id " + site_id_, "site_id");
+      return protocol::make_error(protocol::ErrorCode::not_found, "no site with id " + site_id_, "site_id");
     }
     return {};
   }
@@ -100,8 +104,8 @@ class InsertOperator final : public WriteOp {
       s.bind(7, op_.created_at);
     });
     // The only foreign key is the site.
-    if (!r && r.error().code == "not_found") {
-      return protocol::make_error("not_found", "no site with id " + op_.site_id, "site_id");
+    if (!r && r.error().code == protocol::ErrorCode::not_found) {
+      return protocol::make_error(protocol::ErrorCode::not_found, "no site with id " + op_.site_id, "site_id");
     }
     return r;
   }
@@ -135,8 +139,9 @@ class InsertSession final : public WriteOp {
       s.bind(5, session_.expires_at);
       s.bind(6, session_.user_agent);
     });
-    if (!r && r.error().code == "not_found") {
-      return protocol::make_error("not_found", "no operator " + session_.operator_id + " on site " + session_.site_id,
+    if (!r && r.error().code == protocol::ErrorCode::not_found) {
+      return protocol::make_error(protocol::ErrorCode::not_found,
+                                  "no operator " + session_.operator_id + " on site " + session_.site_id,
                                   "operator_id");
     }
     return r;
@@ -161,7 +166,7 @@ class DeleteSession final : public WriteOp {
     auto r = run_cached(db, kDeleteSession, [&](sqlite::Statement& s) { s.bind(1, token_hash_); });
     if (!r) return r;
     if (db.changes() == 0) {
-      return protocol::make_error("not_found", "no such session", "token_hash");
+      return protocol::make_error(protocol::ErrorCode::not_found, "no such session", "token_hash");
     }
     return {};
   }

@@ -8,7 +8,9 @@ namespace vitrina::store {
 
 namespace {
 
-Error unavailable(std::string message) { return protocol::make_error("unavailable", std::move(message)); }
+Error unavailable(std::string message) {
+  return protocol::make_error(protocol::ErrorCode::unavailable, std::move(message));
+}
 
 // Runs a transaction-control statement through the connection's statement cache: these run
 // two or three times per write, so they are prepared once rather than parsed each time.
@@ -115,7 +117,7 @@ void Writer::commit_batch(Batch& batch) {
     try {
       outcomes[i] = batch[i]->apply(db_);
     } catch (const std::exception& e) {
-      outcomes[i] = protocol::make_error("internal", e.what());
+      outcomes[i] = protocol::make_error(protocol::ErrorCode::internal, e.what());
     }
     if (db_.in_autocommit()) {
       // SQLite rolled the whole transaction back by itself (disk full, I/O error): nothing in

@@ -16,7 +16,7 @@ using protocol::Result;
 namespace dom = simdjson::dom;
 
 Error invalid(std::string field, std::string message) {
-  return make_error("invalid", std::move(message), std::move(field));
+  return make_error(protocol::ErrorCode::invalid, std::move(message), std::move(field));
 }
 
 bool blank(std::string_view body) { return body.find_first_not_of(" \t\r\n") == std::string_view::npos; }
@@ -25,7 +25,8 @@ bool blank(std::string_view body) { return body.find_first_not_of(" \t\r\n") == 
 Result<dom::object> parse_object(dom::parser& parser, std::string_view body) {
   dom::element root;
   if (auto error = parser.parse(body.data(), body.size()).get(root); error) {
-    return make_error("malformed", "the body is not JSON: " + std::string(simdjson::error_message(error)), "body");
+    return make_error(protocol::ErrorCode::malformed,
+                      "the body is not JSON: " + std::string(simdjson::error_message(error)), "body");
   }
   dom::object object;
   if (root.get_object().get(object)) return invalid("body", "must be a JSON object");
@@ -86,7 +87,7 @@ Result<std::string> description_member(dom::element e, const std::string& field)
 }  // namespace
 
 Result<EndpointSpec> parse_create_endpoint(std::string_view body, bool allow_private) {
-  if (blank(body)) return make_error("malformed", "send the endpoint as a JSON object", "body");
+  if (blank(body)) return make_error(protocol::ErrorCode::malformed, "send the endpoint as a JSON object", "body");
   thread_local dom::parser parser;
   auto object = parse_object(parser, body);
   if (!object) return std::move(object).error();
@@ -128,7 +129,7 @@ Result<EndpointSpec> parse_create_endpoint(std::string_view body, bool allow_pri
 }
 
 Result<EndpointPatch> parse_endpoint_patch(std::string_view body, bool allow_private) {
-  if (blank(body)) return make_error("malformed", "send the changes as a JSON object", "body");
+  if (blank(body)) return make_error(protocol::ErrorCode::malformed, "send the changes as a JSON object", "body");
   thread_local dom::parser parser;
   auto object = parse_object(parser, body);
   if (!object) return std::move(object).error();

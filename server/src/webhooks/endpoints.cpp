@@ -56,12 +56,13 @@ Signing signing_of(const store::WebhookEndpoint& endpoint) {
 
 protocol::Result<void> validate_event_types(const std::vector<std::string>& patterns, std::string_view field) {
   if (patterns.size() > kMaxEventTypes) {
-    return protocol::make_error("invalid", "must hold at most " + std::to_string(kMaxEventTypes) + " event types",
+    return protocol::make_error(protocol::ErrorCode::invalid,
+                                "must hold at most " + std::to_string(kMaxEventTypes) + " event types",
                                 std::string(field));
   }
   for (std::size_t i = 0; i < patterns.size(); ++i) {
     if (!valid_pattern(patterns[i])) {
-      return protocol::make_error("invalid",
+      return protocol::make_error(protocol::ErrorCode::invalid,
                                   "must be 1 to " + std::to_string(kMaxEventTypeLength) +
                                       " characters of a-z, 0-9, _, . and * (e.g. payment.*)",
                                   std::string(field) + "[" + std::to_string(i) + "]");
@@ -72,12 +73,12 @@ protocol::Result<void> validate_event_types(const std::vector<std::string>& patt
 
 protocol::Result<void> validate_description(std::string_view description) {
   if (char_count(description) > kMaxDescription) {
-    return protocol::make_error("invalid", "must be at most " + std::to_string(kMaxDescription) + " characters",
-                                "description");
+    return protocol::make_error(protocol::ErrorCode::invalid,
+                                "must be at most " + std::to_string(kMaxDescription) + " characters", "description");
   }
   for (const char c : description) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      return protocol::make_error("invalid", "must not contain control characters", "description");
+      return protocol::make_error(protocol::ErrorCode::invalid, "must not contain control characters", "description");
     }
   }
   return {};

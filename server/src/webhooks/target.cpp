@@ -104,7 +104,7 @@ std::optional<AddressKind> classify_address(std::string_view ip) {
 }
 
 protocol::Result<TargetUrl> parse_target_url(std::string_view url) {
-  auto bad = [](std::string message) { return make_error("invalid", std::move(message), "url"); };
+  auto bad = [](std::string message) { return make_error(protocol::ErrorCode::invalid, std::move(message), "url"); };
   if (url.size() > kMaxUrlLength) return bad("the URL is longer than 2048 characters");
   if (std::any_of(url.begin(), url.end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; })) {
     return bad("the URL contains spaces or control characters");
@@ -166,13 +166,15 @@ protocol::Result<TargetUrl> validate_endpoint_url(std::string_view url, bool all
   if (!parsed) return parsed;
   if (allow_private) return parsed;
   if (parsed->scheme != "https") {
-    return make_error("invalid", "the URL must use https (http only with webhooks.allow_private_targets)", "url");
+    return make_error(protocol::ErrorCode::invalid,
+                      "the URL must use https (http only with webhooks.allow_private_targets)", "url");
   }
   if (const auto kind = classify_address(parsed->host); kind && *kind != AddressKind::public_address) {
-    return make_error("invalid", "the URL points to a " + std::string(to_string(*kind)) + " address", "url");
+    return make_error(protocol::ErrorCode::invalid, "the URL points to a " + std::string(to_string(*kind)) + " address",
+                      "url");
   }
   if (parsed->host == "localhost" || parsed->host.ends_with(".localhost")) {
-    return make_error("invalid", "the URL points to localhost", "url");
+    return make_error(protocol::ErrorCode::invalid, "the URL points to localhost", "url");
   }
   return parsed;
 }
@@ -190,7 +192,7 @@ protocol::Result<std::string> resolve_checked(const std::string& host, bool allo
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* found = nullptr;
   if (const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0) {
-    return make_error("unavailable", "cannot resolve " + host + ": " + ::gai_strerror(rc));
+    return make_error(protocol::ErrorCode::unavailable, "cannot resolve " + host + ": " + ::gai_strerror(rc));
   }
   std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owned(found, &::freeaddrinfo);
   std::string first;
@@ -205,12 +207,14 @@ protocol::Result<std::string> resolve_checked(const std::string& host, bool allo
     if (!kind) continue;
     // One bad address refuses the name: which one a client would pick is not ours to guess.
     if (*kind != AddressKind::public_address && !allow_private) {
-      return make_error("refused", "refused to connect: " + host + " resolves to a " + std::string(to_string(*kind)) +
-                                       " address (" + text + ")");
+      return make_error(protocol::ErrorCode::not_allowed, "refused to connect: " + host + " resolves to a " +
+                                                              std::string(to_string(*kind)) + " address (" + text +
+                                                              ")");
     }
     if (first.empty()) first = text;
   }
-  if (first.empty()) return make_error("unavailable", "cannot resolve " + host + ": no usable address");
+  if (first.empty())
+    return make_error(protocol::ErrorCode::unavailable, "cannot resolve " + host + ": no usable address");
   return first;
 }
 

@@ -230,7 +230,7 @@ void Worker::attempt(const store::DueDelivery& due) {
   sent();
   // Runs on the store's writer thread: only bookkeeping here.
   store_.record_attempt(std::move(record), [this, key](Result<void> recorded) {
-    if (!recorded && recorded.error().code == "not_found") {
+    if (!recorded && recorded.error().code == protocol::ErrorCode::not_found) {
       // The endpoint was deleted while the attempt ran; its deliveries went with it.
       log::info("webhook attempt for a deleted endpoint").str("key", key).emit();
     } else if (!recorded) {

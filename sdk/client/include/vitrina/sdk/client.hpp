@@ -3,26 +3,28 @@
 /// The client a shop backend uses to call a Vitrina server over HTTP(S).
 ///
 /// Errors are values: every call returns a `protocol::Result<T>` and no call throws on network,
-/// HTTP or parse failures (only `std::bad_alloc` can escape). Error codes are stable:
+/// HTTP or parse failures (only `std::bad_alloc` can escape). Error codes are
+/// `protocol::ErrorCode` values (vitrina/protocol/error_code.hpp):
 ///
-/// | code               | meaning                                                              |
-/// |--------------------|----------------------------------------------------------------------|
-/// | `invalid_options`  | the `ClientOptions` are unusable; `field` names the option            |
-/// | `transport`        | no HTTP answer: refused, DNS, TLS, timeout, connection dropped        |
+/// | code                 | meaning                                                            |
+/// |----------------------|--------------------------------------------------------------------|
+/// | `invalid_options`    | the `ClientOptions` are unusable; `field` names the option          |
+/// | `transport`          | no HTTP answer: refused, DNS, TLS, timeout, connection dropped      |
 /// | `response_too_large` | the answer exceeded `ClientOptions::max_response_bytes`            |
-/// | `http_<status>`    | the server answered with a non-2xx status, e.g. `http_401`            |
-/// | `invalid_response` | a 2xx answer whose body is not what the API promises                  |
-/// | `invalid_argument` | a call's argument cannot be sent (e.g. a payment id with a '/'); `field` names it |
+/// | `http_status`        | the server answered with a non-2xx status; `Error::http_status` has it |
+/// | `invalid_response`   | a 2xx answer whose body is not what the API promises                |
+/// | `invalid_argument`   | a call's argument cannot be sent (e.g. a payment id with a '/'); `field` names it |
 ///
-/// The payment calls map an RFC 9457 problem answer onto the error instead: `code` is the
-/// problem type's slug after `urn:vitrina:problem:` (`invalid`, `conflict`, `not-found`,
-/// `idempotency-key-reused`, `unauthenticated`…), `message` its `detail` (or `title`) and
-/// `field` its `field`. A non-2xx answer that is not such a problem stays `http_<status>`.
+/// The payment calls map an RFC 9457 problem answer onto the error instead: `code` is the code
+/// whose problem type the answer names (`urn:vitrina:problem:not-found` is `not_found`,
+/// `idempotency-key-reused` is `idempotency_key_reused`…), `message` its `detail` (or `title`),
+/// `field` its `field` and `http_status` the answer's status. A non-2xx answer that is not such a
+/// problem stays `http_status`.
 ///
 /// Retries: the payment calls retry, up to `RetryPolicy::max_attempts` in all, when no answer
 /// came (refused, reset, timed out) or the server answered `503`, `409 request-in-flight` or
-/// `502 acquirer-unavailable`, after a short growing pause. Every attempt of a `POST` carries the same `Idempotency-Key`,
-/// so the server does the work at most once. No other 4xx is ever retried.
+/// `502 acquirer-unavailable`, after a short growing pause. Every attempt of a `POST` carries the same
+/// `Idempotency-Key`, so the server does the work at most once. No other 4xx is ever retried.
 
 #include <chrono>
 #include <cstddef>
@@ -156,7 +158,7 @@ class Client {
   protocol::Result<Response> post_payment_action(std::string_view id, std::string_view action,
                                                  std::optional<std::int64_t> amount, const CallOptions& call) const;
 
-  /// The error for a non-2xx answer: code `http_<status>`, with the server's problem title or
+  /// The error for a non-2xx answer: code `http_status`, with the server's problem title or
   /// detail in the message when it sent an RFC 9457 body.
   static protocol::Error http_error(std::string_view method, std::string_view path, const Response& response);
 

@@ -18,6 +18,8 @@
 #include <variant>
 #include <vector>
 
+#include "vitrina/protocol/error_code.hpp"
+
 namespace vitrina::protocol::chat {
 
 /// The protocol version a client names in `hello` (`"v": 1`).
@@ -349,7 +351,7 @@ struct ContextEvent {
 /// `error`: a frame was refused (see chat_rules.hpp for the codes). `client_id` is set for a
 /// refused `message` or `offline_message`, `ref` when the frame carried one.
 struct ErrorEvent {
-  std::string code;
+  ErrorCode code = ErrorCode::internal;
   std::string message;
   std::string field;
   std::string ref;

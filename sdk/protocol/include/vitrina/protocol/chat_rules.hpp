@@ -16,39 +16,24 @@
 namespace vitrina::protocol::chat {
 
 // ---------------------------------------------------------------------------------------------
-// Error codes of `error` frames (ErrorEvent::code).
-
-/// Not JSON, not valid UTF-8, nested too deep, a member twice, or not an object with a `type`.
-inline constexpr std::string_view kErrorMalformed = "malformed";
-/// The frame exceeds Limits::frame_bytes.
-inline constexpr std::string_view kErrorTooLarge = "too_large";
-/// `type` names no frame this protocol knows.
-inline constexpr std::string_view kErrorUnknownType = "unknown_type";
-/// A member is missing, of the wrong type, out of bounds, or unknown; `field` names it.
-inline constexpr std::string_view kErrorInvalid = "invalid";
-/// The frame is not allowed now or for this role (a second hello, a message before hello, an
-/// operator-only frame from a visitor).
-inline constexpr std::string_view kErrorNotAllowed = "not_allowed";
-/// `hello` names a protocol version the server does not speak.
-inline constexpr std::string_view kErrorUnsupportedVersion = "unsupported_version";
-/// The site requires verified identity and `hello` carries none.
-inline constexpr std::string_view kErrorIdentityRequired = "identity_required";
-/// The identity's hash is wrong, or the site has no identity secret.
-inline constexpr std::string_view kErrorIdentityInvalid = "identity_invalid";
-/// The identity's `expires_at` has passed.
-inline constexpr std::string_view kErrorIdentityExpired = "identity_expired";
-/// No such conversation for this visitor or site.
-inline constexpr std::string_view kErrorNotFound = "not_found";
-/// A message to a closed conversation (reopen it, or a visitor starts a new one).
-inline constexpr std::string_view kErrorConversationClosed = "conversation_closed";
-/// An action the state or the operator's role does not allow (take an assigned conversation…).
-inline constexpr std::string_view kErrorConflict = "conflict";
-/// Too many frames; `retry_after_ms` says when to send again.
-inline constexpr std::string_view kErrorRateLimited = "rate_limited";
-/// The server could not commit; nothing was stored. Send the same frame again later.
-inline constexpr std::string_view kErrorUnavailable = "unavailable";
-/// A bug on the server. Nothing was stored.
-inline constexpr std::string_view kErrorInternal = "internal";
+// Error codes of `error` frames (ErrorEvent::code, a protocol::ErrorCode written by its name),
+// and what each means in the chat:
+//   malformed: Not JSON, not valid UTF-8, nested too deep, a member twice, or not an object with a `type`.
+//   too_large: The frame exceeds Limits::frame_bytes.
+//   unknown_type: `type` names no frame this protocol knows.
+//   invalid: A member is missing, of the wrong type, out of bounds, or unknown; `field` names it.
+//   not_allowed: The frame is not allowed now or for this role (a second hello, a message before hello, an
+//     operator-only frame from a visitor).
+//   unsupported_version: `hello` names a protocol version the server does not speak.
+//   identity_required: The site requires verified identity and `hello` carries none.
+//   identity_invalid: The identity's hash is wrong, or the site has no identity secret.
+//   identity_expired: The identity's `expires_at` has passed.
+//   not_found: No such conversation for this visitor or site.
+//   conversation_closed: A message to a closed conversation (reopen it, or a visitor starts a new one).
+//   conflict: An action the state or the operator's role does not allow (take an assigned conversation…).
+//   rate_limited: Too many frames; `retry_after_ms` says when to send again.
+//   unavailable: The server could not commit; nothing was stored. Send the same frame again later.
+//   internal: A bug on the server. Nothing was stored.
 
 // ---------------------------------------------------------------------------------------------
 // WebSocket close codes the server uses.

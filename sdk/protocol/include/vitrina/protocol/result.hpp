@@ -7,19 +7,24 @@
 #include <utility>
 #include <variant>
 
+#include "vitrina/protocol/error_code.hpp"
+
 namespace vitrina::protocol {
 
-/// What went wrong, in a form that maps onto an RFC 9457 problem: a stable machine code
-/// ("invalid", "not_found", "conflict", "unavailable", "internal"…), a message for people, and
-/// the input field at fault when there is one.
+/// What went wrong, in a form that maps onto an RFC 9457 problem: a code from the closed set
+/// (error_code.hpp, whose table gives its HTTP status and problem type), a message for people,
+/// and the input field at fault when there is one. For `invalid`, the message completes a
+/// sentence that starts with the field ("amount" + "must be positive").
 struct Error {
-  std::string code;
+  ErrorCode code = ErrorCode::internal;
   std::string message;
   std::string field;
+  /// The HTTP status of the answer the error came from, when it came from one (the client).
+  int http_status = 0;
 };
 
-inline Error make_error(std::string code, std::string message, std::string field = {}) {
-  return Error{std::move(code), std::move(message), std::move(field)};
+inline Error make_error(ErrorCode code, std::string message, std::string field = {}) {
+  return Error{code, std::move(message), std::move(field)};
 }
 
 /// Either a value or an Error.
