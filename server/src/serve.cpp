@@ -307,8 +307,11 @@ int serve(const config::Config& config) {
   server.start();
 
   // Business hours open and close with nobody acting: visitors' presence is recomputed on a tick.
-  net::steady_timer presence_timer(hub_strand);
-  bool presence_stopped = false;  // touched on the hub strand only
+  // The tick has its own strand, not the hub's: it reads changed site settings before the hub
+  // looks at them.
+  auto presence_strand = net::make_strand(ioc);
+  net::steady_timer presence_timer(presence_strand);
+  bool presence_stopped = false;  // touched on presence_strand only
   std::function<void()> presence_tick = [&] {
     presence_timer.expires_after(std::chrono::milliseconds(config.chat.presence_refresh_ms));
     presence_timer.async_wait([&](boost::system::error_code wait_ec) {
@@ -317,7 +320,7 @@ int serve(const config::Config& config) {
       presence_tick();
     });
   };
-  net::post(hub_strand, presence_tick);
+  net::post(presence_strand, presence_tick);
 
   net::signal_set signals(net::make_strand(ioc), SIGINT, SIGTERM);
   std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code sec, int sig) {
@@ -331,7 +334,7 @@ int serve(const config::Config& config) {
     second = true;
     log::info("shutting down").num("signal", sig).emit();
     http::shutdown_chat(*chat_sockets);
-    net::post(hub_strand, [&] {
+    net::post(presence_strand, [&] {
       presence_stopped = true;
       presence_timer.cancel();
     });

@@ -68,6 +68,54 @@ void raise_cursor(PeerState& s, const std::string& conversation_id, std::int64_t
   s.delivered.emplace_back(conversation_id, seq);
 }
 
+// A resume batch of the conversation is being read for this connection (see Service::resume).
+PeerState::Holding* holding_of(PeerState& s, const std::string& conversation_id) {
+  for (auto& h : s.holding) {
+    if (h.conversation_id == conversation_id) return &h;
+  }
+  return nullptr;
+}
+
+void hold(PeerState& s, const std::string& conversation_id) {
+  if (auto* h = holding_of(s, conversation_id)) {
+    ++h->resumes;
+    return;
+  }
+  s.holding.push_back({conversation_id, 1, {}});
+}
+
+// The last batch has been sent: what was held goes out, less what the batch already covered.
+void unhold(Peer& peer, const std::string& conversation_id) {
+  PeerState& s = peer.state;
+  auto* h = holding_of(s, conversation_id);
+  if (!h || --h->resumes > 0) return;
+  auto held = std::move(h->held);
+  std::erase_if(s.holding, [&](const PeerState::Holding& x) { return x.conversation_id == conversation_id; });
+  for (auto& [frame, seq] : held) {
+    if (admit(s, conversation_id, seq)) peer.send(std::move(frame));
+  }
+}
+
+// A live message to `p`: held while a resume batch of its conversation is read, else sent once.
+template <class MakeFrame>
+void send_live(Peer& p, const std::string& conversation_id, std::int64_t seq, MakeFrame&& make_frame) {
+  if (auto* h = holding_of(p.state, conversation_id)) {
+    h->held.emplace_back(make_frame(), seq);
+    return;
+  }
+  if (admit(p.state, conversation_id, seq)) p.send(make_frame());
+}
+
+constexpr std::size_t kMaxTypingVisitors = 16;
+
+void remember_typing_visitor(PeerState& s, const std::string& conversation_id, const std::string& visitor_id) {
+  for (const auto& [id, visitor] : s.typing_visitors) {
+    if (id == conversation_id) return;
+  }
+  if (s.typing_visitors.size() >= kMaxTypingVisitors) s.typing_visitors.erase(s.typing_visitors.begin());
+  s.typing_visitors.emplace_back(conversation_id, visitor_id);
+}
+
 // The codes the protocol defines pass through; anything else from the store is a server fault.
 pc::ErrorEvent error_event(const protocol::Error& e, std::string ref, std::string client_id) {
   static constexpr std::string_view kPassed[] = {
@@ -141,19 +189,17 @@ struct Service::Hub {
   // A committed message to everyone in the conversation but `except`, each at most once.
   void deliver(SiteHub& s, const std::string& visitor_id, const pc::MessageEvent& m, const Peer* except) {
     std::shared_ptr<const std::string> to_ops;
+    auto ops_frame = [&] { return to_ops ? to_ops : (to_ops = frame_of(m)); };
     for (auto& p : s.operators) {
-      if (p.get() == except || !admit(p->state, m.conversation_id, m.seq)) continue;
-      if (!to_ops) to_ops = frame_of(m);
-      p->send(to_ops);
+      if (p.get() != except) send_live(*p, m.conversation_id, m.seq, ops_frame);
     }
     if (m.internal) return;
     auto it = s.visitors.find(visitor_id);
     if (it == s.visitors.end()) return;
     std::shared_ptr<const std::string> to_vis;
+    auto vis_frame = [&] { return to_vis ? to_vis : (to_vis = frame_of(for_visitor(m))); };
     for (auto& p : it->second) {
-      if (p.get() == except || !admit(p->state, m.conversation_id, m.seq)) continue;
-      if (!to_vis) to_vis = frame_of(for_visitor(m));
-      p->send(to_vis);
+      if (p.get() != except) send_live(*p, m.conversation_id, m.seq, vis_frame);
     }
   }
 
@@ -192,6 +238,41 @@ Result<std::shared_ptr<const SiteChat>> Service::site_by_id(std::string_view sit
   site_by_key_[(*loaded)->site.public_key] = (*loaded)->site.id;
   sites_[(*loaded)->site.id] = {*loaded, now};
   return {*loaded};
+}
+
+// The hub's way in: never reads, and a stale entry is served (and asked for again by the next
+// refresh_stale_sites) rather than waited for.
+std::shared_ptr<const SiteChat> Service::cached_site(const std::string& site_id) {
+  std::lock_guard lock(sites_mu_);
+  auto it = sites_.find(site_id);
+  if (it == sites_.end()) return nullptr;
+  it->second.wanted = true;
+  return it->second.site;
+}
+
+void Service::refresh_stale_sites() {
+  const std::int64_t now = options_.steady_ms();
+  std::vector<std::string> stale;
+  {
+    std::lock_guard lock(sites_mu_);
+    // Entries nobody asked for since they were loaded are dropped rather than kept warm.
+    std::erase_if(sites_, [&](const auto& entry) {
+      const auto& [id, cached] = entry;
+      if (now - cached.loaded_ms < kSiteCacheMs) return false;
+      if (cached.wanted) stale.push_back(id);
+      return !cached.wanted;
+    });
+  }
+  for (const auto& id : stale) {
+    auto found = store_.find_site_by_id(id);
+    if (!found) continue;  // the stale entry stays; the next refresh tries again
+    std::lock_guard lock(sites_mu_);
+    if (!*found) {
+      sites_.erase(id);
+      continue;
+    }
+    if (auto loaded = load_site_chat(std::move(**found))) sites_[id] = {*loaded, now};
+  }
 }
 
 Result<std::shared_ptr<const SiteChat>> Service::site_by_public_key(std::string_view public_key) {
@@ -254,10 +335,13 @@ pc::PresenceEvent Service::availability(const SiteChat& site) const {
   return p;
 }
 
-void Service::fail(const PeerPtr& peer, const protocol::Error& error, std::string ref, std::string client_id,
-                   bool counts) {
+void Service::send_error(const PeerPtr& peer, const protocol::Error& error, std::string ref, std::string client_id) {
   peer->send(frame_of(error_event(error, std::move(ref), std::move(client_id))));
-  if (!counts) return;
+}
+
+// The count is a (conn) field: only the connection's executor may refuse, never the hub.
+void Service::refuse(const PeerPtr& peer, const protocol::Error& error, std::string ref, std::string client_id) {
+  send_error(peer, error, std::move(ref), std::move(client_id));
   PeerState& s = peer->state;
   const std::int64_t now = options_.steady_ms();
   if (now - s.refused_window_ms >= 60000) {
@@ -287,19 +371,19 @@ void Service::on_frame(const PeerPtr& peer, std::string_view text) {
   auto parsed = pc::parse_client_frame(text, options_.limits);
   if (!parsed) {
     auto ids = pc::recover_frame_ids(text, options_.limits);
-    return fail(peer, parsed.error(), std::move(ids.ref), std::move(ids.client_id), true);
+    return refuse(peer, parsed.error(), std::move(ids.ref), std::move(ids.client_id));
   }
   pc::ClientFrame& frame = *parsed;
   const bool is_hello = std::holds_alternative<pc::Hello>(frame.payload);
   if (auto allowed = pc::check_client_frame(peer->state.role, frame); !allowed) {
-    return fail(peer, allowed.error(), frame.ref, {}, true);
+    return refuse(peer, allowed.error(), frame.ref, {});
   }
   if (is_hello == peer->state.welcomed) {
     // A frame before hello, or a second hello: the client does not follow the protocol.
-    fail(peer,
-         protocol::make_error(std::string(pc::kErrorNotAllowed),
-                              is_hello ? "hello was already sent" : "send hello first", "type"),
-         frame.ref, {}, true);
+    refuse(peer,
+           protocol::make_error(std::string(pc::kErrorNotAllowed),
+                                is_hello ? "hello was already sent" : "send hello first", "type"),
+           frame.ref, {});
     if (is_hello) peer->close(pc::kCloseProtocolError, "second hello");
     return;
   }
@@ -359,8 +443,9 @@ void Service::on_closed(const PeerPtr& peer) {
 void Service::hello(const PeerPtr& peer, std::string ref, pc::Hello h) {
   PeerState& s = peer->state;
   if (h.version != pc::kProtocolVersion) {
-    fail(peer, protocol::make_error(std::string(pc::kErrorUnsupportedVersion), "this server speaks version 1", "v"),
-         ref, {}, false);
+    send_error(peer,
+               protocol::make_error(std::string(pc::kErrorUnsupportedVersion), "this server speaks version 1", "v"),
+               ref, {});
     return peer->close(pc::kCloseProtocolError, "unsupported version");
   }
   if (s.role == pc::Role::operator_) {
@@ -398,7 +483,7 @@ void Service::hello(const PeerPtr& peer, std::string ref, pc::Hello h) {
   const std::int64_t now_s = options_.now_ms() / 1000;
   auto identity = check_identity(site.identity_mode, site.identity_secret, h.identity, now_s);
   if (!identity) {
-    fail(peer, identity.error(), ref, {}, false);
+    send_error(peer, identity.error(), ref, {});
     return peer->close(pc::kCloseUnauthenticated, "identity");
   }
   auto token =
@@ -407,7 +492,7 @@ void Service::hello(const PeerPtr& peer, std::string ref, pc::Hello h) {
     // A verified user is one visitor on every device.
     auto known = store_.find_chat_visitor_by_user(site.site.id, (*identity)->user_id);
     if (!known) {
-      fail(peer, known.error(), ref, {}, false);
+      send_error(peer, known.error(), ref, {});
       return peer->close(pc::kCloseInternal, "store");
     }
     if (*known && (*known)->id != token.visitor_id) {
@@ -419,7 +504,15 @@ void Service::hello(const PeerPtr& peer, std::string ref, pc::Hello h) {
   }
   s.visitor_id = token.visitor_id;
   s.welcomed = true;
-  options_.post_hub([this, peer, ref = std::move(ref), token = std::move(token)] {
+  // Read here, on the connection: the hub never waits for the store.
+  std::optional<store::ChatConversation> open;
+  if (auto found = store_.find_open_chat_conversation(site.site.id, s.visitor_id); found && *found) {
+    open = std::move(**found);
+    remember_typing_visitor(s, open->conversation.id, open->visitor_id);
+  }
+  std::optional<std::string> open_id;
+  if (h.context) open_id = open ? open->conversation.id : std::string();
+  options_.post_hub([this, peer, ref = std::move(ref), token = std::move(token), open = std::move(open)] {
     PeerState& st = peer->state;
     auto& hub_site = hub_->site(st.site->site.id);
     st.registered = true;
@@ -434,10 +527,9 @@ void Service::hello(const PeerPtr& peer, std::string ref, pc::Hello h) {
     v.presence = availability(*st.site);
     // What the others were told stands until the tick sees a change (refresh_presence).
     if (!hub_site.last_presence) hub_site.last_presence = v.presence;
-    auto open = store_.find_open_chat_conversation(st.site->site.id, st.visitor_id);
-    if (open && *open) {
-      hub_->remember(**open);
-      v.conversation = for_visitor((*open)->conversation);
+    if (open) {
+      hub_->remember(*open);
+      v.conversation = for_visitor(open->conversation);
     }
     pc::Welcome w;
     w.ref = ref;
@@ -445,7 +537,7 @@ void Service::hello(const PeerPtr& peer, std::string ref, pc::Hello h) {
     w.visitor = std::move(v);
     peer->send(frame_of(w));
   });
-  if (h.context) context(peer, std::move(*h.context));
+  if (h.context) context(peer, std::move(*h.context), std::move(open_id));
 }
 
 store::ChatAppend Service::message_append(const PeerState& s, pc::SendMessage m) {
@@ -488,7 +580,7 @@ void Service::message(const PeerPtr& peer, std::string ref, pc::SendMessage m) {
   std::string client_id = m.client_id;
   auto on_hub = [this, peer, ref = std::move(ref),
                  client_id = std::move(client_id)](Result<store::ChatAppended> r) mutable {
-    if (!r) return fail(peer, r.error(), std::move(ref), std::move(client_id), false);
+    if (!r) return send_error(peer, r.error(), std::move(ref), std::move(client_id));
     after_append(peer, ref, *r);
   };
   submit_append(message_append(peer->state, std::move(m)), std::move(on_hub));
@@ -537,7 +629,7 @@ void Service::offline(const PeerPtr& peer, std::string ref, pc::LeaveOfflineMess
   };
   auto on_hub = [this, peer, ref = std::move(ref),
                  client_id = std::move(m.client_id)](Result<store::ChatAppended> r) mutable {
-    if (!r) return fail(peer, r.error(), std::move(ref), std::move(client_id), false);
+    if (!r) return send_error(peer, r.error(), std::move(ref), std::move(client_id));
     after_append(peer, ref, *r);
   };
   submit_append(std::move(a), std::move(on_hub));
@@ -562,55 +654,86 @@ void Service::after_append(const PeerPtr& peer, const std::string& ref, const st
   if (options_.on_event) options_.on_event();
 }
 
+// Live messages of the conversation are held for this connection from the moment the hub has
+// seen the resume, before anything is read: whatever commits after the read is held and sent
+// after the batch, and whatever the read saw is dropped from the held ones by the cursor.
 void Service::resume(const PeerPtr& peer, std::string ref, pc::Resume r) {
   options_.post_hub([this, peer, ref = std::move(ref), r = std::move(r)]() mutable {
-    PeerState& s = peer->state;
-    const bool visitor = s.role == pc::Role::visitor;
-    auto conv = store_.find_chat_conversation(s.site->site.id, r.conversation_id);
-    if (!conv) return fail(peer, conv.error(), ref, {}, false);
-    if (!*conv || (visitor && (*conv)->visitor_id != s.visitor_id)) {
-      return fail(peer, protocol::make_error("not_found", "no such conversation", "conversation_id"), ref, {}, true);
+    hold(peer->state, r.conversation_id);
+    peer->post([this, peer, ref = std::move(ref), r = std::move(r)] { read_resume(peer, ref, r); });
+  });
+}
+
+// On the connection's executor (it may refuse): the batch, read while the hub goes on.
+void Service::read_resume(const PeerPtr& peer, const std::string& ref, const pc::Resume& r) {
+  PeerState& s = peer->state;
+  const bool visitor = s.role == pc::Role::visitor;
+  auto release = [&] { options_.post_hub([this, peer, id = r.conversation_id] { unhold(*peer, id); }); };
+  auto conv = store_.find_chat_conversation(s.site->site.id, r.conversation_id);
+  if (!conv) {
+    release();
+    return send_error(peer, conv.error(), ref, {});
+  }
+  if (!*conv || (visitor && (*conv)->visitor_id != s.visitor_id)) {
+    release();
+    return refuse(peer, protocol::make_error("not_found", "no such conversation", "conversation_id"), ref, {});
+  }
+  remember_typing_visitor(s, r.conversation_id, (*conv)->visitor_id);
+  const std::int64_t last_seq = (*conv)->conversation.last_seq;
+  auto plan = pc::plan_resume(last_seq, r.last_seen, options_.resume_batch);
+  if (!plan) {
+    release();
+    return refuse(peer, plan.error(), ref, {});
+  }
+  std::vector<pc::MessageEvent> batch;
+  if (!plan->empty()) {
+    auto messages = store_.list_chat_messages(r.conversation_id, plan->first - 1,
+                                              static_cast<std::size_t>(plan->last - plan->first + 1), !visitor);
+    if (!messages) {
+      release();
+      return send_error(peer, messages.error(), ref, {});
     }
-    hub_->remember(**conv);
-    const std::int64_t last_seq = (*conv)->conversation.last_seq;
-    auto plan = pc::plan_resume(last_seq, r.last_seen, options_.resume_batch);
-    if (!plan) return fail(peer, plan.error(), ref, {}, true);
-    if (!plan->empty()) {
-      auto messages = store_.list_chat_messages(r.conversation_id, plan->first - 1,
-                                                static_cast<std::size_t>(plan->last - plan->first + 1), !visitor);
-      if (!messages) return fail(peer, messages.error(), ref, {}, false);
-      for (auto& m : *messages) {
-        if (m.seq > plan->last) break;
-        peer->send(frame_of(visitor ? for_visitor(std::move(m)) : std::move(m)));
-      }
-    }
-    raise_cursor(s, r.conversation_id, plan->last);
-    peer->send(frame_of(pc::Resumed{ref, r.conversation_id, plan->last, last_seq, plan->more}));
+    batch = std::move(*messages);
+    std::erase_if(batch, [&](const pc::MessageEvent& m) { return m.seq > plan->last; });
+  }
+  options_.post_hub([this, peer, ref, conv = std::move(**conv), plan = *plan, batch = std::move(batch)]() mutable {
+    hub_->remember(conv);
+    const bool to_visitor = peer->state.role == pc::Role::visitor;
+    for (auto& m : batch) peer->send(frame_of(to_visitor ? for_visitor(std::move(m)) : std::move(m)));
+    raise_cursor(peer->state, conv.conversation.id, plan.last);
+    peer->send(frame_of(pc::Resumed{ref, conv.conversation.id, plan.last, conv.conversation.last_seq, plan.more}));
+    unhold(*peer, conv.conversation.id);
   });
 }
 
 void Service::typing(const PeerPtr& peer, pc::SetTyping t) {
-  options_.post_hub([this, peer, t = std::move(t)] {
-    PeerState& s = peer->state;
-    auto& site = hub_->site(s.site->site.id);
-    std::string visitor_id;
-    if (auto it = hub_->conversation_visitor.find(t.conversation_id); it != hub_->conversation_visitor.end()) {
-      visitor_id = it->second;
-    } else {
-      auto conv = store_.find_chat_conversation(s.site->site.id, t.conversation_id);
-      if (!conv || !*conv) return;
-      hub_->remember(**conv);
-      visitor_id = (*conv)->visitor_id;
-    }
-    if (s.role == pc::Role::visitor) {
-      if (visitor_id != s.visitor_id) return;
-      hub_->to_operators(site, frame_of(pc::TypingEvent{t.conversation_id, actor_of(s).author, t.typing}));
+  PeerState& s = peer->state;
+  auto visitor_id = typing_visitor(s, t.conversation_id);
+  if (!visitor_id) return;
+  if (s.role == pc::Role::visitor && *visitor_id != s.visitor_id) return;
+  options_.post_hub([this, peer, t = std::move(t), visitor_id = std::move(*visitor_id)] {
+    const PeerState& st = peer->state;
+    auto& site = hub_->site(st.site->site.id);
+    const pc::Author author = actor_of(st).author;
+    if (st.role == pc::Role::visitor) {
+      hub_->to_operators(site, frame_of(pc::TypingEvent{t.conversation_id, author, t.typing}));
       return;
     }
-    const pc::Author author = actor_of(s).author;
     hub_->to_operators(site, frame_of(pc::TypingEvent{t.conversation_id, author, t.typing}), peer.get());
     hub_->to_visitor(site, visitor_id, frame_of(pc::TypingEvent{t.conversation_id, for_visitor(author), t.typing}));
   });
+}
+
+// The visitor of a conversation this connection types in: remembered per connection, so only
+// the first indicator reads the store, and never on the hub.
+std::optional<std::string> Service::typing_visitor(PeerState& s, const std::string& conversation_id) {
+  for (const auto& [id, visitor_id] : s.typing_visitors) {
+    if (id == conversation_id) return visitor_id;
+  }
+  auto conv = store_.find_chat_conversation(s.site->site.id, conversation_id);
+  if (!conv || !*conv) return std::nullopt;
+  remember_typing_visitor(s, conversation_id, (*conv)->visitor_id);
+  return (*conv)->visitor_id;
 }
 
 void Service::read(const PeerPtr& peer, pc::MarkRead r) {
@@ -619,7 +742,7 @@ void Service::read(const PeerPtr& peer, pc::MarkRead r) {
                       r.seq};
   auto done = [this, peer, conversation_id = r.conversation_id](Result<store::ChatReadResult> result) mutable {
     options_.post_hub([this, peer, conversation_id = std::move(conversation_id), result = std::move(result)] {
-      if (!result) return fail(peer, result.error(), {}, {}, false);
+      if (!result) return send_error(peer, result.error(), {}, {});
       if (!result->moved) return;
       PeerState& st = peer->state;
       auto& site = hub_->site(st.site->site.id);
@@ -635,17 +758,22 @@ void Service::read(const PeerPtr& peer, pc::MarkRead r) {
   store_.mark_chat_read(std::move(req), std::move(done));
 }
 
-void Service::context(const PeerPtr& peer, pc::VisitorContext c) {
+// The visitor's open conversation is read first, on the connection (hello passes the one it
+// has read); the commit's completion only posts the event to the hub.
+void Service::context(const PeerPtr& peer, pc::VisitorContext c, std::optional<std::string> conversation_id) {
   const PeerState& s = peer->state;
+  if (!conversation_id) {
+    auto open = store_.find_open_chat_conversation(s.site->site.id, s.visitor_id);
+    conversation_id = open && *open ? (*open)->conversation.id : std::string();
+  }
   store::ChatContextUpdate u{s.site->site.id, s.visitor_id, s.user_id, std::move(c), options_.now_ms()};
-  auto done = [this, peer](Result<pc::VisitorContext> result) mutable {
-    options_.post_hub([this, peer, result = std::move(result)]() mutable {
-      if (!result) return fail(peer, result.error(), {}, {}, false);
-      PeerState& st = peer->state;
+  auto done = [this, peer, conversation_id = std::move(*conversation_id)](Result<pc::VisitorContext> result) mutable {
+    options_.post_hub([this, peer, conversation_id = std::move(conversation_id), result = std::move(result)]() mutable {
+      if (!result) return send_error(peer, result.error(), {}, {});
+      const PeerState& st = peer->state;
       pc::ContextEvent e;
       e.visitor_id = st.visitor_id;
-      auto open = store_.find_open_chat_conversation(st.site->site.id, st.visitor_id);
-      if (open && *open) e.conversation_id = (*open)->conversation.id;
+      e.conversation_id = std::move(conversation_id);
       e.context = std::move(*result);
       hub_->to_operators(hub_->site(st.site->site.id), frame_of(e));
     });
@@ -654,11 +782,13 @@ void Service::context(const PeerPtr& peer, pc::VisitorContext c) {
 }
 
 void Service::refresh_presence() {
+  // The settings may have changed (new business hours): the sites the hub asked for are read
+  // again here, on the caller's thread, and the hub takes them from the cache without reading.
+  refresh_stale_sites();
   options_.post_hub([this] {
     for (auto& [id, site] : hub_->sites) {
       if (site.visitors.empty() || !site.chat) continue;
-      // The settings may have changed (new business hours): read through the short cache.
-      if (auto fresh = site_by_id(id); fresh && *fresh) site.chat = *fresh;
+      if (auto cached = cached_site(id)) site.chat = std::move(cached);
       const auto now = availability(*site.chat);
       if (site.last_presence != now) hub_->tell_visitors(site, now);
     }
@@ -729,7 +859,7 @@ void Service::after_action(const store::ChatActed& r, const PeerPtr& actor, cons
 
 void Service::action(const PeerPtr& peer, std::string ref, pc::ConversationAction a) {
   auto on_hub = [this, peer, ref = std::move(ref)](Result<store::ChatActed> r) {
-    if (!r) return fail(peer, r.error(), ref, {}, false);
+    if (!r) return send_error(peer, r.error(), ref, {});
     after_action(*r, peer, ref);
   };
   submit_action(peer->state, std::move(a), std::move(on_hub));

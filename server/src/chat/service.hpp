@@ -113,11 +113,20 @@ class Service {
   void resume(const std::shared_ptr<Peer>& peer, std::string ref, protocol::chat::Resume r);
   void typing(const std::shared_ptr<Peer>& peer, protocol::chat::SetTyping t);
   void read(const std::shared_ptr<Peer>& peer, protocol::chat::MarkRead r);
-  void context(const std::shared_ptr<Peer>& peer, protocol::chat::VisitorContext c);
+  void read_resume(const std::shared_ptr<Peer>& peer, const std::string& ref, const protocol::chat::Resume& r);
+  std::optional<std::string> typing_visitor(PeerState& s, const std::string& conversation_id);
+  void context(const std::shared_ptr<Peer>& peer, protocol::chat::VisitorContext c,
+               std::optional<std::string> conversation_id = std::nullopt);
   void presence(const std::shared_ptr<Peer>& peer, protocol::chat::OperatorStatus status);
   void action(const std::shared_ptr<Peer>& peer, std::string ref, protocol::chat::ConversationAction a);
-  void fail(const std::shared_ptr<Peer>& peer, const protocol::Error& error, std::string ref, std::string client_id,
-            bool counts);
+  /// An error frame. Any thread.
+  void send_error(const std::shared_ptr<Peer>& peer, const protocol::Error& error, std::string ref,
+                  std::string client_id);
+  /// An error frame for a frame the client should not have sent, counted towards closing the
+  /// connection. The connection's executor only: the count is a (conn) field.
+  void refuse(const std::shared_ptr<Peer>& peer, const protocol::Error& error, std::string ref, std::string client_id);
+  std::shared_ptr<const SiteChat> cached_site(const std::string& site_id);
+  void refresh_stale_sites();
   store::ChatAppend message_append(const PeerState& s, protocol::chat::SendMessage m);
   void submit_append(store::ChatAppend a, std::function<void(Result<store::ChatAppended>)> on_hub);
   void after_append(const std::shared_ptr<Peer>& peer, const std::string& ref, const store::ChatAppended& a);
@@ -136,6 +145,7 @@ class Service {
   struct CachedSite {
     std::shared_ptr<SiteChat> site;
     std::int64_t loaded_ms = 0;
+    bool wanted = false;  // the hub asked for it since it was loaded: refresh it when stale
   };
   std::unordered_map<std::string, CachedSite> sites_;  // by site id
   std::unordered_map<std::string, std::string> site_by_key_;
