@@ -217,13 +217,17 @@ struct Service::Hub {
   }
 };
 
-Service::Service(store::Store& store, VisitorTokens tokens, ServiceOptions options)
-    : store_(store), tokens_(std::move(tokens)), options_(std::move(options)), hub_(std::make_unique<Hub>()) {}
+Service::Service(store::Store& store, VisitorTokens tokens, const clock::Clock& clock, ServiceOptions options)
+    : store_(store),
+      tokens_(std::move(tokens)),
+      clock_(clock),
+      options_(std::move(options)),
+      hub_(std::make_unique<Hub>()) {}
 
 Service::~Service() = default;
 
 Result<std::shared_ptr<const SiteChat>> Service::site_by_id(std::string_view site_id) {
-  const std::int64_t now = options_.steady_ms();
+  const std::int64_t now = clock_.steady_ms();
   {
     std::lock_guard lock(sites_mu_);
     auto it = sites_.find(std::string(site_id));
@@ -251,7 +255,7 @@ std::shared_ptr<const SiteChat> Service::cached_site(const std::string& site_id)
 }
 
 void Service::refresh_stale_sites() {
-  const std::int64_t now = options_.steady_ms();
+  const std::int64_t now = clock_.steady_ms();
   std::vector<std::string> stale;
   {
     std::lock_guard lock(sites_mu_);
@@ -324,7 +328,7 @@ pc::Actor Service::actor_of(const PeerState& s) const {
 
 pc::PresenceEvent Service::availability(const SiteChat& site) const {
   pc::PresenceEvent p;
-  const std::int64_t now = options_.now_ms();
+  const std::int64_t now = clock_.now_ms();
   if (site.hours && !site.hours->is_open(now)) {
     p.status = pc::Availability::closed;
     p.next_open_at_ms = site.hours->next_open(now);
@@ -343,7 +347,7 @@ void Service::send_error(const PeerPtr& peer, const protocol::Error& error, std:
 void Service::refuse(const PeerPtr& peer, const protocol::Error& error, std::string ref, std::string client_id) {
   send_error(peer, error, std::move(ref), std::move(client_id));
   PeerState& s = peer->state;
-  const std::int64_t now = options_.steady_ms();
+  const std::int64_t now = clock_.steady_ms();
   if (now - s.refused_window_ms >= 60000) {
     s.refused_window_ms = now;
     s.refused = 0;
@@ -480,7 +484,7 @@ void Service::hello(const PeerPtr& peer, std::string ref, pc::Hello h) {
   }
 
   const SiteChat& site = *s.site;
-  const std::int64_t now_s = options_.now_ms() / 1000;
+  const std::int64_t now_s = clock_.now_ms() / 1000;
   auto identity = check_identity(site.identity_mode, site.identity_secret, h.identity, now_s);
   if (!identity) {
     send_error(peer, identity.error(), ref, {});
@@ -551,7 +555,7 @@ store::ChatAppend Service::message_append(const PeerState& s, pc::SendMessage m)
   a.client_id = std::move(m.client_id);
   a.text = std::move(m.text);
   a.internal = m.internal;
-  a.now_ms = options_.now_ms();
+  a.now_ms = clock_.now_ms();
   a.events = [site_id = a.site_id, now = a.now_ms](const store::ChatAppended& r) {
     std::vector<store::NewWebhookEvent> events;
     if (r.conversation_created) {
@@ -612,7 +616,7 @@ void Service::offline(const PeerPtr& peer, std::string ref, pc::LeaveOfflineMess
   a.name = std::move(m.name);
   a.email = std::move(m.email);
   a.phone = std::move(m.phone);
-  a.now_ms = options_.now_ms();
+  a.now_ms = clock_.now_ms();
   const std::string site_id = a.site_id;
   const std::int64_t now = a.now_ms;
   a.events = [site_id, now](const store::ChatAppended& r) {
@@ -766,7 +770,7 @@ void Service::context(const PeerPtr& peer, pc::VisitorContext c, std::optional<s
     auto open = store_.find_open_chat_conversation(s.site->site.id, s.visitor_id);
     conversation_id = open && *open ? (*open)->conversation.id : std::string();
   }
-  store::ChatContextUpdate u{s.site->site.id, s.visitor_id, s.user_id, std::move(c), options_.now_ms()};
+  store::ChatContextUpdate u{s.site->site.id, s.visitor_id, s.user_id, std::move(c), clock_.now_ms()};
   auto done = [this, peer, conversation_id = std::move(*conversation_id)](Result<pc::VisitorContext> result) mutable {
     options_.post_hub([this, peer, conversation_id = std::move(conversation_id), result = std::move(result)]() mutable {
       if (!result) return send_error(peer, result.error(), {}, {});
@@ -818,7 +822,7 @@ void Service::submit_action(const PeerState& s, pc::ConversationAction a,
   act.visitor_id = s.role == pc::Role::visitor ? s.visitor_id : std::string();
   act.kind = a.kind;
   act.actor = actor_of(s);
-  act.now_ms = options_.now_ms();
+  act.now_ms = clock_.now_ms();
   if (a.kind == pc::ActionKind::assign) {
     auto target = store_.find_operator_by_id(a.operator_id);
     if (!target || !*target || (*target)->site_id != act.site_id) {

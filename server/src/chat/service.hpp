@@ -29,6 +29,7 @@
 #include "chat/identity.hpp"
 #include "chat/peer.hpp"
 #include "chat/visitor_token.hpp"
+#include "clock/clock.hpp"
 #include "store/store.hpp"
 #include "vitrina/protocol/chat.hpp"
 
@@ -52,9 +53,6 @@ struct ServiceOptions {
   std::size_t max_refused_per_minute = 10;
   /// Runs work on the hub's serial executor, in the order posted.
   std::function<void(std::function<void()>)> post_hub;
-  /// Unix milliseconds and steady milliseconds; injected so tests control time.
-  std::function<std::int64_t()> now_ms;
-  std::function<std::int64_t()> steady_ms;
   /// Called after a commit that put webhook events in the outbox.
   std::function<void()> on_event;
   /// Makes conv_… and vis_… ids.
@@ -63,7 +61,9 @@ struct ServiceOptions {
 
 class Service {
  public:
-  Service(store::Store& store, VisitorTokens tokens, ServiceOptions options);
+  /// `clock` (business hours, timestamps, the refusal window, the site cache's age) must outlive
+  /// the service.
+  Service(store::Store& store, VisitorTokens tokens, const clock::Clock& clock, ServiceOptions options);
   ~Service();
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
@@ -138,6 +138,7 @@ class Service {
 
   store::Store& store_;
   VisitorTokens tokens_;
+  const clock::Clock& clock_;
   ServiceOptions options_;
   std::unique_ptr<Hub> hub_;  // touched only on the hub executor
 
