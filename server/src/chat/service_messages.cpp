@@ -99,14 +99,15 @@ void Service::after_append(const PeerPtr& peer, const std::string& ref, const st
   }
   if (peer) peer->send(frame_of(a.ack));
   if (a.duplicate) return;
-  if (peer) raise_cursor(peer->state, a.message.conversation_id, a.message.seq);
+  // While the sender's resume of this conversation is read, its cursor must stay below what is
+  // held for it, or the hold would drop messages that came before its own.
+  if (peer && !holding_of(peer->state, a.message.conversation_id)) {
+    raise_cursor(peer->state, a.message.conversation_id, a.message.seq);
+  }
   hub_->deliver(site, a.conversation.visitor_id, a.message, peer.get());
   if (options_.on_event) options_.on_event();
 }
 
-// Live messages of the conversation are held for this connection from the moment the hub has
-// seen the resume, before anything is read: whatever commits after the read is held and sent
-// after the batch, and whatever the read saw is dropped from the held ones by the cursor.
 // Live messages of the conversation are held for this connection from the moment the hub has
 // seen the resume, before anything is read: whatever commits after the read is held and sent
 // after the batch, and whatever the read saw is dropped from the held ones by the cursor.
