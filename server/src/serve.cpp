@@ -16,6 +16,7 @@
 #include "auth/keys.hpp"
 #include "chat/service.hpp"
 #include "chat/visitor_token.hpp"
+#include "clock/clock.hpp"
 #include "http/blocking_pool.hpp"
 #include "http/callback_request_routes.hpp"
 #include "http/callback_routes.hpp"
@@ -128,6 +129,9 @@ int serve(const config::Config& config) {
     return 1;
   }
   std::unique_ptr<store::Store> store = std::move(opened).value();
+  // The one clock every component reads the time from.
+  const clock::SystemClock clock;
+  const auto now_ms = [&clock] { return clock.now_ms(); };
 
   // Outbound webhooks: started now so messages left pending by the last run go out; stopped
   // after the listeners, before the store closes.
@@ -136,7 +140,8 @@ int serve(const config::Config& config) {
                                    .timeout = std::chrono::milliseconds(config.webhooks.timeout_ms),
                                    .allow_private_targets = config.webhooks.allow_private_targets,
                                    .concurrency = config.webhooks.concurrency,
-                                   .poll_interval = std::chrono::milliseconds(config.webhooks.poll_interval_ms)});
+                                   .poll_interval = std::chrono::milliseconds(config.webhooks.poll_interval_ms)},
+                                  now_ms);
   webhook_worker.start();
 
   net::io_context ioc(static_cast<int>(config.io_threads));
@@ -151,19 +156,12 @@ int serve(const config::Config& config) {
   }
   auto hub_strand = net::make_strand(ioc);
   chat::Service chat_service(
-      *store, chat::VisitorTokens(std::move(*token_keys)),
+      *store, chat::VisitorTokens(std::move(*token_keys)), clock,
       {.limits = {.message_bytes = config.chat.message_bytes,
                   .message_chars = config.chat.message_chars,
                   .frame_bytes = config.chat.frame_bytes,
                   .frames_per_second = config.chat.frames_per_second},
        .post_hub = [&hub_strand](std::function<void()> work) { net::post(hub_strand, std::move(work)); },
-       .now_ms = webhooks::system_now_ms,
-       .steady_ms =
-           [] {
-             return std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now().time_since_epoch())
-                 .count();
-           },
        .on_event = [&webhook_worker] { webhook_worker.notify(); },
        .new_id = [](std::string_view prefix) { return auth::generate_id(prefix); }});
 
@@ -232,7 +230,7 @@ int serve(const config::Config& config) {
   http::add_widget_routes(*router, *store,
                           {.challenges = std::make_shared<const callbacks::Challenges>(std::move(*challenge_keys)),
                            .on_event = [&webhook_worker] { webhook_worker.notify(); },
-                           .now_ms = {},
+                           .now_ms = now_ms,
                            .chat = &chat_service});
   http::add_callback_request_routes(
       *router, *store, {.on_event = [&webhook_worker] { webhook_worker.notify(); }, .chat = &chat_service});
@@ -240,12 +238,12 @@ int serve(const config::Config& config) {
       *store,
       {.interval = std::chrono::milliseconds(config.payments.sweep_interval_ms),
        .idempotency_retention_ms = std::int64_t{config.payments.idempotency_retention_h} * 3600 * 1000},
-      webhooks::system_now_ms, [&webhook_worker] { webhook_worker.notify(); });
+      now_ms, [&webhook_worker] { webhook_worker.notify(); });
   payments::Reconciler reconciler(*store, acquirer_registry,
                                   {.interval = std::chrono::milliseconds(config.payments.reconcile_interval_ms),
                                    .after = std::chrono::milliseconds(config.payments.reconcile_after_ms),
                                    .batch = 100},
-                                  webhooks::system_now_ms, [&webhook_worker] { webhook_worker.notify(); });
+                                  now_ms, [&webhook_worker] { webhook_worker.notify(); });
 
   std::string widget_dir = config.widget_dir;
   if (widget_dir.empty()) widget_dir = default_widget_dir();
@@ -307,8 +305,11 @@ int serve(const config::Config& config) {
   server.start();
 
   // Business hours open and close with nobody acting: visitors' presence is recomputed on a tick.
-  net::steady_timer presence_timer(hub_strand);
-  bool presence_stopped = false;  // touched on the hub strand only
+  // The tick has its own strand, not the hub's: it reads changed site settings before the hub
+  // looks at them.
+  auto presence_strand = net::make_strand(ioc);
+  net::steady_timer presence_timer(presence_strand);
+  bool presence_stopped = false;  // touched on presence_strand only
   std::function<void()> presence_tick = [&] {
     presence_timer.expires_after(std::chrono::milliseconds(config.chat.presence_refresh_ms));
     presence_timer.async_wait([&](boost::system::error_code wait_ec) {
@@ -317,7 +318,7 @@ int serve(const config::Config& config) {
       presence_tick();
     });
   };
-  net::post(hub_strand, presence_tick);
+  net::post(presence_strand, presence_tick);
 
   net::signal_set signals(net::make_strand(ioc), SIGINT, SIGTERM);
   std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code sec, int sig) {
@@ -331,7 +332,7 @@ int serve(const config::Config& config) {
     second = true;
     log::info("shutting down").num("signal", sig).emit();
     http::shutdown_chat(*chat_sockets);
-    net::post(hub_strand, [&] {
+    net::post(presence_strand, [&] {
       presence_stopped = true;
       presence_timer.cancel();
     });

@@ -6,45 +6,37 @@
 // Threads: on_frame runs on the connection's own executor, one frame at a time per peer, and
 // submits store writes in the order frames arrive (so one connection's messages commit in the
 // order sent). Everything that touches the set of connections runs on one serial executor, the
-// hub (`Options::post_hub`): registrations, fan-out after a commit, resumes. Because commits
-// complete in order and the hub runs posted work in order, every connection sees a
-// conversation's messages in seq order.
+// hub (`Options::post_hub`, hub.hpp): registrations, presence, fan-out after a commit, resume
+// batches. Because commits complete in order and the hub runs posted work in order, every
+// connection sees a conversation's messages in seq order. The hub never reads the store (one
+// slow read would stall every connection's fan-out): reads happen first, on the connection's
+// executor (Peer::post) or the caller's thread, and their results are posted to the hub.
+//
+// Parts: site_cache (sites and their chat settings), hub (connections and presence), delivery
+// (per-connection cursors and resume holds), refusals, webhook_events, frames; the frame
+// handlers are in service.cpp, service_messages.cpp and service_conversations.cpp.
 //
 // Several nodes: fan-out here is in-process. With PostgreSQL behind several nodes, publish()
 // is where each committed change would also go out through NOTIFY, and a LISTEN loop would
 // feed other nodes' changes into the same hub functions.
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <vector>
 
-#include "chat/business_hours.hpp"
-#include "chat/identity.hpp"
 #include "chat/peer.hpp"
+#include "chat/site_cache.hpp"
 #include "chat/visitor_token.hpp"
+#include "clock/clock.hpp"
 #include "store/store.hpp"
 #include "vitrina/protocol/chat.hpp"
 
 namespace vitrina::chat {
 
-/// A site's chat settings, from `settings.chat` in the site's settings JSON:
-///   {"chat": {"identity_secret": "…", "require_identity": false, "business_hours": {…}}}
-struct SiteChat {
-  store::Site site;
-  std::string identity_secret;
-  IdentityMode identity_mode = IdentityMode::optional;
-  std::optional<Schedule> hours;
-};
-
-/// Reads `settings.chat`; bad business hours are reported and ignored (always open).
-Result<std::shared_ptr<SiteChat>> load_site_chat(store::Site site);
+class Hub;
 
 struct ServiceOptions {
   protocol::chat::Limits limits;
@@ -52,9 +44,6 @@ struct ServiceOptions {
   std::size_t max_refused_per_minute = 10;
   /// Runs work on the hub's serial executor, in the order posted.
   std::function<void(std::function<void()>)> post_hub;
-  /// Unix milliseconds and steady milliseconds; injected so tests control time.
-  std::function<std::int64_t()> now_ms;
-  std::function<std::int64_t()> steady_ms;
   /// Called after a commit that put webhook events in the outbox.
   std::function<void()> on_event;
   /// Makes conv_… and vis_… ids.
@@ -63,7 +52,9 @@ struct ServiceOptions {
 
 class Service {
  public:
-  Service(store::Store& store, VisitorTokens tokens, ServiceOptions options);
+  /// `clock` (business hours, timestamps, the refusal window, the site cache's age) must outlive
+  /// the service.
+  Service(store::Store& store, VisitorTokens tokens, const clock::Clock& clock, ServiceOptions options);
   ~Service();
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
@@ -81,7 +72,8 @@ class Service {
   void refuse_too_large(const std::shared_ptr<Peer>& peer);
   /// Recomputes each site's availability for its connected visitors and tells them when it
   /// changed since they were last told: business hours open and close with nobody acting, so
-  /// the composition root calls this on a timer. Any thread.
+  /// the composition root calls this on a timer. Any thread but the hub's: it first reads again
+  /// the settings of the sites the hub uses (SiteCache::refresh_stale).
   void refresh_presence();
   /// The connection has ended: forget it (and update the operator's presence).
   void on_closed(const std::shared_ptr<Peer>& peer);
@@ -101,45 +93,41 @@ class Service {
   void send_to_operators(std::string site_id, std::string frame);
 
   const protocol::chat::Limits& limits() const noexcept { return options_.limits; }
-  /// Connections per site, for the transport's limits. Any thread.
-  std::size_t visitor_connections(std::string_view site_id);
-  void count_visitor_connection(std::string_view site_id, int delta);
 
  private:
-  struct Hub;
+  // Frame handlers, on the connection's executor (service.cpp, service_messages.cpp,
+  // service_conversations.cpp).
   void hello(const std::shared_ptr<Peer>& peer, std::string ref, protocol::chat::Hello hello);
   void message(const std::shared_ptr<Peer>& peer, std::string ref, protocol::chat::SendMessage m);
   void offline(const std::shared_ptr<Peer>& peer, std::string ref, protocol::chat::LeaveOfflineMessage m);
   void resume(const std::shared_ptr<Peer>& peer, std::string ref, protocol::chat::Resume r);
+  void read_resume(const std::shared_ptr<Peer>& peer, const std::string& ref, const protocol::chat::Resume& r);
   void typing(const std::shared_ptr<Peer>& peer, protocol::chat::SetTyping t);
+  std::optional<std::string> typing_visitor(PeerState& s, const std::string& conversation_id);
   void read(const std::shared_ptr<Peer>& peer, protocol::chat::MarkRead r);
-  void context(const std::shared_ptr<Peer>& peer, protocol::chat::VisitorContext c);
+  void context(const std::shared_ptr<Peer>& peer, protocol::chat::VisitorContext c,
+               std::optional<std::string> conversation_id = std::nullopt);
   void presence(const std::shared_ptr<Peer>& peer, protocol::chat::OperatorStatus status);
   void action(const std::shared_ptr<Peer>& peer, std::string ref, protocol::chat::ConversationAction a);
-  void fail(const std::shared_ptr<Peer>& peer, const protocol::Error& error, std::string ref, std::string client_id,
-            bool counts);
+  /// An error frame. Any thread.
+  void send_error(const std::shared_ptr<Peer>& peer, const protocol::Error& error, std::string ref,
+                  std::string client_id);
+  /// An error frame for a frame the client should not have sent, counted towards closing the
+  /// connection (refusals.hpp). The connection's executor only: the count is a (conn) field.
+  void refuse(const std::shared_ptr<Peer>& peer, const protocol::Error& error, std::string ref, std::string client_id);
   store::ChatAppend message_append(const PeerState& s, protocol::chat::SendMessage m);
   void submit_append(store::ChatAppend a, std::function<void(Result<store::ChatAppended>)> on_hub);
   void after_append(const std::shared_ptr<Peer>& peer, const std::string& ref, const store::ChatAppended& a);
   void submit_action(const PeerState& s, protocol::chat::ConversationAction a,
                      std::function<void(Result<store::ChatActed>)> on_hub);
   void after_action(const store::ChatActed& r, const std::shared_ptr<Peer>& actor, const std::string& ref);
-  protocol::chat::PresenceEvent availability(const SiteChat& site) const;
-  protocol::chat::Actor actor_of(const PeerState& s) const;
 
   store::Store& store_;
   VisitorTokens tokens_;
+  const clock::Clock& clock_;
   ServiceOptions options_;
+  SiteCache sites_;
   std::unique_ptr<Hub> hub_;  // touched only on the hub executor
-
-  std::mutex sites_mu_;
-  struct CachedSite {
-    std::shared_ptr<SiteChat> site;
-    std::int64_t loaded_ms = 0;
-  };
-  std::unordered_map<std::string, CachedSite> sites_;  // by site id
-  std::unordered_map<std::string, std::string> site_by_key_;
-  std::unordered_map<std::string, std::size_t> visitor_counts_;
 };
 
 }  // namespace vitrina::chat

@@ -2,7 +2,7 @@
 
 #include <simdjson.h>
 
-#include "chat/service.hpp"
+#include "chat/site_cache.hpp"
 #include "log/log.hpp"
 
 namespace vitrina::chat {

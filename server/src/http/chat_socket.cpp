@@ -143,6 +143,10 @@ class ChatSocket final : public chat::Peer, public std::enable_shared_from_this<
               [self = shared_from_this(), code, reason = std::string(reason)] { self->begin_close(code, reason); });
   }
 
+  void post(std::function<void()> work) override {
+    net::post(ws_.get_executor(), [self = shared_from_this(), work = std::move(work)] { work(); });
+  }
+
  private:
   static net::awaitable<void> run(std::shared_ptr<ChatSocket> self, Request req) {
     co_await self->serve(std::move(req));

@@ -240,7 +240,9 @@ Response WidgetApi::rating_options(const Request& req, Context& ctx) {
   auto page = query_param(req, "page");
   if (!page) return with_cors(problem(page.error()), origin);
   const auto settings = callbacks::read_settings(site);
-  const std::string_view path = protocol::url_path(page->value_or("/"));
+  // url_path views its argument: the URL must outlive `path` (value_or makes a temporary).
+  const std::string url = page->value_or("/");
+  const std::string_view path = protocol::url_path(url);
   const bool shown = std::any_of(settings.rating_pages.begin(), settings.rating_pages.end(),
                                  [&](const std::string& pattern) { return protocol::path_matches(pattern, path); });
   protocol::JsonWriter w;
