@@ -231,7 +231,8 @@ test('the demo shop shows the launcher, quietly, without storage or the module',
     assert.ok(shape.bottomRight, 'the launcher sits in the bottom-right corner');
     assert.equal(shape.tooltip, 'Questions? Chat with us');
 
-    await page.waitForTimeout(500);  // anything lazy would have started by now
+    // Anything lazy would have started by now: no request for 500 ms, however long loading took.
+    await page.waitForLoadState('networkidle');
     const widgetFiles = requests.filter((p) => p.startsWith('/v1/'));
     assert.deepEqual(widgetFiles.map((p) => p.replace(/\.[0-9a-f]{10}\./, '.HASH.')).sort(),
       ['/v1/launcher.HASH.css', '/v1/vitrina.js', `/v1/widget/${siteKey}/config`],
@@ -497,6 +498,14 @@ test('nobody online: the offline form checks its fields and leaves a message', {
   }
 });
 
+// Waits until no finite animation runs in the page (the widget's shadow tree included) and a frame has
+// been drawn since, so that a screenshot or a measurement sees the final layout.
+async function laidOut(page) {
+  await page.waitForFunction(() => document.getAnimations()
+    .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity));
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
 test('phone and desktop screenshots, of a real conversation when the chat server is there', { timeout: 90000 },
   async () => {
     // The operator first, so that the visitor finds someone online and gets the chat rather
@@ -522,11 +531,11 @@ test('phone and desktop screenshots, of a real conversation when the chat server
       // The pictures in docs/ show a real conversation; without the chat server only the layout
       // is checked.
       const shoot = (file) => op && page.screenshot({ path: path.join(SCREENSHOTS, file) });
-      await page.waitForTimeout(300);
+      await laidOut(page);
       await shoot('widget-desktop.png');
 
       await page.setViewportSize({ width: 390, height: 760 });
-      await page.waitForTimeout(300);
+      await laidOut(page);
       const box = await page.locator(PANEL).boundingBox();
       assert.deepEqual([box.x, box.y, box.width, box.height], [0, 0, 390, 760], 'full screen on a phone');
       const inputFont = await page.locator(COMPOSER).evaluate((t) => parseFloat(getComputedStyle(t).fontSize));

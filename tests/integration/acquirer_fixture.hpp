@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "emulator.hpp"
+#include "outbox.hpp"
 #include "support.hpp"
 #include "webhook_receiver.hpp"
 
@@ -110,14 +111,23 @@ class AcquirerFixture : public ::testing::Test {
     return r ? r->status : 0;
   }
 
-  /// Waits for the emulator's callbacks, then for `n` webhooks, then a little longer to catch an
-  /// unexpected extra one; the types in arrival order.
+  /// Waits for the emulator's callbacks, then for `n` webhooks, then until the server has
+  /// delivered everything its outbox holds, which must be exactly what the shop received; the
+  /// types in arrival order.
   std::vector<std::string> settle(std::size_t n) {
     emulator_->idle();
     EXPECT_TRUE(wait_until([&] { return receiver_.received().size() >= n; }, std::chrono::seconds(10)))
         << server_->output();
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    return receiver_.types();
+    const auto recorded = settled_outbox(port_, secret_);
+    auto types = receiver_.types();
+    EXPECT_EQ(types.size(), recorded.size()) << "the shop received other than the server sent";
+    return types;
+  }
+  /// Nothing was written for the shop: the server's outbox is empty.
+  bool outbox_empty() {
+    const auto messages = outbox(port_, secret_);
+    EXPECT_TRUE(messages) << "GET /v1/webhook_messages failed";
+    return messages && messages->empty();
   }
   /// Every message has its own webhook-id.
   bool distinct_webhook_ids() {

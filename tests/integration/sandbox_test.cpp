@@ -12,6 +12,7 @@
 #include <regex>
 #include <thread>
 
+#include "outbox.hpp"
 #include "support.hpp"
 #include "vitrina/webhook/webhook.hpp"
 #include "webhook_receiver.hpp"
@@ -72,11 +73,13 @@ class SandboxTest : public ::testing::Test {
     httplib::Client c("127.0.0.1", port_);
     return c.Post("/sandbox/pay/" + id, "card_number=" + card, "application/x-www-form-urlencoded");
   }
-  // Waits for `n` webhooks, then a little longer to catch an unexpected extra one.
+  // Waits for `n` webhooks, then until the server has delivered everything its outbox holds,
+  // which must be exactly what the shop received.
   std::vector<std::string> settle(std::size_t n) {
     EXPECT_TRUE(wait_until([&] { return receiver_.received().size() >= n; }, 10s)) << server_->output();
-    std::this_thread::sleep_for(300ms);
+    const auto recorded = settled_outbox(port_, secret_);
     auto types = receiver_.types();
+    EXPECT_EQ(types.size(), recorded.size()) << "the shop received other than the server sent";
     std::sort(types.begin(), types.end());  // deliveries may overtake each other
     return types;
   }
@@ -272,7 +275,10 @@ TEST_F(SandboxTest, ForgedCallbackIs401AndChangesNothing) {
   ASSERT_TRUE(unsigned_cb);
   EXPECT_EQ(unsigned_cb->status, 401);
   EXPECT_EQ(status_of_payment(id), "pending");
-  std::this_thread::sleep_for(300ms);
+  // The callbacks were answered: whatever they changed is in the outbox by now.
+  const auto recorded = outbox(port_, secret_);
+  ASSERT_TRUE(recorded);
+  EXPECT_TRUE(recorded->empty());
   EXPECT_TRUE(receiver_.received().empty());
 }
 

@@ -16,7 +16,13 @@ TEST(Shutdown, RequestInFlightFinishesThenTheServerExits) {
   std::this_thread::sleep_for(200ms);
   server.process().send_signal(SIGTERM);
   ASSERT_TRUE(server.process().wait_for_output("\"msg\":\"shutting down\"", 5s)) << server.process().output();
-  std::this_thread::sleep_for(100ms);
+  // The listener closes right after that line; wait for it rather than for a fixed time.
+  const auto closed_by = std::chrono::steady_clock::now() + 5s;
+  for (int fd2 = connect_to(server.port()); fd2 >= 0 && std::chrono::steady_clock::now() < closed_by;
+       fd2 = connect_to(server.port())) {
+    ::close(fd2);
+    std::this_thread::sleep_for(5ms);
+  }
   EXPECT_LT(connect_to(server.port()), 0) << "new connections must be refused";
   send_all(fd, "\r\n");
   const std::string r = read_all(fd, 5s);
@@ -32,7 +38,8 @@ TEST(Shutdown, IdleKeepAliveConnectionsDoNotDelayExit) {
   const int fd = connect_to(server.port());
   ASSERT_GE(fd, 0);
   send_all(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
-  std::this_thread::sleep_for(200ms);
+  // The answer came: the connection is now idle, kept alive.
+  ASSERT_EQ(status_of(read_response(fd, 5s)), 200);
   const auto start = std::chrono::steady_clock::now();
   server.process().send_signal(SIGINT);
   EXPECT_EQ(server.process().wait_exit(10s), 0) << server.process().output();

@@ -232,6 +232,28 @@ std::string read_all(int fd, std::chrono::milliseconds timeout) {
   return out;
 }
 
+std::string read_response(int fd, std::chrono::milliseconds timeout) {
+  std::string out;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  char buf[8192];
+  for (;;) {
+    const auto end = out.find("\r\n\r\n");
+    if (end != std::string::npos) {
+      const auto length = header_of(out, "Content-Length");
+      if (out.size() >= end + 4 + static_cast<std::size_t>(std::atoll(length.c_str()))) break;
+    }
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
 std::string raw_exchange(int port, const std::string& request, std::chrono::milliseconds timeout) {
   const int fd = connect_to(port);
   if (fd < 0) return {};

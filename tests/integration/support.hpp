@@ -105,6 +105,9 @@ int connect_to(int port);
 void send_all(int fd, const std::string& bytes);
 /// Reads until close or timeout.
 std::string read_all(int fd, std::chrono::milliseconds timeout);
+/// Reads one response with a Content-Length (the connection may stay open), or what came
+/// before close or timeout.
+std::string read_response(int fd, std::chrono::milliseconds timeout);
 
 /// The status code of a raw HTTP response ("HTTP/1.1 404 ..." -> 404), 0 if none.
 int status_of(const std::string& response);

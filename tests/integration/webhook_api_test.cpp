@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "outbox.hpp"
 #include "support.hpp"
 #include "vitrina/webhook/webhook.hpp"
 #include "webhook_receiver.hpp"
@@ -415,6 +416,8 @@ TEST_F(WebhookApiTest, ResendKeepsTheWebhookId) {
   ASSERT_TRUE(wait_until([&] { return receiver.received().size() == 1; }, 10s));
   const auto first = receiver.received().front();
   const auto id = first.first.id;
+  // The receiver has it before the server records it delivered; resend once the record is final.
+  settled_outbox(port_, sk_);
 
   auto resent = call("POST", "/v1/webhook_messages/" + id + "/resend", "", sk_);
   ASSERT_TRUE(resent);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "outbox.hpp"
 #include "support.hpp"
 #include "vitrina/protocol/pow.hpp"
 #include "vitrina/protocol/timestamp.hpp"
@@ -120,6 +121,12 @@ class WidgetApiTest : public ::testing::Test {
       out.push_back(body);
     }
     return out;
+  }
+  // Waits until the server has delivered every message its outbox holds; how many are `type`.
+  std::size_t recorded(const std::string& type) {
+    std::size_t n = 0;
+    for (const auto& m : settled_outbox(port_, sk_)) n += m.type == type ? 1 : 0;
+    return n;
   }
 
   TempDir data_;

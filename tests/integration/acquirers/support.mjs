@@ -154,11 +154,29 @@ export async function pay(url, card) {
   return r.status;
 }
 
-/// The webhook types received for `paymentId`, after the deliveries settle.
-export async function typesFor(receiver, paymentId, expected, ms = 10000) {
+/// Waits until the emulator has sent its callbacks and the server has delivered every message its
+/// outbox holds (GET /v1/webhook_messages); then what the receiver got must be exactly that.
+export async function settled(emulator, server, receiver, ms = 10000) {
+  await emulator.idle();
+  let items = [];
+  const done = await waitFor(async () => {
+    const r = await server.api('GET', '/v1/webhook_messages?limit=100');
+    if (r.status !== 200) return false;
+    items = r.json.items;
+    const pending = items.some((m) => m.deliveries.some((d) => d.status === 'pending'));
+    return !pending && receiver.messages.length === items.length;
+  }, ms);
+  assert.ok(items.length < 100, 'more messages than one page of the outbox');
+  assert.ok(done, `the outbox did not settle: ${JSON.stringify(items)}; received ${receiver.messages.length}`);
+  assert.equal(receiver.messages.length, items.length, 'the shop received other than the server sent');
+}
+
+/// The webhook types received for `paymentId`, once `expected` arrived and the deliveries settled
+/// (`settle`, e.g. settled() above bound to a stack).
+export async function typesFor(receiver, paymentId, expected, ms = 10000, settle = async () => {}) {
   const of = () => receiver.messages.filter((m) => m.data?.id === paymentId || m.data?.payment_id === paymentId);
   await waitFor(() => of().length >= expected, ms);
-  await sleep(400);  // long enough for an unexpected extra one to arrive
+  await settle();
   return of().map((m) => m.type);
 }
 
@@ -174,8 +192,10 @@ export async function startStack(name, emulatorArgs, settings) {
     'payments.reconcile_after_ms': 3000,
     'payments.reconcile_interval_ms': 200,
   }).flatMap(([k, v]) => ['--set', `${k}=${v}`]));
+  const settle = () => settled(emulator, server, receiver);
   return {
-    emulator, receiver, server,
+    emulator, receiver, server, settle,
+    typesFor: (id, expected, ms) => typesFor(receiver, id, expected, ms, settle),
     status: async (id) => (await server.api('GET', `/v1/payments/${id}`)).json.status,
     mode: (m) => emulator.control('/callbacks', { mode: m }),
     stop: async () => {

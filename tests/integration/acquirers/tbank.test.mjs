@@ -6,17 +6,17 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { pay, sleep, startStack, typesFor } from './support.mjs';
+import { pay, startStack } from './support.mjs';
 
 const TERMINAL = 'VitrinaTestTerminal';
 const PASSWORD = 'tbank-test-password';
 const GOOD = '4300000000000777';
 const DECLINED = '4000000000000002';
 
-let emulator, receiver, server, status, mode, stop;
+let emulator, receiver, server, status, mode, stop, settle, typesFor;
 
 before(async () => {
-  ({ emulator, receiver, server, status, mode, stop } = await startStack('tbank',
+  ({ emulator, receiver, server, status, mode, stop, settle, typesFor } = await startStack('tbank',
     ['--terminal-key', TERMINAL, '--password', PASSWORD], (site, base) => ({
       'acquirers.tbank.base_url': `${base}/v2`,
       'acquirers.tbank.read_timeout_ms': 1500,
@@ -46,7 +46,7 @@ test('one-stage success: AUTHORIZED then CONFIRMED, one payment.succeeded, both 
   const init = (await emulator.log()).requests.filter((r) => r.path === '/v2/Init');
   assert.ok(init.length >= 1);
   assert.equal(await pay(p.confirmation.url, GOOD), 303);
-  assert.deepEqual(await typesFor(receiver, p.id, 1), ['payment.succeeded']);
+  assert.deepEqual(await typesFor(p.id, 1), ['payment.succeeded']);
   assert.equal(await status(p.id), 'succeeded');
   await emulator.idle();
   const log = (await emulator.log()).deliveries.filter((d) => d.key?.startsWith(p.confirmation.url.split('/').pop()));
@@ -56,7 +56,7 @@ test('one-stage success: AUTHORIZED then CONFIRMED, one payment.succeeded, both 
 test('decline: REJECTED fails the payment once', async () => {
   const p = await created(true);
   assert.equal(await pay(p.confirmation.url, DECLINED), 303);
-  assert.deepEqual(await typesFor(receiver, p.id, 1), ['payment.failed']);
+  assert.deepEqual(await typesFor(p.id, 1), ['payment.failed']);
   const got = (await server.api('GET', `/v1/payments/${p.id}`)).json;
   assert.equal(got.status, 'failed');
   assert.match(got.failure_reason, /1051/);
@@ -65,16 +65,16 @@ test('decline: REJECTED fails the payment once', async () => {
 test('two-stage: hold, partial capture through Confirm, partial refund through Cancel', async () => {
   const p = await created(false);
   await pay(p.confirmation.url, GOOD);
-  assert.deepEqual(await typesFor(receiver, p.id, 1), ['payment.waiting_for_capture']);
+  assert.deepEqual(await typesFor(p.id, 1), ['payment.waiting_for_capture']);
   const cap = await server.api('POST', `/v1/payments/${p.id}/capture`, { amount: 100000 }, `cap-${p.id}`);
   assert.equal(cap.status, 200, cap.text);
   assert.equal(cap.json.status, 'succeeded');
   // The CONFIRMED notification that follows is already reflected: no second message.
-  assert.deepEqual(await typesFor(receiver, p.id, 2), ['payment.waiting_for_capture', 'payment.succeeded']);
+  assert.deepEqual(await typesFor(p.id, 2), ['payment.waiting_for_capture', 'payment.succeeded']);
   const refund = await server.api('POST', `/v1/payments/${p.id}/refunds`, { amount: 40000 }, `ref-${p.id}`);
   assert.equal(refund.status, 201, refund.text);
   assert.equal(refund.json.status, 'succeeded');
-  const types = await typesFor(receiver, p.id, 3);
+  const types = await typesFor(p.id, 3);
   assert.equal(types.filter((t) => t === 'payment.succeeded').length, 1, types.join());
   const tb = (await emulator.control('/payments', undefined, 'GET')).find((x) => x.orderId === p.id);
   assert.equal(tb.status, 'PARTIAL_REFUNDED');
@@ -84,10 +84,10 @@ test('two-stage: hold, partial capture through Confirm, partial refund through C
 test('two-stage cancel releases the hold (REVERSED) with one payment.canceled', async () => {
   const p = await created(false);
   await pay(p.confirmation.url, GOOD);
-  await typesFor(receiver, p.id, 1);
+  await typesFor(p.id, 1);
   const c = await server.api('POST', `/v1/payments/${p.id}/cancel`, {}, `cancel-${p.id}`);
   assert.equal(c.status, 200, c.text);
-  assert.deepEqual(await typesFor(receiver, p.id, 2), ['payment.waiting_for_capture', 'payment.canceled']);
+  assert.deepEqual(await typesFor(p.id, 2), ['payment.waiting_for_capture', 'payment.canceled']);
 });
 
 test('duplicate notifications change the payment once and are all answered OK', async () => {
@@ -95,7 +95,7 @@ test('duplicate notifications change the payment once and are all answered OK', 
   try {
     const p = await created(true);
     await pay(p.confirmation.url, GOOD);
-    assert.deepEqual(await typesFor(receiver, p.id, 1), ['payment.succeeded']);
+    assert.deepEqual(await typesFor(p.id, 1), ['payment.succeeded']);
     await emulator.idle();
     const ref = p.confirmation.url.split('/').pop();
     const log = (await emulator.log()).deliveries.filter((d) => d.key?.startsWith(ref));
@@ -116,7 +116,7 @@ test('out of order: CONFIRMED before AUTHORIZED still ends succeeded, once', asy
     await mode('normal');
   }
   await emulator.control('/flush');
-  assert.deepEqual(await typesFor(receiver, p.id, 1), ['payment.succeeded']);
+  assert.deepEqual(await typesFor(p.id, 1), ['payment.succeeded']);
   const ref = p.confirmation.url.split('/').pop();
   const log = (await emulator.log()).deliveries.filter((d) => d.key?.startsWith(ref));
   assert.deepEqual(log.map((d) => d.kind), ['CONFIRMED', 'AUTHORIZED']);
@@ -139,7 +139,7 @@ test('a forged Token changes nothing; reconciliation later reads the real state'
   assert.equal(await status(p.id), 'pending');
   assert.equal(receiver.messages.filter((m) => m.data?.id === p.id).length, 0);
   // GetState says CONFIRMED: the reconciliation worker applies it, with one message.
-  assert.deepEqual(await typesFor(receiver, p.id, 1, 10000), ['payment.succeeded']);
+  assert.deepEqual(await typesFor(p.id, 1, 10000), ['payment.succeeded']);
   assert.ok((await emulator.log()).requests.some((r) => r.path === '/v2/GetState'));
 });
 
@@ -156,7 +156,7 @@ test('a notification with another amount is refused and changes nothing', async 
   const ref = p.confirmation.url.split('/').pop();
   const log = (await emulator.log()).deliveries.filter((d) => d.key?.startsWith(ref));
   assert.ok(log.length >= 1 && log.every((d) => d.status === 422 && d.answer !== 'OK'), JSON.stringify(log));
-  await sleep(300);
+  await settle();
   assert.equal(await status(p.id), 'pending');
   assert.equal(receiver.messages.filter((m) => m.data?.id === p.id).length, 0);
 });
@@ -207,7 +207,7 @@ test('a payment page that expires ends the payment expired', async () => {
   const p = await created(true);
   const ref = p.confirmation.url.split('/').pop();
   await emulator.control(`/expire/${ref}`);
-  assert.deepEqual(await typesFor(receiver, p.id, 1), ['payment.expired']);
+  assert.deepEqual(await typesFor(p.id, 1), ['payment.expired']);
 });
 
 test('every message the shop got verified, none twice', async () => {
