@@ -49,16 +49,28 @@ void Service::message(const PeerPtr& peer, std::string ref, pc::SendMessage m) {
   submit_append(message_append(peer->state, std::move(m)), std::move(on_hub));
 }
 
+// GCC 12 believes the Error inside a failed Result<ChatAppended> may be read uninitialized when
+// it is copied out here (a known false positive with std::variant at -O2); the Result holds an
+// Error whenever !r.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 void Service::note(PeerState who, std::string conversation_id, std::string client_id, std::string text,
                    store::Done<pc::Ack> done) {
   pc::SendMessage m{std::move(conversation_id), std::move(client_id), std::move(text), true};
   auto on_hub = [this, done = std::move(done)](Result<store::ChatAppended> r) {
-    if (!r) return done(std::move(r).error());
-    after_append(nullptr, {}, *r);
-    done(r->ack);
+    if (r) {
+      after_append(nullptr, {}, *r);
+      return done(r->ack);
+    }
+    done(r.error());
   };
   submit_append(message_append(who, std::move(m)), std::move(on_hub));
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 void Service::offline(const PeerPtr& peer, std::string ref, pc::LeaveOfflineMessage m) {
   const PeerState& s = peer->state;
