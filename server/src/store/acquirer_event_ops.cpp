@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "store/payment_ops.hpp"
+#include "store/value_write.hpp"
 
 namespace vitrina::store {
 
@@ -13,10 +14,10 @@ constexpr const char* kInsertEvent =
     "INSERT INTO acquirer_events (acquirer, event_id, site_id, payment_id, received_at) VALUES (?, ?, ?, ?, ?)";
 constexpr const char* kSiteOfPayment = "SELECT site_id FROM payments WHERE id = ?";
 
-class ApplyAcquirerEvent final : public WriteOp {
+class ApplyAcquirerEvent final : public ValueWrite<void> {
  public:
   ApplyAcquirerEvent(AcquirerEventRecord record, std::optional<PaymentUpdate> update, Done<void> done)
-      : record_(std::move(record)), done_(std::move(done)) {
+      : ValueWrite(std::move(done)), record_(std::move(record)) {
     // The payment change reuses the payments path, so its version check and its webhook event
     // commit with the event's row or not at all.
     if (update) change_ = make_update_payment(std::move(*update), nullptr);
@@ -43,14 +44,9 @@ class ApplyAcquirerEvent final : public WriteOp {
     return {};
   }
 
-  void complete(Result<void> outcome) override {
-    if (done_) done_(std::move(outcome));
-  }
-
  private:
   AcquirerEventRecord record_;
   std::unique_ptr<WriteOp> change_;
-  Done<void> done_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "store/value_write.hpp"
 #include "store/webhook_ops.hpp"
 
 namespace vitrina::store {
@@ -107,9 +108,10 @@ Result<std::int64_t> limit_reached(sqlite::Connection& db, const char* sql, std:
   return oldest + limit.window_ms;
 }
 
-class CreateCallback final : public WriteOp {
+class CreateCallback final : public ValueWrite<CallbackCreated> {
  public:
-  CreateCallback(NewCallback request, Done<CallbackCreated> done) : req_(std::move(request)), done_(std::move(done)) {}
+  CreateCallback(NewCallback request, Done<CallbackCreated> done)
+      : ValueWrite(std::move(done)), req_(std::move(request)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     const Callback& c = req_.callback;
@@ -162,24 +164,17 @@ class CreateCallback final : public WriteOp {
     return {};
   }
 
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(std::move(out_));
-  }
-
  private:
   NewCallback req_;
-  CallbackCreated out_;
-  Done<CallbackCreated> done_;
 };
 
-class UpdateCallback final : public WriteOp {
+class UpdateCallback final : public ValueWrite<Callback> {
  public:
-  UpdateCallback(CallbackUpdate update, Done<Callback> done) : up_(std::move(update)), done_(std::move(done)) {}
+  UpdateCallback(CallbackUpdate update, Done<Callback> done)
+      : ValueWrite(std::move(done), std::move(update.callback)), up_(std::move(update)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
-    const Callback& c = up_.callback;
+    const Callback& c = out_;
     auto r = run_cached(db, kUpdateCallback, [&](sqlite::Statement& s) {
       s.bind(1, c.status);
       s.bind(2, c.scheduled_for);
@@ -202,20 +197,13 @@ class UpdateCallback final : public WriteOp {
     return {};
   }
 
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(std::move(up_.callback));
-  }
-
  private:
-  CallbackUpdate up_;
-  Done<Callback> done_;
+  CallbackUpdate up_;  // its callback moved to out_
 };
 
-class CreateRating final : public WriteOp {
+class CreateRating final : public ValueWrite<RatingCreated> {
  public:
-  CreateRating(NewRating request, Done<RatingCreated> done) : req_(std::move(request)), done_(std::move(done)) {}
+  CreateRating(NewRating request, Done<RatingCreated> done) : ValueWrite(std::move(done)), req_(std::move(request)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     const Rating& r = req_.rating;
@@ -249,16 +237,8 @@ class CreateRating final : public WriteOp {
     return {};
   }
 
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(std::move(out_));
-  }
-
  private:
   NewRating req_;
-  RatingCreated out_;
-  Done<RatingCreated> done_;
 };
 
 }  // namespace

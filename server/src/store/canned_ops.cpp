@@ -1,4 +1,5 @@
 #include "store/canned_ops.hpp"
+#include "store/value_write.hpp"
 
 #include <utility>
 
@@ -38,39 +39,31 @@ CannedResponse read_row(const sqlite::Statement& row) {
 
 using sqlite::run_cached;
 
-class Insert final : public WriteOp {
+class Insert final : public ValueWrite<CannedResponse> {
  public:
-  Insert(CannedResponse response, Done<CannedResponse> done) : response_(std::move(response)), done_(std::move(done)) {}
+  Insert(CannedResponse response, Done<CannedResponse> done) : ValueWrite(std::move(done), std::move(response)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     auto r = run_cached(db, kInsert, [&](sqlite::Statement& s) {
-      s.bind(1, response_.id);
-      s.bind(2, response_.site_id);
-      s.bind(3, response_.shortcut);
-      s.bind(4, response_.title);
-      s.bind(5, response_.text);
-      s.bind(6, response_.created_at);
-      s.bind(7, response_.updated_at);
+      s.bind(1, out_.id);
+      s.bind(2, out_.site_id);
+      s.bind(3, out_.shortcut);
+      s.bind(4, out_.title);
+      s.bind(5, out_.text);
+      s.bind(6, out_.created_at);
+      s.bind(7, out_.updated_at);
     });
     if (!r && r.error().code == protocol::ErrorCode::not_found) {
-      return protocol::make_error(protocol::ErrorCode::not_found, "no site with id " + response_.site_id, "site_id");
+      return protocol::make_error(protocol::ErrorCode::not_found, "no site with id " + out_.site_id, "site_id");
     }
     return r;
   }
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(std::move(response_));
-  }
-
- private:
-  CannedResponse response_;
-  Done<CannedResponse> done_;
 };
 
-class Update final : public WriteOp {
+class Update final : public ValueWrite<CannedResponse> {
  public:
-  Update(CannedResponseChange change, Done<CannedResponse> done) : change_(std::move(change)), done_(std::move(done)) {}
+  Update(CannedResponseChange change, Done<CannedResponse> done)
+      : ValueWrite(std::move(done)), change_(std::move(change)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     auto r = run_cached(db, kUpdate, [&](sqlite::Statement& s) {
@@ -90,25 +83,18 @@ class Update final : public WriteOp {
     auto found = canned_reads::by_id(db, change_.site_id, change_.id);
     if (!found) return std::move(found).error();
     if (!*found) return no_response(change_.id);
-    result_ = std::move(**found);
+    out_ = std::move(**found);
     return {};
-  }
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(std::move(result_));
   }
 
  private:
   CannedResponseChange change_;
-  CannedResponse result_;
-  Done<CannedResponse> done_;
 };
 
-class Delete final : public WriteOp {
+class Delete final : public ValueWrite<void> {
  public:
   Delete(std::string id, std::string site_id, Done<void> done)
-      : id_(std::move(id)), site_id_(std::move(site_id)), done_(std::move(done)) {}
+      : ValueWrite(std::move(done)), id_(std::move(id)), site_id_(std::move(site_id)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     auto r = run_cached(db, kDelete, [&](sqlite::Statement& s) {
@@ -119,14 +105,10 @@ class Delete final : public WriteOp {
     if (db.changes() == 0) return no_response(id_);
     return {};
   }
-  void complete(Result<void> outcome) override {
-    if (done_) done_(std::move(outcome));
-  }
 
  private:
   std::string id_;
   std::string site_id_;
-  Done<void> done_;
 };
 
 Result<std::vector<CannedResponse>> select(sqlite::Connection& db, const std::string& sql,

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "store/chat_reads.hpp"
+#include "store/value_write.hpp"
 #include "store/webhook_ops.hpp"
 #include "vitrina/protocol/chat_rules.hpp"
 #include "vitrina/protocol/chat_sequence.hpp"
@@ -129,25 +130,9 @@ Result<std::optional<Earlier>> find_earlier(sqlite::Connection& db, const ChatAp
       Earlier{std::string(scoped->column_text(0)), scoped->column_int(1), scoped->column_int(2)}};
 }
 
-// A chat write whose outcome `out_` goes to `done` once committed.
-template <class Out>
-class ChatWrite : public WriteOp {
+class Append final : public ValueWrite<ChatAppended> {
  public:
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(std::move(out_));
-  }
-
- protected:
-  explicit ChatWrite(Done<Out> done) : done_(std::move(done)) {}
-  Done<Out> done_;
-  Out out_;
-};
-
-class Append final : public ChatWrite<ChatAppended> {
- public:
-  Append(ChatAppend append, Done<ChatAppended> done) : ChatWrite(std::move(done)), a_(std::move(append)) {}
+  Append(ChatAppend append, Done<ChatAppended> done) : ValueWrite(std::move(done)), a_(std::move(append)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     out_ = {};
@@ -312,9 +297,9 @@ class Append final : public ChatWrite<ChatAppended> {
   ChatAppend a_;
 };
 
-class Action final : public ChatWrite<ChatActed> {
+class Action final : public ValueWrite<ChatActed> {
  public:
-  Action(ChatAction action, Done<ChatActed> done) : ChatWrite(std::move(done)), a_(std::move(action)) {}
+  Action(ChatAction action, Done<ChatActed> done) : ValueWrite(std::move(done)), a_(std::move(action)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     out_ = {};
@@ -348,9 +333,9 @@ class Action final : public ChatWrite<ChatActed> {
   ChatAction a_;
 };
 
-class Read final : public ChatWrite<ChatReadResult> {
+class Read final : public ValueWrite<ChatReadResult> {
  public:
-  Read(ChatRead read, Done<ChatReadResult> done) : ChatWrite(std::move(done)), r_(std::move(read)) {}
+  Read(ChatRead read, Done<ChatReadResult> done) : ValueWrite(std::move(done)), r_(std::move(read)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     out_ = {};
@@ -383,10 +368,10 @@ class Read final : public ChatWrite<ChatReadResult> {
   ChatRead r_;
 };
 
-class Context final : public ChatWrite<chat::VisitorContext> {
+class Context final : public ValueWrite<chat::VisitorContext> {
  public:
   Context(ChatContextUpdate update, Done<chat::VisitorContext> done)
-      : ChatWrite(std::move(done)), u_(std::move(update)) {}
+      : ValueWrite(std::move(done)), u_(std::move(update)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     if (auto r = ensure_visitor(db, u_.visitor_id, u_.site_id, u_.user_id, u_.now_ms); !r) return r;

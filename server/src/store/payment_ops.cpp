@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "store/value_write.hpp"
 #include "store/webhook_ops.hpp"
 
 namespace vitrina::store {
@@ -96,14 +97,14 @@ Result<void> insert_idempotency(sqlite::Connection& db, const IdempotencyRecord&
   return inserted;
 }
 
-class CreatePayment final : public WriteOp {
+class CreatePayment final : public ValueWrite<Payment> {
  public:
   CreatePayment(Payment payment, IdempotencyRecord idempotency, Done<Payment> done)
-      : payment_(std::move(payment)), idempotency_(std::move(idempotency)), done_(std::move(done)) {}
+      : ValueWrite(std::move(done), std::move(payment)), idempotency_(std::move(idempotency)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     if (auto r = insert_idempotency(db, idempotency_); !r) return r;
-    const Payment& p = payment_;
+    const Payment& p = out_;
     auto r = run_cached(db, kInsertPayment, [&](sqlite::Statement& s) {
       s.bind(1, p.id);
       s.bind(2, p.site_id);
@@ -135,27 +136,20 @@ class CreatePayment final : public WriteOp {
     return r;
   }
 
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(std::move(payment_));
-  }
-
  private:
-  Payment payment_;
   IdempotencyRecord idempotency_;
-  Done<Payment> done_;
 };
 
-class UpdatePayment final : public WriteOp {
+class UpdatePayment final : public ValueWrite<Payment> {
  public:
-  UpdatePayment(PaymentUpdate update, Done<Payment> done) : update_(std::move(update)), done_(std::move(done)) {}
+  UpdatePayment(PaymentUpdate update, Done<Payment> done)
+      : ValueWrite(std::move(done), std::move(update.payment)), update_(std::move(update)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     if (update_.idempotency) {
       if (auto r = insert_idempotency(db, *update_.idempotency); !r) return r;
     }
-    const Payment& p = update_.payment;
+    const Payment& p = out_;
     auto r = run_cached(db, kUpdatePayment, [&](sqlite::Statement& s) {
       s.bind(1, p.status);
       s.bind(2, p.authorized_amount);
@@ -194,21 +188,14 @@ class UpdatePayment final : public WriteOp {
     return {};
   }
 
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(std::move(update_.payment));
-  }
-
  private:
-  PaymentUpdate update_;
-  Done<Payment> done_;
+  PaymentUpdate update_;  // its payment moved to out_
 };
 
-class PruneIdempotency final : public WriteOp {
+class PruneIdempotency final : public ValueWrite<std::int64_t> {
  public:
   PruneIdempotency(std::int64_t before, std::size_t limit, Done<std::int64_t> done)
-      : before_(before), limit_(limit), done_(std::move(done)) {}
+      : ValueWrite(std::move(done)), before_(before), limit_(limit) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     auto r = run_cached(db, kPruneIdempotency, [&](sqlite::Statement& s) {
@@ -216,21 +203,13 @@ class PruneIdempotency final : public WriteOp {
       s.bind(2, static_cast<std::int64_t>(limit_));
     });
     if (!r) return r;
-    deleted_ = db.changes();
+    out_ = db.changes();
     return {};
-  }
-
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(deleted_);
   }
 
  private:
   std::int64_t before_;
   std::size_t limit_;
-  std::int64_t deleted_ = 0;
-  Done<std::int64_t> done_;
 };
 
 template <class Bind>

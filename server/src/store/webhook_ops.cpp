@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "store/codec.hpp"
+#include "store/value_write.hpp"
 #include "store/webhook_reads.hpp"
 
 namespace vitrina::store {
@@ -90,40 +91,32 @@ Result<std::vector<std::pair<std::string, std::vector<std::string>>>> enabled_en
   }
 }
 
-class InsertEndpoint final : public WriteOp {
+class InsertEndpoint final : public ValueWrite<WebhookEndpoint> {
  public:
   InsertEndpoint(WebhookEndpoint endpoint, Done<WebhookEndpoint> done)
-      : endpoint_(std::move(endpoint)), events_(origins_to_json(endpoint_.event_types)), done_(std::move(done)) {}
+      : ValueWrite(std::move(done), std::move(endpoint)), events_(origins_to_json(out_.event_types)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     auto r = run_cached(db, kInsertEndpoint, [&](sqlite::Statement& s) {
-      s.bind(1, endpoint_.id);
-      s.bind(2, endpoint_.site_id);
-      s.bind(3, endpoint_.url);
+      s.bind(1, out_.id);
+      s.bind(2, out_.site_id);
+      s.bind(3, out_.url);
       s.bind(4, events_);
-      s.bind(5, endpoint_.secret);
-      s.bind(6, endpoint_.created_at);
-      s.bind(7, endpoint_.signing_key);
-      s.bind(8, endpoint_.public_key);
-      s.bind(9, endpoint_.description);
-      s.bind(10, endpoint_.updated_at);
+      s.bind(5, out_.secret);
+      s.bind(6, out_.created_at);
+      s.bind(7, out_.signing_key);
+      s.bind(8, out_.public_key);
+      s.bind(9, out_.description);
+      s.bind(10, out_.updated_at);
     });
     if (!r && r.error().code == protocol::ErrorCode::not_found) {
-      return protocol::make_error(protocol::ErrorCode::not_found, "no site with id " + endpoint_.site_id, "site_id");
+      return protocol::make_error(protocol::ErrorCode::not_found, "no site with id " + out_.site_id, "site_id");
     }
     return r;
   }
 
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(std::move(endpoint_));
-  }
-
  private:
-  WebhookEndpoint endpoint_;
   std::string events_;
-  Done<WebhookEndpoint> done_;
 };
 
 Result<void> disable_endpoint_in(sqlite::Connection& db, const std::string& id, const std::string& reason,
@@ -140,21 +133,17 @@ Result<void> disable_endpoint_in(sqlite::Connection& db, const std::string& id, 
   });
 }
 
-class DisableEndpoint final : public WriteOp {
+class DisableEndpoint final : public ValueWrite<void> {
  public:
   DisableEndpoint(std::string id, std::string reason, std::int64_t now, Done<void> done)
-      : id_(std::move(id)), reason_(std::move(reason)), now_(now), done_(std::move(done)) {}
+      : ValueWrite(std::move(done)), id_(std::move(id)), reason_(std::move(reason)), now_(now) {}
 
   Result<void> apply(sqlite::Connection& db) override { return disable_endpoint_in(db, id_, reason_, now_); }
-  void complete(Result<void> outcome) override {
-    if (done_) done_(std::move(outcome));
-  }
 
  private:
   std::string id_;
   std::string reason_;
   std::int64_t now_;
-  Done<void> done_;
 };
 
 // Answers the endpoint as the write left it (read on the writer's connection, inside the
@@ -168,27 +157,12 @@ Result<WebhookEndpoint> endpoint_after(sqlite::Connection& db, const std::string
 }
 
 // A write op answering with the endpoint it changed.
-class EndpointWrite : public WriteOp {
- public:
-  explicit EndpointWrite(Done<WebhookEndpoint> done) : done_(std::move(done)) {}
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(std::move(result_));
-  }
 
- protected:
-  WebhookEndpoint result_;
-
- private:
-  Done<WebhookEndpoint> done_;
-};
-
-class RotateKeys final : public EndpointWrite {
+class RotateKeys final : public ValueWrite<WebhookEndpoint> {
  public:
   RotateKeys(std::string id, std::string site_id, EndpointKeys keys, std::int64_t previous_expires_at, std::int64_t now,
              Done<WebhookEndpoint> done)
-      : EndpointWrite(std::move(done)),
+      : ValueWrite(std::move(done)),
         id_(std::move(id)),
         site_id_(std::move(site_id)),
         keys_(std::move(keys)),
@@ -209,7 +183,7 @@ class RotateKeys final : public EndpointWrite {
     if (db.changes() == 0) return no_endpoint(id_);
     auto endpoint = endpoint_after(db, id_);
     if (!endpoint) return std::move(endpoint).error();
-    result_ = std::move(*endpoint);
+    out_ = std::move(*endpoint);
     return {};
   }
 
@@ -221,10 +195,10 @@ class RotateKeys final : public EndpointWrite {
   std::int64_t now_;
 };
 
-class UpdateEndpoint final : public EndpointWrite {
+class UpdateEndpoint final : public ValueWrite<WebhookEndpoint> {
  public:
   UpdateEndpoint(WebhookEndpointChange change, Done<WebhookEndpoint> done)
-      : EndpointWrite(std::move(done)),
+      : ValueWrite(std::move(done)),
         change_(std::move(change)),
         events_(change_.event_types ? origins_to_json(*change_.event_types) : std::string()) {}
 
@@ -252,12 +226,12 @@ class UpdateEndpoint final : public EndpointWrite {
       // Kept only when it was enabled: an endpoint a 410 disabled keeps that reason.
       if (auto off = disable_endpoint_in(db, c.endpoint_id, c.disable_reason, c.now); !off) return off;
     } else {
-      result_ = std::move(*before);
+      out_ = std::move(*before);
       return {};
     }
     auto after = endpoint_after(db, c.endpoint_id);
     if (!after) return std::move(after).error();
-    result_ = std::move(*after);
+    out_ = std::move(*after);
     return {};
   }
 
@@ -266,10 +240,10 @@ class UpdateEndpoint final : public EndpointWrite {
   std::string events_;
 };
 
-class DeleteEndpoint final : public WriteOp {
+class DeleteEndpoint final : public ValueWrite<void> {
  public:
   DeleteEndpoint(std::string id, std::string site_id, Done<void> done)
-      : id_(std::move(id)), site_id_(std::move(site_id)), done_(std::move(done)) {}
+      : ValueWrite(std::move(done)), id_(std::move(id)), site_id_(std::move(site_id)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     // Its deliveries and their attempts go with it (ON DELETE CASCADE).
@@ -281,41 +255,31 @@ class DeleteEndpoint final : public WriteOp {
     if (db.changes() == 0) return no_endpoint(id_);
     return {};
   }
-  void complete(Result<void> outcome) override {
-    if (done_) done_(std::move(outcome));
-  }
 
  private:
   std::string id_;
   std::string site_id_;
-  Done<void> done_;
 };
 
-class EnqueueEvent final : public WriteOp {
+class EnqueueEvent final : public ValueWrite<EnqueuedEvent> {
  public:
-  EnqueueEvent(NewWebhookEvent event, Done<EnqueuedEvent> done) : event_(std::move(event)), done_(std::move(done)) {}
+  EnqueueEvent(NewWebhookEvent event, Done<EnqueuedEvent> done)
+      : ValueWrite(std::move(done)), event_(std::move(event)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     auto r = enqueue_event_in(db, event_);
     if (!r) return std::move(r).error();
-    result_ = std::move(*r);
+    out_ = std::move(*r);
     return {};
-  }
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(std::move(result_));
   }
 
  private:
   NewWebhookEvent event_;
-  EnqueuedEvent result_;
-  Done<EnqueuedEvent> done_;
 };
 
-class RecordAttempt final : public WriteOp {
+class RecordAttempt final : public ValueWrite<void> {
  public:
-  RecordAttempt(AttemptRecord record, Done<void> done) : record_(std::move(record)), done_(std::move(done)) {}
+  RecordAttempt(AttemptRecord record, Done<void> done) : ValueWrite(std::move(done)), record_(std::move(record)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     const auto& a = record_.attempt;
@@ -347,13 +311,9 @@ class RecordAttempt final : public WriteOp {
     if (!record_.disable_endpoint) return {};
     return disable_endpoint_in(db, a.endpoint_id, record_.disable_reason, a.attempted_at);
   }
-  void complete(Result<void> outcome) override {
-    if (done_) done_(std::move(outcome));
-  }
 
  private:
   AttemptRecord record_;
-  Done<void> done_;
 };
 
 // Runs `sql` bound to `id` and lets `read` see its row; true when there was one.
@@ -369,9 +329,9 @@ Result<bool> find_row(sqlite::Connection& db, const char* sql, const std::string
   return *row;
 }
 
-class Resend final : public WriteOp {
+class Resend final : public ValueWrite<std::int64_t> {
  public:
-  Resend(ResendRequest request, Done<std::int64_t> done) : request_(std::move(request)), done_(std::move(done)) {}
+  Resend(ResendRequest request, Done<std::int64_t> done) : ValueWrite(std::move(done)), request_(std::move(request)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     const auto& q = request_;
@@ -390,7 +350,7 @@ class Resend final : public WriteOp {
         s.bind(3, q.message_id);
       });
       if (!r) return r;
-      requeued_ = db.changes();
+      out_ = db.changes();
       return {};
     }
     std::string endpoint_site;
@@ -411,19 +371,12 @@ class Resend final : public WriteOp {
       s.bind(3, q.now);
     });
     if (!r) return r;
-    requeued_ = 1;
+    out_ = 1;
     return {};
-  }
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(requeued_);
   }
 
  private:
   ResendRequest request_;
-  std::int64_t requeued_ = 0;
-  Done<std::int64_t> done_;
 };
 
 }  // namespace

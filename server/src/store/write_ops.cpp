@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "store/codec.hpp"
+#include "store/value_write.hpp"
 
 namespace vitrina::store {
 
@@ -24,45 +25,37 @@ constexpr const char* kDeleteSession = "DELETE FROM operator_sessions WHERE toke
 
 using sqlite::run_cached;
 
-class InsertSite final : public WriteOp {
+class InsertSite final : public ValueWrite<Site> {
  public:
   InsertSite(Site site, Done<Site> done)
-      : site_(std::move(site)), origins_(origins_to_json(site_.allowed_origins)), done_(std::move(done)) {}
+      : ValueWrite(std::move(done), std::move(site)), origins_(origins_to_json(out_.allowed_origins)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     return run_cached(db, kInsertSite, [&](sqlite::Statement& s) {
-      s.bind(1, site_.id);
-      s.bind(2, site_.name);
-      s.bind(3, site_.public_key);
-      s.bind(4, site_.secret_hash);
+      s.bind(1, out_.id);
+      s.bind(2, out_.name);
+      s.bind(3, out_.public_key);
+      s.bind(4, out_.secret_hash);
       s.bind(5, origins_);
-      s.bind(6, site_.settings_json);
-      s.bind(7, site_.created_at);
-      s.bind(8, site_.updated_at);
+      s.bind(6, out_.settings_json);
+      s.bind(7, out_.created_at);
+      s.bind(8, out_.updated_at);
     });
   }
 
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(std::move(site_));
-  }
-
  private:
-  Site site_;
   std::string origins_;  // serialised on the submitting thread, not the writer's
-  Done<Site> done_;
 };
 
 // One column of a site's row (the secret key's hash, the settings) and its updated_at.
-class UpdateSiteColumn final : public WriteOp {
+class UpdateSiteColumn final : public ValueWrite<void> {
  public:
   UpdateSiteColumn(const char* sql, std::string site_id, std::string value, std::int64_t updated_at, Done<void> done)
-      : sql_(sql),
+      : ValueWrite(std::move(done)),
+        sql_(sql),
         site_id_(std::move(site_id)),
         value_(std::move(value)),
-        updated_at_(updated_at),
-        done_(std::move(done)) {}
+        updated_at_(updated_at) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     auto r = run_cached(db, sql_, [&](sqlite::Statement& s) {
@@ -77,90 +70,65 @@ class UpdateSiteColumn final : public WriteOp {
     return {};
   }
 
-  void complete(Result<void> outcome) override {
-    if (done_) done_(std::move(outcome));
-  }
-
  private:
   const char* sql_;
   std::string site_id_;
   std::string value_;
   std::int64_t updated_at_;
-  Done<void> done_;
 };
 
-class InsertOperator final : public WriteOp {
+class InsertOperator final : public ValueWrite<Operator> {
  public:
-  InsertOperator(Operator op, Done<Operator> done) : op_(std::move(op)), done_(std::move(done)) {}
+  InsertOperator(Operator op, Done<Operator> done) : ValueWrite(std::move(done), std::move(op)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     auto r = run_cached(db, kInsertOperator, [&](sqlite::Statement& s) {
-      s.bind(1, op_.id);
-      s.bind(2, op_.site_id);
-      s.bind(3, op_.email);
-      s.bind(4, op_.name);
-      s.bind(5, op_.password_hash);
-      s.bind(6, op_.role);
-      s.bind(7, op_.created_at);
+      s.bind(1, out_.id);
+      s.bind(2, out_.site_id);
+      s.bind(3, out_.email);
+      s.bind(4, out_.name);
+      s.bind(5, out_.password_hash);
+      s.bind(6, out_.role);
+      s.bind(7, out_.created_at);
     });
     // The only foreign key is the site.
     if (!r && r.error().code == protocol::ErrorCode::not_found) {
-      return protocol::make_error(protocol::ErrorCode::not_found, "no site with id " + op_.site_id, "site_id");
+      return protocol::make_error(protocol::ErrorCode::not_found, "no site with id " + out_.site_id, "site_id");
     }
     return r;
   }
-
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(std::move(op_));
-  }
-
- private:
-  Operator op_;
-  Done<Operator> done_;
 };
 
-class InsertSession final : public WriteOp {
+class InsertSession final : public ValueWrite<Session> {
  public:
-  InsertSession(Session session, Done<Session> done) : session_(std::move(session)), done_(std::move(done)) {}
+  InsertSession(Session session, Done<Session> done) : ValueWrite(std::move(done), std::move(session)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     auto pruned = run_cached(db, kPruneSessions, [&](sqlite::Statement& s) {
-      s.bind(1, session_.operator_id);
-      s.bind(2, session_.created_at);
+      s.bind(1, out_.operator_id);
+      s.bind(2, out_.created_at);
     });
     if (!pruned) return pruned;
     auto r = run_cached(db, kInsertSession, [&](sqlite::Statement& s) {
-      s.bind(1, session_.token_hash);
-      s.bind(2, session_.operator_id);
-      s.bind(3, session_.site_id);
-      s.bind(4, session_.created_at);
-      s.bind(5, session_.expires_at);
-      s.bind(6, session_.user_agent);
+      s.bind(1, out_.token_hash);
+      s.bind(2, out_.operator_id);
+      s.bind(3, out_.site_id);
+      s.bind(4, out_.created_at);
+      s.bind(5, out_.expires_at);
+      s.bind(6, out_.user_agent);
     });
     if (!r && r.error().code == protocol::ErrorCode::not_found) {
       return protocol::make_error(protocol::ErrorCode::not_found,
-                                  "no operator " + session_.operator_id + " on site " + session_.site_id,
-                                  "operator_id");
+                                  "no operator " + out_.operator_id + " on site " + out_.site_id, "operator_id");
     }
     return r;
   }
-
-  void complete(Result<void> outcome) override {
-    if (!done_) return;
-    if (!outcome) return done_(std::move(outcome).error());
-    done_(std::move(session_));
-  }
-
- private:
-  Session session_;
-  Done<Session> done_;
 };
 
-class DeleteSession final : public WriteOp {
+class DeleteSession final : public ValueWrite<void> {
  public:
-  DeleteSession(std::string token_hash, Done<void> done) : token_hash_(std::move(token_hash)), done_(std::move(done)) {}
+  DeleteSession(std::string token_hash, Done<void> done)
+      : ValueWrite(std::move(done)), token_hash_(std::move(token_hash)) {}
 
   Result<void> apply(sqlite::Connection& db) override {
     auto r = run_cached(db, kDeleteSession, [&](sqlite::Statement& s) { s.bind(1, token_hash_); });
@@ -171,13 +139,8 @@ class DeleteSession final : public WriteOp {
     return {};
   }
 
-  void complete(Result<void> outcome) override {
-    if (done_) done_(std::move(outcome));
-  }
-
  private:
   std::string token_hash_;
-  Done<void> done_;
 };
 
 }  // namespace
