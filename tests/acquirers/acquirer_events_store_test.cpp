@@ -73,7 +73,7 @@ TEST_F(AcquirerEvents, EventAndChangeCommitTogetherAndRepeatsAreDuplicates) {
   ASSERT_TRUE(apply("evt_1", succeed(payment_)));
   auto found = store_->find_payment_by_id(payment_.id);
   ASSERT_TRUE(found && *found);
-  EXPECT_EQ((*found)->status, "succeeded");
+  EXPECT_EQ((*found)->status, vitrina::protocol::PaymentStatus::succeeded);
   EXPECT_EQ(count_rows(dir_.file("v.db"), "webhook_messages"), 1);
 
   auto again = apply("evt_1", std::nullopt);

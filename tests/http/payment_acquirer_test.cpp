@@ -231,7 +231,7 @@ TEST_F(PaymentAcquirerTest, CaptureAndCancelAskTheAcquirerFirst) {
   auto found = store_->find_payment("site_a", id);
   ASSERT_TRUE(found && *found);
   store::Payment held = **found;
-  held.status = "waiting_for_capture";
+  held.status = vitrina::protocol::PaymentStatus::waiting_for_capture;
   held.authorized_amount = 1000;
   held.version += 1;
   ASSERT_TRUE(store::wait_for<store::Payment>([&](store::Done<store::Payment> done) {
@@ -243,7 +243,7 @@ TEST_F(PaymentAcquirerTest, CaptureAndCancelAskTheAcquirerFirst) {
   EXPECT_EQ(refused.status, 422) << refused.body;
   EXPECT_NE(refused.body.find("acquirer-refused"), std::string::npos) << refused.body;
   EXPECT_NE(refused.body.find("card blocked"), std::string::npos) << refused.body;
-  EXPECT_EQ((*store_->find_payment("site_a", id))->status, "waiting_for_capture");
+  EXPECT_EQ((*store_->find_payment("site_a", id))->status, vitrina::protocol::PaymentStatus::waiting_for_capture);
 
   auto captured = call("POST", "/v1/payments/" + id + "/capture", R"({"amount":600})", "cap-1");
   EXPECT_EQ(captured.status, 200) << captured.body;
@@ -264,7 +264,7 @@ TEST_F(PaymentAcquirerTest, RefundTakesTheAcquirersAnswer) {
   const auto id = payment_id(created);
   auto found = store_->find_payment("site_a", id);
   store::Payment paid = **found;
-  paid.status = "succeeded";
+  paid.status = vitrina::protocol::PaymentStatus::succeeded;
   paid.captured_amount = 1000;
   paid.version += 1;
   ASSERT_TRUE(store::wait_for<store::Payment>([&](store::Done<store::Payment> done) {

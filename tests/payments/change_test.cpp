@@ -27,7 +27,7 @@ TEST(NewPayment, IsPendingWithRedirectAndDeadline) {
   auto p = pending_payment();
   EXPECT_TRUE(new_payment({}, "site_x", 0).confirmation_url.empty());
   EXPECT_TRUE(p.id.starts_with("pay_"));
-  EXPECT_EQ(p.status, "pending");
+  EXPECT_EQ(p.status, vitrina::protocol::PaymentStatus::pending);
   EXPECT_EQ(p.confirmation_url, "http://127.0.0.1:8080/sandbox/pay/" + p.id);
   EXPECT_EQ(p.expires_at, 1'700'000'600'000);
   EXPECT_EQ(p.version, 1);
@@ -44,7 +44,7 @@ TEST(PlanChange, CancelPendingWritesCanceledEvent) {
   auto c = plan_change(p, protocol::PaymentEvent::canceled(), 1'700'000'001'000);
   ASSERT_TRUE(c);
   ASSERT_TRUE(c->update);
-  EXPECT_EQ(c->payment.status, "canceled");
+  EXPECT_EQ(c->payment.status, vitrina::protocol::PaymentStatus::canceled);
   EXPECT_EQ(c->update->expected_version, 1);
   EXPECT_EQ(c->update->payment.version, 2);
   ASSERT_TRUE(c->update->event);
@@ -56,7 +56,7 @@ TEST(PlanChange, CancelPendingWritesCanceledEvent) {
 
 TEST(PlanChange, RepeatChangesNothing) {
   auto p = pending_payment();
-  p.status = "canceled";
+  p.status = vitrina::protocol::PaymentStatus::canceled;
   auto c = plan_change(p, protocol::PaymentEvent::canceled(), 1);
   ASSERT_TRUE(c);
   EXPECT_FALSE(c->update);
@@ -71,12 +71,12 @@ TEST(PlanChange, CaptureOfPendingIsConflict) {
 
 TEST(PlanChange, PartialCaptureOfHeldPaymentSucceeds) {
   auto p = pending_payment();
-  p.status = "waiting_for_capture";
+  p.status = vitrina::protocol::PaymentStatus::waiting_for_capture;
   p.authorized_amount = 10000;
   auto c = plan_change(p, protocol::PaymentEvent::captured(4000), 5);
   ASSERT_TRUE(c);
   ASSERT_TRUE(c->update);
-  EXPECT_EQ(c->payment.status, "succeeded");
+  EXPECT_EQ(c->payment.status, vitrina::protocol::PaymentStatus::succeeded);
   EXPECT_EQ(c->payment.captured_amount, 4000);
   EXPECT_EQ(c->update->event->event_type, "payment.succeeded");
   auto over = plan_change(p, protocol::PaymentEvent::captured(10001), 5);
@@ -86,7 +86,7 @@ TEST(PlanChange, PartialCaptureOfHeldPaymentSucceeds) {
 
 TEST(PlanChange, CancelSucceededIsConflict) {
   auto p = pending_payment();
-  p.status = "succeeded";
+  p.status = vitrina::protocol::PaymentStatus::succeeded;
   p.captured_amount = p.amount;
   auto c = plan_change(p, protocol::PaymentEvent::canceled(), 1);
   ASSERT_FALSE(c);
@@ -101,7 +101,7 @@ namespace {
 
 store::Payment succeeded_payment() {
   auto p = pending_payment();
-  p.status = "succeeded";
+  p.status = vitrina::protocol::PaymentStatus::succeeded;
   p.captured_amount = 8000;
   return p;
 }
@@ -110,7 +110,7 @@ TEST(PlanRefund, SucceededRefundMovesTheTotal) {
   auto plan = plan_refund(succeeded_payment(), 3000, protocol::RefundEvent::succeeded(), 7);
   ASSERT_TRUE(plan) << plan.error().message;
   EXPECT_TRUE(plan->refund.id.starts_with("re_"));
-  EXPECT_EQ(plan->refund.status, "succeeded");
+  EXPECT_EQ(plan->refund.status, vitrina::protocol::RefundStatus::succeeded);
   EXPECT_EQ(plan->refund.amount, 3000);
   EXPECT_EQ(plan->update.payment.refunded_amount, 3000);
   EXPECT_EQ(plan->update.payment.version, 2);
@@ -125,7 +125,7 @@ TEST(PlanRefund, FailedRefundKeepsTheTotalAndSaysWhy) {
   p.refunded_amount = 1000;
   auto plan = plan_refund(p, 3000, protocol::RefundEvent::failed("refund_declined"), 7);
   ASSERT_TRUE(plan) << plan.error().message;
-  EXPECT_EQ(plan->refund.status, "failed");
+  EXPECT_EQ(plan->refund.status, vitrina::protocol::RefundStatus::failed);
   EXPECT_EQ(plan->refund.failure_reason, "refund_declined");
   EXPECT_EQ(plan->update.payment.refunded_amount, 1000);
   ASSERT_TRUE(plan->update.event);

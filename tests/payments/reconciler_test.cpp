@@ -90,7 +90,9 @@ class ReconcilerTest : public ::testing::Test {
         [this] { return now_.load(); }, [this] { ++notified_; });
   }
 
-  std::string status(const std::string& id) { return (*store_->find_payment("site_a", id))->status; }
+  std::string status(const std::string& id) {
+    return std::string(protocol::to_string((*store_->find_payment("site_a", id))->status));
+  }
 
   store::testing::TempDir dir_;
   std::unique_ptr<store::Store> store_;

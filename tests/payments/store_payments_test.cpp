@@ -132,7 +132,7 @@ TEST_F(StorePayments, UpdateComparesVersionAndWritesEventTogether) {
         [&](store::Done<store::Payment> done) { store_->update_payment(std::move(u), std::move(done)); });
   };
   ASSERT_TRUE(write(*change->update));
-  EXPECT_EQ((*store_->find_payment("site_a", p.id))->status, "canceled");
+  EXPECT_EQ((*store_->find_payment("site_a", p.id))->status, vitrina::protocol::PaymentStatus::canceled);
   EXPECT_TRUE(*store_->find_webhook_message(message_id));
   // The same change again was computed from version 1: refused, and its new event not written.
   stale.event = webhooks::make_event("site_a", "payment.canceled", "{}", 3);
@@ -150,7 +150,7 @@ TEST_F(StorePayments, UpdateWithTakenKeyChangesNothing) {
   auto r = store::wait_for<store::Payment>(
       [&](store::Done<store::Payment> done) { store_->update_payment(std::move(*change->update), std::move(done)); });
   ASSERT_FALSE(r);
-  EXPECT_EQ((*store_->find_payment("site_a", p.id))->status, "pending");
+  EXPECT_EQ((*store_->find_payment("site_a", p.id))->status, vitrina::protocol::PaymentStatus::pending);
 }
 
 TEST_F(StorePayments, ListByOrderNewestFirstAndBounded) {

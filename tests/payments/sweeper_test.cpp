@@ -49,8 +49,8 @@ TEST(Sweeper, ExpiresOnlyPaymentsPastTheirDeadline) {
   EXPECT_EQ(sweeper.sweep_once(), 0u);
   now = 1'000'000 + 60'000;  // the deadline itself counts as expired
   EXPECT_EQ(sweeper.sweep_once(), 1u);
-  EXPECT_EQ((*store.find_payment("site_a", soon))->status, "expired");
-  EXPECT_EQ((*store.find_payment("site_a", later))->status, "pending");
+  EXPECT_EQ((*store.find_payment("site_a", soon))->status, vitrina::protocol::PaymentStatus::expired);
+  EXPECT_EQ((*store.find_payment("site_a", later))->status, vitrina::protocol::PaymentStatus::pending);
   EXPECT_EQ(notified.load(), 1);
   EXPECT_EQ(sweeper.sweep_once(), 0u) << "an expired payment is not expired again";
 }

@@ -114,7 +114,7 @@ std::string render_pay_page(const store::Payment& payment, std::string_view erro
 std::string render_closed_page(const store::Payment& payment) {
   std::string html(kHead);
   html += "<h1>Sandbox payment</h1>\n<p>This payment can no longer be paid: it is <span id=\"status\">" +
-          html_escape(payment.status) + "</span>.</p>\n";
+          html_escape(protocol::to_string(payment.status)) + "</span>.</p>\n";
   html += "<p><a href=\"" + html_escape(payment.return_url) + "\">Back to the shop</a></p>\n";
   html += kTail;
   return html;

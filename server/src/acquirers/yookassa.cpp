@@ -148,7 +148,7 @@ Result<void> YooKassa::cancel(const store::Payment& payment, std::string_view ke
   if (s == nullptr)
     return protocol::make_error(protocol::ErrorCode::invalid, "has no YooKassa shop for this site", "acquirer");
   // YooKassa cancels only held payments; an unpaid one lapses on its own and is not asked.
-  if (payment.status != "waiting_for_capture") return {};
+  if (payment.status != protocol::PaymentStatus::waiting_for_capture) return {};
   auto answer =
       post(*s, "/payments/" + payment.acquirer_ref + "/cancel", "{}", idempotence_key(payment, "cancel", key));
   if (!answer) return std::move(answer).error();

@@ -195,9 +195,10 @@ net::awaitable<CallbackProcessor::Applied> CallbackProcessor::apply(const acquir
 
 CallbackProcessor::Applied CallbackProcessor::check(const store::Payment& payment, std::int64_t now) {
   using acquirers::CallbackOutcome;
-  if (payment.status != protocol::to_string(protocol::PaymentStatus::pending)) {
+  if (payment.status != protocol::PaymentStatus::pending) {
     return Applied{CallbackOutcome::not_payable,
-                   problem(protocol::ErrorCode::not_payable, "the payment is " + payment.status, "payment_id")};
+                   problem(protocol::ErrorCode::not_payable,
+                           "the payment is " + std::string(protocol::to_string(payment.status)), "payment_id")};
   }
   if (payment.expires_at > 0 && now >= payment.expires_at) {
     return Applied{CallbackOutcome::expired,

@@ -404,7 +404,7 @@ net::awaitable<Response> PaymentApi::change(const Request& req, Context& ctx, Ac
                                           : "payment canceled")
         .str("rid", ctx.request_id)
         .str("payment", id)
-        .str("status", stored->status)
+        .str("status", protocol::to_string(stored->status))
         .emit();
     co_return json_answer(status, std::move(body));
   }

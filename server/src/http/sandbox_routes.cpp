@@ -37,8 +37,7 @@ bool is_form_media_type(std::string_view content_type) {
 // (browsers hold form redirects to form-action too).
 Response page(Status status, std::string html, std::string_view return_origin = {}) {
   Response r = make_response(status, std::move(html), "text/html; charset=utf-8");
-  std::string csp =
-      "default-src 'none'; style-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+  std::string csp = "default-src 'none'; style-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
   if (!return_origin.empty()) csp.append(" ").append(return_origin);
   r.head.set("Content-Security-Policy", csp);
   r.head.set(Field::cache_control, "no-store");
@@ -74,7 +73,8 @@ class SandboxPage {
   Response show(const Request&, Context& ctx) {
     auto payment = find(ctx.params["id"]);
     if (!payment) return not_found();
-    if (payment->status != "pending") return page(Status::ok, acquirers::render_closed_page(*payment));
+    if (payment->status != protocol::PaymentStatus::pending)
+      return page(Status::ok, acquirers::render_closed_page(*payment));
     return page(Status::ok, acquirers::render_pay_page(*payment), acquirers::url_origin(payment->return_url));
   }
 
@@ -82,7 +82,8 @@ class SandboxPage {
     auto payment = find(ctx.params["id"]);
     if (!payment) co_return not_found();
     const std::string origin = acquirers::url_origin(payment->return_url);
-    if (payment->status != "pending") co_return page(Status::conflict, acquirers::render_closed_page(*payment));
+    if (payment->status != protocol::PaymentStatus::pending)
+      co_return page(Status::conflict, acquirers::render_closed_page(*payment));
     if (req.body().size() > kMaxFormBody || !is_form_media_type(req[Field::content_type])) {
       co_return page(Status::unprocessable_entity,
                      acquirers::render_pay_page(*payment, "Send the form from this page."), origin);

@@ -10,7 +10,7 @@ store::Payment new_payment(const CreatePaymentRequest& request, std::string site
   store::Payment p;
   p.id = auth::generate_id(kPaymentPrefix);
   p.site_id = std::move(site_id);
-  p.status = std::string(protocol::to_string(protocol::PaymentStatus::pending));
+  p.status = protocol::PaymentStatus::pending;
   p.amount = request.amount;
   p.currency = std::string(request.currency.code);
   p.order_id = request.order_id;
@@ -35,7 +35,7 @@ void write_payment(protocol::JsonWriter& w, const store::Payment& p) {
       .key("id")
       .value(p.id)
       .key("status")
-      .value(p.status)
+      .value(protocol::to_string(p.status))
       .key("amount")
       .value(p.amount)
       .key("currency")
@@ -97,9 +97,7 @@ std::string payment_list_json(const std::vector<store::Payment>& payments) {
 
 protocol::PaymentState to_state(const store::Payment& payment) {
   protocol::PaymentState s;
-  // The store's CHECK constraint admits only valid names, so parsing cannot fail here.
-  auto status = protocol::parse_payment_status(payment.status);
-  s.status = status ? *status : protocol::PaymentStatus::failed;
+  s.status = payment.status;
   s.amount = payment.amount;
   s.authorized_amount = payment.authorized_amount;
   s.captured_amount = payment.captured_amount;
@@ -117,7 +115,7 @@ protocol::Result<Change> plan_change(const store::Payment& current, const protoc
   if (!transition->changed) return change;
   const auto& s = transition->state;
   store::Payment& p = change.payment;
-  p.status = std::string(protocol::to_string(s.status));
+  p.status = s.status;
   p.authorized_amount = s.authorized_amount;
   p.captured_amount = s.captured_amount;
   p.refunded_amount = s.refunded_amount;

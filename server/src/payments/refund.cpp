@@ -17,7 +17,7 @@ void write_refund(protocol::JsonWriter& w, const store::Refund& refund, const st
       .key("payment_id")
       .value(refund.payment_id)
       .key("status")
-      .value(refund.status)
+      .value(protocol::to_string(refund.status))
       .key("amount")
       .value(refund.amount)
       .key("currency")
@@ -64,7 +64,7 @@ protocol::Result<RefundPlan> plan_refund(const store::Payment& current, std::int
   plan.refund.id = auth::generate_id(kRefundPrefix);
   plan.refund.payment_id = current.id;
   plan.refund.site_id = current.site_id;
-  plan.refund.status = std::string(protocol::to_string(done->refund.status));
+  plan.refund.status = done->refund.status;
   plan.refund.amount = done->refund.amount;
   plan.refund.failure_reason = done->refund.failure_reason;
   plan.refund.created_at = now_ms;

@@ -55,7 +55,9 @@ Payment read_payment(const sqlite::Statement& row) {
   Payment p;
   p.id = row.column_text(0);
   p.site_id = row.column_text(1);
-  p.status = row.column_text(2);
+  // The CHECK constraint on the column admits only the protocol's names.
+  auto status = protocol::parse_payment_status(row.column_text(2));
+  p.status = status ? *status : protocol::PaymentStatus::failed;
   p.amount = row.column_int(3);
   p.currency = row.column_text(4);
   p.order_id = row.column_text(5);
@@ -108,7 +110,7 @@ class CreatePayment final : public ValueWrite<Payment> {
     auto r = run_cached(db, kInsertPayment, [&](sqlite::Statement& s) {
       s.bind(1, p.id);
       s.bind(2, p.site_id);
-      s.bind(3, p.status);
+      s.bind(3, protocol::to_string(p.status));
       s.bind(4, p.amount);
       s.bind(5, p.currency);
       s.bind(6, p.order_id);
@@ -151,7 +153,7 @@ class UpdatePayment final : public ValueWrite<Payment> {
     }
     const Payment& p = out_;
     auto r = run_cached(db, kUpdatePayment, [&](sqlite::Statement& s) {
-      s.bind(1, p.status);
+      s.bind(1, protocol::to_string(p.status));
       s.bind(2, p.authorized_amount);
       s.bind(3, p.captured_amount);
       s.bind(4, p.refunded_amount);
@@ -173,7 +175,7 @@ class UpdatePayment final : public ValueWrite<Payment> {
         s.bind(1, f.id);
         s.bind(2, f.payment_id);
         s.bind(3, f.site_id);
-        s.bind(4, f.status);
+        s.bind(4, protocol::to_string(f.status));
         s.bind(5, f.amount);
         s.bind(6, f.failure_reason);
         s.bind(7, f.created_at);
@@ -303,7 +305,9 @@ Result<std::vector<Refund>> refunds_of(ReadConnection& conn, std::string_view si
     r.id = scoped->column_text(0);
     r.payment_id = scoped->column_text(1);
     r.site_id = scoped->column_text(2);
-    r.status = scoped->column_text(3);
+    // The CHECK constraint on the column admits only the protocol's names.
+    auto status = protocol::parse_refund_status(scoped->column_text(3));
+    r.status = status ? *status : protocol::RefundStatus::failed;
     r.amount = scoped->column_int(4);
     r.failure_reason = scoped->column_text(5);
     r.created_at = scoped->column_int(6);

@@ -7,15 +7,17 @@
 #include <string>
 
 #include "store/webhook_records.hpp"
+#include "vitrina/protocol/payment.hpp"
+#include "vitrina/protocol/refund.hpp"
 
 namespace vitrina::store {
 
 struct Payment {
   std::string id;  // pay_…
   std::string site_id;
-  std::string status = "pending";  // protocol::PaymentStatus spelled as on the wire
-  std::int64_t amount = 0;         // minor units
-  std::string currency;            // ISO 4217 code
+  protocol::PaymentStatus status = protocol::PaymentStatus::pending;
+  std::int64_t amount = 0;  // minor units
+  std::string currency;     // ISO 4217 code
   std::string order_id;
   std::string description;
   std::string return_url;
@@ -41,8 +43,8 @@ struct Refund {
   std::string id;  // re_…
   std::string payment_id;
   std::string site_id;
-  std::string status = "pending";  // protocol::RefundStatus spelled as on the wire
-  std::int64_t amount = 0;         // minor units of the payment's currency
+  protocol::RefundStatus status = protocol::RefundStatus::pending;
+  std::int64_t amount = 0;  // minor units of the payment's currency
   std::string failure_reason;
   std::int64_t created_at = 0;  // unix milliseconds
   std::int64_t updated_at = 0;
