@@ -1,6 +1,7 @@
 #include "http/callback_request_routes.hpp"
 
 #include <charconv>
+#include <functional>
 #include <memory>
 #include <utility>
 #include <variant>
@@ -11,6 +12,7 @@
 #include "http/api_support.hpp"
 #include "http/await_store.hpp"
 #include "http/console_auth.hpp"
+#include "http/route_auth.hpp"
 #include "log/log.hpp"
 #include "vitrina/protocol/json.hpp"
 #include "vitrina/protocol/timestamp.hpp"
@@ -61,12 +63,13 @@ class StaffApi {
  public:
   StaffApi(store::Store& store, StaffApiOptions options) : store_(store), options_(std::move(options)) {}
 
-  Response list(const Request& req, Context& ctx);
-  Response get(const Request& req, Context& ctx);
-  net::awaitable<Response> change_status(const Request& req, Context& ctx);
-  Response list_ratings(const Request& req, Context& ctx);
-  Response report(const Request& req, Context& ctx);
-  Response export_csv(const Request& req, Context& ctx);
+  // Each is called with the site's backend or operator that authenticated the request.
+  Response list(const Request& req, Context& ctx, const StaffCaller& caller);
+  Response get(const Request& req, Context& ctx, const StaffCaller& caller);
+  net::awaitable<Response> change_status(const Request& req, Context& ctx, const StaffCaller& caller);
+  Response list_ratings(const Request& req, Context& ctx, const StaffCaller& caller);
+  Response report(const Request& req, Context& ctx, const StaffCaller& caller);
+  Response export_csv(const Request& req, Context& ctx, const StaffCaller& caller);
 
  private:
   // The ratings a report or export covers, or the answer to give.
@@ -77,10 +80,7 @@ class StaffApi {
   StaffApiOptions options_;
 };
 
-Response StaffApi::list(const Request& req, Context&) {
-  auto who = authenticate_staff(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
-  const auto& caller = std::get<StaffCaller>(who);
+Response StaffApi::list(const Request& req, Context&, const StaffCaller& caller) {
   auto limit = list_limit(req);
   if (!limit) return problem(limit.error());
   auto status = query_param(req, "status");
@@ -102,19 +102,14 @@ Response StaffApi::list(const Request& req, Context&) {
   return json_answer(Status::ok, callbacks::callback_list_json(*found, has_more));
 }
 
-Response StaffApi::get(const Request& req, Context& ctx) {
-  auto who = authenticate_staff(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
-  auto found = store_.find_callback(std::get<StaffCaller>(who).site.id, ctx.params["id"]);
+Response StaffApi::get(const Request&, Context& ctx, const StaffCaller& caller) {
+  auto found = store_.find_callback(caller.site.id, ctx.params["id"]);
   if (!found) return problem(found.error());
   if (!*found) return no_callback();
   return json_answer(Status::ok, callbacks::callback_json(**found));
 }
 
-net::awaitable<Response> StaffApi::change_status(const Request& req, Context& ctx) {
-  auto who = authenticate_staff(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
-  const StaffCaller caller = std::get<StaffCaller>(std::move(who));
+net::awaitable<Response> StaffApi::change_status(const Request& req, Context& ctx, const StaffCaller& caller) {
   if (auto stop = check_json_body(req, callbacks::kMaxVisitorBody)) co_return std::move(*stop);
   auto change = callbacks::parse_status_change(req.body());
   if (!change) co_return problem(change.error());
@@ -162,9 +157,7 @@ net::awaitable<Response> StaffApi::change_status(const Request& req, Context& ct
   co_return r;
 }
 
-Response StaffApi::list_ratings(const Request& req, Context&) {
-  auto who = authenticate_staff(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
+Response StaffApi::list_ratings(const Request& req, Context&, const StaffCaller& caller) {
   auto limit = list_limit(req);
   if (!limit) return problem(limit.error());
   auto kind = query_param(req, "kind");
@@ -174,8 +167,8 @@ Response StaffApi::list_ratings(const Request& req, Context&) {
   }
   auto before = optional_time_param(req, "before");
   if (!before) return problem(before.error());
-  auto found = store_.list_ratings(
-      {.site_id = std::get<StaffCaller>(who).site.id, .kind = kind->value_or(""), .to = *before, .limit = *limit + 1});
+  auto found =
+      store_.list_ratings({.site_id = caller.site.id, .kind = kind->value_or(""), .to = *before, .limit = *limit + 1});
   if (!found) return problem(found.error());
   const bool has_more = found->size() > *limit;
   if (has_more) found->pop_back();
@@ -212,19 +205,15 @@ std::variant<std::pair<callbacks::ReportQuery, std::vector<store::Rating>>, Resp
   return std::make_pair(std::move(*query), std::move(*rows));
 }
 
-Response StaffApi::report(const Request& req, Context&) {
-  auto who = authenticate_staff(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
-  auto rows = report_rows(req, std::get<StaffCaller>(who).site);
+Response StaffApi::report(const Request& req, Context&, const StaffCaller& caller) {
+  auto rows = report_rows(req, caller.site);
   if (auto* refused = std::get_if<Response>(&rows)) return std::move(*refused);
   const auto& [query, ratings] = std::get<0>(rows);
   return json_answer(Status::ok, callbacks::report_json(query, ratings));
 }
 
-Response StaffApi::export_csv(const Request& req, Context&) {
-  auto who = authenticate_staff(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
-  const auto& site = std::get<StaffCaller>(who).site;
+Response StaffApi::export_csv(const Request& req, Context&, const StaffCaller& caller) {
+  const auto& site = caller.site;
   auto rows = report_rows(req, site);
   if (auto* refused = std::get_if<Response>(&rows)) return std::move(*refused);
   const auto& [query, ratings] = std::get<0>(rows);
@@ -240,13 +229,13 @@ Response StaffApi::export_csv(const Request& req, Context&) {
 
 void add_callback_request_routes(Router& router, store::Store& store, StaffApiOptions options) {
   auto api = std::make_shared<StaffApi>(store, std::move(options));
-  router.get("/v1/callback_requests", [api](const Request& req, Context& ctx) { return api->list(req, ctx); });
-  router.get("/v1/callback_requests/{id}", [api](const Request& req, Context& ctx) { return api->get(req, ctx); });
-  router.add_async("POST", "/v1/callback_requests/{id}/status",
-                   [api](const Request& req, Context& ctx) { return api->change_status(req, ctx); });
-  router.get("/v1/ratings", [api](const Request& req, Context& ctx) { return api->list_ratings(req, ctx); });
-  router.get("/v1/ratings/report", [api](const Request& req, Context& ctx) { return api->report(req, ctx); });
-  router.get("/v1/ratings/export", [api](const Request& req, Context& ctx) { return api->export_csv(req, ctx); });
+  const RouteAuth auth(store);
+  router.get("/v1/callback_requests", auth.staff(std::bind_front(&StaffApi::list, api)));
+  router.get("/v1/callback_requests/{id}", auth.staff(std::bind_front(&StaffApi::get, api)));
+  router.post("/v1/callback_requests/{id}/status", auth.staff(std::bind_front(&StaffApi::change_status, api)));
+  router.get("/v1/ratings", auth.staff(std::bind_front(&StaffApi::list_ratings, api)));
+  router.get("/v1/ratings/report", auth.staff(std::bind_front(&StaffApi::report, api)));
+  router.get("/v1/ratings/export", auth.staff(std::bind_front(&StaffApi::export_csv, api)));
 }
 
 }  // namespace vitrina::http

@@ -1,6 +1,7 @@
 #include "http/canned_routes.hpp"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <variant>
@@ -10,6 +11,7 @@
 #include "http/await_store.hpp"
 #include "http/canned_json.hpp"
 #include "http/console_auth.hpp"
+#include "http/route_auth.hpp"
 #include "log/log.hpp"
 
 namespace vitrina::http {
@@ -39,22 +41,16 @@ Response write_problem(const protocol::Error& error) {
 
 class CannedApi {
  public:
-  CannedApi(store::Store& store, const config::ConsoleSettings& settings)
-      : store_(store), secure_(settings.secure_cookies) {}
+  explicit CannedApi(store::Store& store) : store_(store) {}
 
-  Response list(const Request& req, Context&) {
-    auto who = authenticate_console(store_, req, false, now_ms(), secure_);
-    if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
-    const auto& caller = std::get<ConsoleCaller>(who);
+  // Any operator of the site reads them; only its owner changes them (see add_canned_routes).
+  Response list(const Request&, Context&, const ConsoleCaller& caller) {
     auto found = store_.list_canned_responses(caller.op.site_id);
     if (!found) return problem(found.error());
     return json_answer(Status::ok, canned_list_json(*found));
   }
 
-  net::awaitable<Response> create(const Request& req, Context& ctx) {
-    auto who = owner(req);
-    if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
-    const auto caller = std::get<ConsoleCaller>(std::move(who));
+  net::awaitable<Response> create(const Request& req, Context& ctx, const ConsoleCaller& caller) {
     if (auto stop = check_json_body(req, kMaxCannedBody)) co_return std::move(*stop);
     auto input = parse_canned_input(req.body(), false);
     if (!input) co_return problem(input.error());
@@ -86,10 +82,7 @@ class CannedApi {
     co_return r;
   }
 
-  net::awaitable<Response> change(const Request& req, Context& ctx) {
-    auto who = owner(req);
-    if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
-    const auto caller = std::get<ConsoleCaller>(std::move(who));
+  net::awaitable<Response> change(const Request& req, Context& ctx, const ConsoleCaller& caller) {
     if (auto stop = check_json_body(req, kMaxCannedBody)) co_return std::move(*stop);
     auto input = parse_canned_input(req.body(), true);
     if (!input) co_return problem(input.error());
@@ -112,10 +105,7 @@ class CannedApi {
     co_return json_answer(Status::ok, canned_json(*stored));
   }
 
-  net::awaitable<Response> remove(const Request& req, Context& ctx) {
-    auto who = owner(req);
-    if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
-    const auto caller = std::get<ConsoleCaller>(std::move(who));
+  net::awaitable<Response> remove(const Request&, Context& ctx, const ConsoleCaller& caller) {
     const std::string id = ctx.params["id"];
     auto write = [this, &id, &caller](store::Done<void> done) {
       store_.delete_canned_response(id, caller.op.site_id, std::move(done));
@@ -130,28 +120,21 @@ class CannedApi {
   }
 
  private:
-  // A signed-in owner with a valid CSRF token, or the refusal.
-  std::variant<ConsoleCaller, Response> owner(const Request& req) {
-    auto who = authenticate_console(store_, req, true, now_ms(), secure_);
-    if (auto* caller = std::get_if<ConsoleCaller>(&who); caller && !is_owner(caller->op)) return owner_only();
-    return who;
-  }
-
   store::Store& store_;
-  bool secure_;
 };
 
 }  // namespace
 
 void add_canned_routes(Router& router, store::Store& store, const config::ConsoleSettings& settings) {
-  auto api = std::make_shared<CannedApi>(store, settings);
-  router.get("/v1/console/canned_responses", [api](const Request& req, Context& ctx) { return api->list(req, ctx); });
-  router.add_async("POST", "/v1/console/canned_responses",
-                   [api](const Request& req, Context& ctx) { return api->create(req, ctx); });
-  router.add_async("PATCH", "/v1/console/canned_responses/{id}",
-                   [api](const Request& req, Context& ctx) { return api->change(req, ctx); });
-  router.add_async("DELETE", "/v1/console/canned_responses/{id}",
-                   [api](const Request& req, Context& ctx) { return api->remove(req, ctx); });
+  auto api = std::make_shared<CannedApi>(store);
+  const RouteAuth auth(store, settings.secure_cookies);
+  router.get("/v1/console/canned_responses", auth.console(ConsoleAccess::read, std::bind_front(&CannedApi::list, api)));
+  router.post("/v1/console/canned_responses",
+              auth.console(ConsoleAccess::owner_write, std::bind_front(&CannedApi::create, api)));
+  router.patch("/v1/console/canned_responses/{id}",
+               auth.console(ConsoleAccess::owner_write, std::bind_front(&CannedApi::change, api)));
+  router.del("/v1/console/canned_responses/{id}",
+             auth.console(ConsoleAccess::owner_write, std::bind_front(&CannedApi::remove, api)));
 }
 
 }  // namespace vitrina::http

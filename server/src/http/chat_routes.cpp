@@ -1,12 +1,14 @@
 #include "http/chat_routes.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "http/api_support.hpp"
 #include "http/await_store.hpp"
 #include "http/console_auth.hpp"
+#include "http/route_auth.hpp"
 #include "log/log.hpp"
 #include "vitrina/protocol/chat_codec.hpp"
 #include "vitrina/protocol/chat_rules.hpp"
@@ -145,18 +147,19 @@ class ChatConsole {
  public:
   ChatConsole(chat::Service& service, store::Store& store) : service_(service), store_(store) {}
 
-  Response list(const Request& req, Context&);
-  Response get(const Request& req, Context& ctx);
-  Response messages(const Request& req, Context& ctx);
-  Response operators(const Request& req, Context&);
-  net::awaitable<Response> action(const Request& req, Context& ctx, pc::ActionKind kind);
-  net::awaitable<Response> note(const Request& req, Context& ctx);
-
- private:
   // The signed-in operator as the chat service's actor, or the answer to give. `changes`: a
   // state-changing request, which must come from the server's own origin.
   std::variant<chat::PeerState, Response> who(const Request& req, bool changes);
 
+  // Each is called with the operator `who` found.
+  Response list(const Request& req, Context& ctx, const chat::PeerState& s);
+  Response get(const Request& req, Context& ctx, const chat::PeerState& s);
+  Response messages(const Request& req, Context& ctx, const chat::PeerState& s);
+  Response operators(const Request& req, Context& ctx, const chat::PeerState& s);
+  net::awaitable<Response> action(pc::ActionKind kind, const Request& req, Context& ctx, chat::PeerState s);
+  net::awaitable<Response> note(const Request& req, Context& ctx, chat::PeerState s);
+
+ private:
   chat::Service& service_;
   store::Store& store_;
 };
@@ -179,10 +182,7 @@ std::variant<chat::PeerState, Response> ChatConsole::who(const Request& req, boo
   return s;
 }
 
-Response ChatConsole::list(const Request& req, Context&) {
-  auto w = who(req, false);
-  if (auto* refused = std::get_if<Response>(&w)) return std::move(*refused);
-  const auto& s = std::get<chat::PeerState>(w);
+Response ChatConsole::list(const Request& req, Context&, const chat::PeerState& s) {
   store::ChatQuery q;
   q.site_id = s.site->site.id;
   auto statuses = status_param(req);
@@ -223,20 +223,14 @@ Response ChatConsole::list(const Request& req, Context&) {
   return json_answer(Status::ok, std::move(out).str());
 }
 
-Response ChatConsole::get(const Request& req, Context& ctx) {
-  auto w = who(req, false);
-  if (auto* refused = std::get_if<Response>(&w)) return std::move(*refused);
-  const auto& s = std::get<chat::PeerState>(w);
+Response ChatConsole::get(const Request&, Context& ctx, const chat::PeerState& s) {
   auto found = store_.find_chat_conversation(s.site->site.id, ctx.params["id"]);
   if (!found) return problem(found.error());
   if (!*found) return problem(protocol::ErrorCode::not_found, "no such conversation", "id");
   return json_answer(Status::ok, item_json(**found));
 }
 
-Response ChatConsole::messages(const Request& req, Context& ctx) {
-  auto w = who(req, false);
-  if (auto* refused = std::get_if<Response>(&w)) return std::move(*refused);
-  const auto& s = std::get<chat::PeerState>(w);
+Response ChatConsole::messages(const Request& req, Context& ctx, const chat::PeerState& s) {
   auto after = int_param(req, "after", 0, 0, pc::kMaxSeq);
   if (!after) return problem(after.error());
   auto limit = int_param(req, "limit", kMaxLimit, 1, kMaxLimit);
@@ -256,10 +250,7 @@ Response ChatConsole::messages(const Request& req, Context& ctx) {
   return json_answer(Status::ok, std::move(out).str());
 }
 
-Response ChatConsole::operators(const Request& req, Context&) {
-  auto w = who(req, false);
-  if (auto* refused = std::get_if<Response>(&w)) return std::move(*refused);
-  const auto& s = std::get<chat::PeerState>(w);
+Response ChatConsole::operators(const Request&, Context&, const chat::PeerState& s) {
   auto found = store_.list_operators(s.site->site.id);
   if (!found) return problem(found.error());
   protocol::JsonWriter out;
@@ -272,9 +263,7 @@ Response ChatConsole::operators(const Request& req, Context&) {
   return json_answer(Status::ok, std::move(out).str());
 }
 
-net::awaitable<Response> ChatConsole::action(const Request& req, Context& ctx, pc::ActionKind kind) {
-  auto w = who(req, true);
-  if (auto* refused = std::get_if<Response>(&w)) co_return std::move(*refused);
+net::awaitable<Response> ChatConsole::action(pc::ActionKind kind, const Request& req, Context& ctx, chat::PeerState s) {
   if (auto bad = check_json_body(req, kMaxBody)) co_return std::move(*bad);
   pc::ConversationAction a;
   a.kind = kind;
@@ -288,8 +277,7 @@ net::awaitable<Response> ChatConsole::action(const Request& req, Context& ctx, p
     a.operator_id = member(*members, "operator_id");
     if (auto ok = pc::check_operator_id(a.operator_id); !ok) co_return problem(ok.error());
   }
-  auto submit = [this, s = std::get<chat::PeerState>(std::move(w)),
-                 a = std::move(a)](store::Done<store::ChatConversation> done) mutable {
+  auto submit = [this, s = std::move(s), a = std::move(a)](store::Done<store::ChatConversation> done) mutable {
     service_.act(std::move(s), std::move(a), std::move(done));
   };
   auto result = co_await await_write<store::ChatConversation>(std::move(submit));
@@ -303,9 +291,7 @@ net::awaitable<Response> ChatConsole::action(const Request& req, Context& ctx, p
   co_return json_answer(Status::ok, item_json(*result));
 }
 
-net::awaitable<Response> ChatConsole::note(const Request& req, Context& ctx) {
-  auto w = who(req, true);
-  if (auto* refused = std::get_if<Response>(&w)) co_return std::move(*refused);
+net::awaitable<Response> ChatConsole::note(const Request& req, Context& ctx, chat::PeerState s) {
   if (auto bad = check_json_body(req, kMaxBody)) co_return std::move(*bad);
   const std::string id = ctx.params["id"];
   if (auto ok = pc::check_conversation_id(id, "id"); !ok) co_return chat_problem(ok.error());
@@ -315,7 +301,7 @@ net::awaitable<Response> ChatConsole::note(const Request& req, Context& ctx) {
   std::string text = member(*members, "text");
   if (auto ok = pc::check_client_id(client_id); !ok) co_return problem(ok.error());
   if (auto ok = pc::check_message_text(text, service_.limits()); !ok) co_return problem(ok.error());
-  auto submit = [this, s = std::get<chat::PeerState>(std::move(w)), id, client_id = std::move(client_id),
+  auto submit = [this, s = std::move(s), id, client_id = std::move(client_id),
                  text = std::move(text)](store::Done<pc::Ack> done) mutable {
     service_.note(std::move(s), id, std::move(client_id), std::move(text), std::move(done));
   };
@@ -332,20 +318,21 @@ net::awaitable<Response> ChatConsole::note(const Request& req, Context& ctx) {
 
 void add_chat_console_routes(Router& router, chat::Service& service, store::Store& store) {
   auto api = std::make_shared<ChatConsole>(service, store);
-  router.get("/v1/console/conversations", [api](const Request& req, Context& ctx) { return api->list(req, ctx); });
-  router.get("/v1/console/conversations/{id}", [api](const Request& req, Context& ctx) { return api->get(req, ctx); });
+  // Reads from any signed-in operator; changes only from the server's own origin as well.
+  auto reads = [api](const Request& req, Context&) { return api->who(req, false); };
+  auto changes = [api](const Request& req, Context&) { return api->who(req, true); };
+  router.get("/v1/console/conversations", authenticated(reads, std::bind_front(&ChatConsole::list, api)));
+  router.get("/v1/console/conversations/{id}", authenticated(reads, std::bind_front(&ChatConsole::get, api)));
   router.get("/v1/console/conversations/{id}/messages",
-             [api](const Request& req, Context& ctx) { return api->messages(req, ctx); });
-  router.get("/v1/console/operators", [api](const Request& req, Context& ctx) { return api->operators(req, ctx); });
+             authenticated(reads, std::bind_front(&ChatConsole::messages, api)));
+  router.get("/v1/console/operators", authenticated(reads, std::bind_front(&ChatConsole::operators, api)));
   for (auto [path, kind] : {std::pair{"/v1/console/conversations/{id}/take", pc::ActionKind::take},
                             std::pair{"/v1/console/conversations/{id}/assign", pc::ActionKind::assign},
                             std::pair{"/v1/console/conversations/{id}/close", pc::ActionKind::close},
                             std::pair{"/v1/console/conversations/{id}/reopen", pc::ActionKind::reopen}}) {
-    router.add_async("POST", path,
-                     [api, kind](const Request& req, Context& ctx) { return api->action(req, ctx, kind); });
+    router.post(path, authenticated(changes, std::bind_front(&ChatConsole::action, api, kind)));
   }
-  router.add_async("POST", "/v1/console/conversations/{id}/notes",
-                   [api](const Request& req, Context& ctx) { return api->note(req, ctx); });
+  router.post("/v1/console/conversations/{id}/notes", authenticated(changes, std::bind_front(&ChatConsole::note, api)));
 }
 
 }  // namespace vitrina::http

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "http/console_json.hpp"
 #include "http/cookies.hpp"
 #include "http/login_limiter.hpp"
+#include "http/route_auth.hpp"
 #include "log/log.hpp"
 #include "vitrina/protocol/keys.hpp"
 
@@ -43,7 +45,7 @@ class Console {
         per_address_({.max_failures = settings.login_failures_per_address}) {}
 
   net::awaitable<Response> login(const Request& req, Context& ctx);
-  Response me(const Request& req, Context& ctx);
+  Response me(const Request& req, Context& ctx, const ConsoleCaller& who);
   net::awaitable<Response> logout(const Request& req, Context& ctx);
 
  private:
@@ -173,10 +175,7 @@ net::awaitable<Response> Console::login(const Request& req, Context& ctx) {
   co_return r;
 }
 
-Response Console::me(const Request& req, Context&) {
-  auto caller = authenticate_console(store_, req, false, now_ms(), secure_);
-  if (auto* refusal = std::get_if<Response>(&caller)) return std::move(*refusal);
-  const auto& who = std::get<ConsoleCaller>(caller);
+Response Console::me(const Request&, Context&, const ConsoleCaller& who) {
   Response r = make_json(Status::ok, session_json(who.op, auth::csrf_token(who.token)));
   r.head.set(Field::cache_control, "no-store");
   return r;
@@ -219,11 +218,12 @@ void add_console_routes(Router& router, store::Store& store, BlockingPool& cpu,
   // Make the dummy hash now, so the first sign-in with an unknown e-mail is not slower than
   // the rest (which would tell that the e-mail is unknown).
   cpu.post([] { (void)auth::dummy_password_hash(); });
-  router.add_async("POST", "/v1/console/login",
-                   [console](const Request& req, Context& ctx) { return console->login(req, ctx); });
-  router.get("/v1/console/me", [console](const Request& req, Context& ctx) { return console->me(req, ctx); });
-  router.add_async("POST", "/v1/console/logout",
-                   [console](const Request& req, Context& ctx) { return console->logout(req, ctx); });
+  const RouteAuth auth(store, settings.secure_cookies);
+  // Signing in and out need no session: sign-in makes one, and sign-out checks the CSRF token
+  // only of a session that is still live.
+  router.post("/v1/console/login", std::bind_front(&Console::login, console));
+  router.get("/v1/console/me", auth.console(ConsoleAccess::read, std::bind_front(&Console::me, console)));
+  router.post("/v1/console/logout", std::bind_front(&Console::logout, console));
 }
 
 }  // namespace vitrina::http

@@ -11,6 +11,7 @@
 #include "http/api_support.hpp"
 #include "http/await_store.hpp"
 #include "http/console_json.hpp"
+#include "http/route_auth.hpp"
 #include "log/log.hpp"
 #include "payments/idempotency.hpp"
 #include "payments/payment.hpp"
@@ -103,11 +104,12 @@ class PaymentApi {
  public:
   PaymentApi(store::Store& store, PaymentApiOptions options) : store_(store), options_(std::move(options)) {}
 
-  net::awaitable<Response> create(const Request& req, Context& ctx);
-  Response get(const Request& req, Context& ctx);
-  Response list(const Request& req, Context& ctx);
-  Response list_refunds(const Request& req, Context& ctx);
-  net::awaitable<Response> change(const Request& req, Context& ctx, Action action);
+  // Each is called with the site whose secret key authenticated the request.
+  net::awaitable<Response> create(const Request& req, Context& ctx, const store::Site& site);
+  Response get(const Request& req, Context& ctx, const store::Site& site);
+  Response list(const Request& req, Context& ctx, const store::Site& site);
+  Response list_refunds(const Request& req, Context& ctx, const store::Site& site);
+  net::awaitable<Response> change(Action action, const Request& req, Context& ctx, const store::Site& site);
   void set_public_url(std::string url) { options_.public_url = std::move(url); }
 
  private:
@@ -149,10 +151,7 @@ std::optional<Response> PaymentApi::check_post(const Request& req, std::string_v
   return std::nullopt;
 }
 
-net::awaitable<Response> PaymentApi::create(const Request& req, Context& ctx) {
-  auto who = authenticate_site(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
-  const store::Site site = std::get<store::Site>(std::move(who));
+net::awaitable<Response> PaymentApi::create(const Request& req, Context& ctx, const store::Site& site) {
   const std::string key(req["Idempotency-Key"]);
   if (auto stop = check_post(req, key)) co_return std::move(*stop);
   const std::string fingerprint = payments::request_fingerprint("POST", ctx.path, req.body());
@@ -218,20 +217,14 @@ net::awaitable<Response> PaymentApi::create(const Request& req, Context& ctx) {
   co_return r;
 }
 
-Response PaymentApi::get(const Request& req, Context& ctx) {
-  auto who = authenticate_site(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
-  const auto& site = std::get<store::Site>(who);
+Response PaymentApi::get(const Request&, Context& ctx, const store::Site& site) {
   auto found = store_.find_payment(site.id, ctx.params["id"]);
   if (!found) return problem(found.error());
   if (!*found) return problem(protocol::ErrorCode::not_found, "no such payment");
   return json_answer(Status::ok, payments::payment_json(**found));
 }
 
-Response PaymentApi::list_refunds(const Request& req, Context& ctx) {
-  auto who = authenticate_site(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
-  const auto& site = std::get<store::Site>(who);
+Response PaymentApi::list_refunds(const Request&, Context& ctx, const store::Site& site) {
   auto found = store_.find_payment(site.id, ctx.params["id"]);
   if (!found) return problem(found.error());
   if (!*found) return problem(protocol::ErrorCode::not_found, "no such payment");
@@ -240,10 +233,7 @@ Response PaymentApi::list_refunds(const Request& req, Context& ctx) {
   return json_answer(Status::ok, payments::refund_list_json(*refunds, **found));
 }
 
-Response PaymentApi::list(const Request& req, Context&) {
-  auto who = authenticate_site(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
-  const auto& site = std::get<store::Site>(who);
+Response PaymentApi::list(const Request& req, Context&, const store::Site& site) {
   auto order_id = query_param(req, "order_id");
   if (!order_id) return problem(order_id.error());
   if (!*order_id || (*order_id)->empty()) {
@@ -336,10 +326,7 @@ net::awaitable<std::variant<Planned, PlanError>> PaymentApi::plan(const ChangeIn
   co_return Step{Planned{std::move(update), std::move(body), Status::ok}};
 }
 
-net::awaitable<Response> PaymentApi::change(const Request& req, Context& ctx, Action action) {
-  auto who = authenticate_site(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
-  const store::Site site = std::get<store::Site>(std::move(who));
+net::awaitable<Response> PaymentApi::change(Action action, const Request& req, Context& ctx, const store::Site& site) {
   const std::string key(req["Idempotency-Key"]);
   if (auto stop = check_post(req, key)) co_return std::move(*stop);
   const std::string fingerprint = payments::request_fingerprint("POST", ctx.path, req.body());
@@ -413,17 +400,14 @@ net::awaitable<Response> PaymentApi::change(const Request& req, Context& ctx, Ac
 
 std::shared_ptr<PaymentApi> add_payment_routes(Router& router, store::Store& store, PaymentApiOptions options) {
   auto api = std::make_shared<PaymentApi>(store, std::move(options));
-  router.add_async("POST", "/v1/payments", [api](const Request& req, Context& ctx) { return api->create(req, ctx); });
-  router.get("/v1/payments", [api](const Request& req, Context& ctx) { return api->list(req, ctx); });
-  router.get("/v1/payments/{id}", [api](const Request& req, Context& ctx) { return api->get(req, ctx); });
-  router.add_async("POST", "/v1/payments/{id}/cancel",
-                   [api](const Request& req, Context& ctx) { return api->change(req, ctx, Action::cancel); });
-  router.add_async("POST", "/v1/payments/{id}/capture",
-                   [api](const Request& req, Context& ctx) { return api->change(req, ctx, Action::capture); });
-  router.get("/v1/payments/{id}/refunds",
-             [api](const Request& req, Context& ctx) { return api->list_refunds(req, ctx); });
-  router.add_async("POST", "/v1/payments/{id}/refunds",
-                   [api](const Request& req, Context& ctx) { return api->change(req, ctx, Action::refund); });
+  const RouteAuth auth(store);
+  router.post("/v1/payments", auth.api_key(std::bind_front(&PaymentApi::create, api)));
+  router.get("/v1/payments", auth.api_key(std::bind_front(&PaymentApi::list, api)));
+  router.get("/v1/payments/{id}", auth.api_key(std::bind_front(&PaymentApi::get, api)));
+  router.post("/v1/payments/{id}/cancel", auth.api_key(std::bind_front(&PaymentApi::change, api, Action::cancel)));
+  router.post("/v1/payments/{id}/capture", auth.api_key(std::bind_front(&PaymentApi::change, api, Action::capture)));
+  router.get("/v1/payments/{id}/refunds", auth.api_key(std::bind_front(&PaymentApi::list_refunds, api)));
+  router.post("/v1/payments/{id}/refunds", auth.api_key(std::bind_front(&PaymentApi::change, api, Action::refund)));
   return api;
 }
 

@@ -33,9 +33,17 @@ using UpgradeHandler = std::function<Upgrade(const Request&, Context&)>;
 
 class Router {
  public:
+  // Each takes a SyncHandler or an AsyncHandler (a lambda converts to whichever it fits).
   Router& get(std::string pattern, SyncHandler h) { return add("GET", std::move(pattern), std::move(h)); }
+  Router& get(std::string pattern, AsyncHandler h) { return add("GET", std::move(pattern), std::move(h)); }
   Router& post(std::string pattern, SyncHandler h) { return add("POST", std::move(pattern), std::move(h)); }
+  Router& post(std::string pattern, AsyncHandler h) { return add("POST", std::move(pattern), std::move(h)); }
+  Router& patch(std::string pattern, AsyncHandler h) { return add("PATCH", std::move(pattern), std::move(h)); }
+  Router& del(std::string pattern, AsyncHandler h) { return add("DELETE", std::move(pattern), std::move(h)); }
   Router& add(std::string method, std::string pattern, SyncHandler h);
+  Router& add(std::string method, std::string pattern, AsyncHandler h) {
+    return add_async(std::move(method), std::move(pattern), std::move(h));
+  }
   Router& add_async(std::string method, std::string pattern, AsyncHandler h);
   /// A WebSocket endpoint at exactly `path`: GET requests that ask for an upgrade go to `h`.
   Router& upgrade(std::string path, UpgradeHandler h) {

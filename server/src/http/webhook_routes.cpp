@@ -1,12 +1,14 @@
 #include "http/webhook_routes.hpp"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <utility>
 #include <variant>
 
 #include "http/api_support.hpp"
 #include "http/await_store.hpp"
+#include "http/route_auth.hpp"
 #include "log/log.hpp"
 #include "webhooks/api_json.hpp"
 #include "webhooks/api_request.hpp"
@@ -44,15 +46,16 @@ class WebhookApi {
  public:
   WebhookApi(store::Store& store, WebhookApiOptions options) : store_(store), options_(std::move(options)) {}
 
-  net::awaitable<Response> create(const Request& req, Context& ctx);
-  Response list(const Request& req, Context& ctx);
-  Response get(const Request& req, Context& ctx);
-  net::awaitable<Response> update(const Request& req, Context& ctx);
-  net::awaitable<Response> remove(const Request& req, Context& ctx);
-  net::awaitable<Response> rotate(const Request& req, Context& ctx);
-  Response list_messages(const Request& req, Context& ctx);
-  Response get_message(const Request& req, Context& ctx);
-  net::awaitable<Response> resend(const Request& req, Context& ctx);
+  // Each is called with the site whose secret key authenticated the request.
+  net::awaitable<Response> create(const Request& req, Context& ctx, const store::Site& site);
+  Response list(const Request& req, Context& ctx, const store::Site& site);
+  Response get(const Request& req, Context& ctx, const store::Site& site);
+  net::awaitable<Response> update(const Request& req, Context& ctx, const store::Site& site);
+  net::awaitable<Response> remove(const Request& req, Context& ctx, const store::Site& site);
+  net::awaitable<Response> rotate(const Request& req, Context& ctx, const store::Site& site);
+  Response list_messages(const Request& req, Context& ctx, const store::Site& site);
+  Response get_message(const Request& req, Context& ctx, const store::Site& site);
+  net::awaitable<Response> resend(const Request& req, Context& ctx, const store::Site& site);
 
  private:
   // The site's own message, or the answer to give.
@@ -62,10 +65,7 @@ class WebhookApi {
   const WebhookApiOptions options_;
 };
 
-net::awaitable<Response> WebhookApi::create(const Request& req, Context& ctx) {
-  auto who = authenticate_site(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
-  const store::Site site = std::get<store::Site>(std::move(who));
+net::awaitable<Response> WebhookApi::create(const Request& req, Context& ctx, const store::Site& site) {
   if (auto stop = check_json_body(req, webhooks::kMaxApiBody)) co_return std::move(*stop);
   const bool allow_private = options_.allow_private_targets || webhooks::site_allows_private_targets(site);
   auto spec = webhooks::parse_create_endpoint(req.body(), allow_private);
@@ -93,29 +93,20 @@ net::awaitable<Response> WebhookApi::create(const Request& req, Context& ctx) {
   co_return r;
 }
 
-Response WebhookApi::list(const Request& req, Context&) {
-  auto who = authenticate_site(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
-  const auto& site = std::get<store::Site>(who);
+Response WebhookApi::list(const Request&, Context&, const store::Site& site) {
   auto endpoints = store_.list_webhook_endpoints(site.id);
   if (!endpoints) return problem(endpoints.error());
   return json_answer(Status::ok, webhooks::endpoint_list_json(*endpoints, now_ms()));
 }
 
-Response WebhookApi::get(const Request& req, Context& ctx) {
-  auto who = authenticate_site(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
-  const auto& site = std::get<store::Site>(who);
+Response WebhookApi::get(const Request&, Context& ctx, const store::Site& site) {
   auto found = store_.find_webhook_endpoint(ctx.params["id"]);
   if (!found) return problem(found.error());
   if (!*found || (*found)->site_id != site.id) return no_endpoint();
   return json_answer(Status::ok, webhooks::endpoint_json(**found, now_ms()));
 }
 
-net::awaitable<Response> WebhookApi::update(const Request& req, Context& ctx) {
-  auto who = authenticate_site(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
-  const store::Site site = std::get<store::Site>(std::move(who));
+net::awaitable<Response> WebhookApi::update(const Request& req, Context& ctx, const store::Site& site) {
   if (auto stop = check_json_body(req, webhooks::kMaxApiBody)) co_return std::move(*stop);
   auto patch = webhooks::parse_endpoint_patch(
       req.body(), options_.allow_private_targets || webhooks::site_allows_private_targets(site));
@@ -142,10 +133,7 @@ net::awaitable<Response> WebhookApi::update(const Request& req, Context& ctx) {
   co_return json_answer(Status::ok, webhooks::endpoint_json(*stored, now_ms()));
 }
 
-net::awaitable<Response> WebhookApi::remove(const Request& req, Context& ctx) {
-  auto who = authenticate_site(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
-  const store::Site site = std::get<store::Site>(std::move(who));
+net::awaitable<Response> WebhookApi::remove(const Request&, Context& ctx, const store::Site& site) {
   const std::string id = ctx.params["id"];
   auto write = [this, &id, &site](store::Done<void> done) {
     store_.delete_webhook_endpoint(id, site.id, std::move(done));
@@ -159,10 +147,7 @@ net::awaitable<Response> WebhookApi::remove(const Request& req, Context& ctx) {
   co_return r;
 }
 
-net::awaitable<Response> WebhookApi::rotate(const Request& req, Context& ctx) {
-  auto who = authenticate_site(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
-  const store::Site site = std::get<store::Site>(std::move(who));
+net::awaitable<Response> WebhookApi::rotate(const Request& req, Context& ctx, const store::Site& site) {
   if (auto stop = check_json_body(req, webhooks::kMaxApiBody)) co_return std::move(*stop);
   if (auto empty = webhooks::parse_empty(req.body()); !empty) co_return problem(empty.error());
   auto keys = webhooks::fresh_keys();
@@ -185,10 +170,7 @@ std::variant<store::WebhookMessage, Response> WebhookApi::own_message(const stor
   return std::move(**found);
 }
 
-Response WebhookApi::list_messages(const Request& req, Context&) {
-  auto who = authenticate_site(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
-  const auto& site = std::get<store::Site>(who);
+Response WebhookApi::list_messages(const Request& req, Context&, const store::Site& site) {
   auto limit_text = query_param(req, "limit");
   if (!limit_text) return problem(limit_text.error());
   auto limit = webhooks::parse_limit(*limit_text, kDefaultListLimit, kMaxListLimit);
@@ -205,10 +187,8 @@ Response WebhookApi::list_messages(const Request& req, Context&) {
   return json_answer(Status::ok, webhooks::message_list_json(items));
 }
 
-Response WebhookApi::get_message(const Request& req, Context& ctx) {
-  auto who = authenticate_site(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
-  auto message = own_message(std::get<store::Site>(who), ctx.params["id"]);
+Response WebhookApi::get_message(const Request&, Context& ctx, const store::Site& site) {
+  auto message = own_message(site, ctx.params["id"]);
   if (auto* refused = std::get_if<Response>(&message)) return std::move(*refused);
   const auto& m = std::get<store::WebhookMessage>(message);
   auto deliveries = store_.list_deliveries(m.id);
@@ -218,10 +198,7 @@ Response WebhookApi::get_message(const Request& req, Context& ctx) {
   return json_answer(Status::ok, webhooks::message_json(m, *deliveries, &*attempts));
 }
 
-net::awaitable<Response> WebhookApi::resend(const Request& req, Context& ctx) {
-  auto who = authenticate_site(store_, req);
-  if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
-  const store::Site site = std::get<store::Site>(std::move(who));
+net::awaitable<Response> WebhookApi::resend(const Request& req, Context& ctx, const store::Site& site) {
   if (auto stop = check_json_body(req, webhooks::kMaxApiBody)) co_return std::move(*stop);
   auto endpoint_id = webhooks::parse_resend(req.body());
   if (!endpoint_id) co_return problem(endpoint_id.error());
@@ -259,21 +236,16 @@ net::awaitable<Response> WebhookApi::resend(const Request& req, Context& ctx) {
 
 void add_webhook_routes(Router& router, store::Store& store, WebhookApiOptions options) {
   auto api = std::make_shared<WebhookApi>(store, std::move(options));
-  router.add_async("POST", "/v1/webhook_endpoints",
-                   [api](const Request& req, Context& ctx) { return api->create(req, ctx); });
-  router.get("/v1/webhook_endpoints", [api](const Request& req, Context& ctx) { return api->list(req, ctx); });
-  router.get("/v1/webhook_endpoints/{id}", [api](const Request& req, Context& ctx) { return api->get(req, ctx); });
-  router.add_async("PATCH", "/v1/webhook_endpoints/{id}",
-                   [api](const Request& req, Context& ctx) { return api->update(req, ctx); });
-  router.add_async("DELETE", "/v1/webhook_endpoints/{id}",
-                   [api](const Request& req, Context& ctx) { return api->remove(req, ctx); });
-  router.add_async("POST", "/v1/webhook_endpoints/{id}/rotate_secret",
-                   [api](const Request& req, Context& ctx) { return api->rotate(req, ctx); });
-  router.get("/v1/webhook_messages", [api](const Request& req, Context& ctx) { return api->list_messages(req, ctx); });
-  router.get("/v1/webhook_messages/{id}",
-             [api](const Request& req, Context& ctx) { return api->get_message(req, ctx); });
-  router.add_async("POST", "/v1/webhook_messages/{id}/resend",
-                   [api](const Request& req, Context& ctx) { return api->resend(req, ctx); });
+  const RouteAuth auth(store);
+  router.post("/v1/webhook_endpoints", auth.api_key(std::bind_front(&WebhookApi::create, api)));
+  router.get("/v1/webhook_endpoints", auth.api_key(std::bind_front(&WebhookApi::list, api)));
+  router.get("/v1/webhook_endpoints/{id}", auth.api_key(std::bind_front(&WebhookApi::get, api)));
+  router.patch("/v1/webhook_endpoints/{id}", auth.api_key(std::bind_front(&WebhookApi::update, api)));
+  router.del("/v1/webhook_endpoints/{id}", auth.api_key(std::bind_front(&WebhookApi::remove, api)));
+  router.post("/v1/webhook_endpoints/{id}/rotate_secret", auth.api_key(std::bind_front(&WebhookApi::rotate, api)));
+  router.get("/v1/webhook_messages", auth.api_key(std::bind_front(&WebhookApi::list_messages, api)));
+  router.get("/v1/webhook_messages/{id}", auth.api_key(std::bind_front(&WebhookApi::get_message, api)));
+  router.post("/v1/webhook_messages/{id}/resend", auth.api_key(std::bind_front(&WebhookApi::resend, api)));
 }
 
 }  // namespace vitrina::http

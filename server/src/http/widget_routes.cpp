@@ -1,6 +1,7 @@
 #include "http/widget_routes.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <utility>
 #include <variant>
 
@@ -10,6 +11,7 @@
 #include "chat/service.hpp"
 #include "http/api_support.hpp"
 #include "http/await_store.hpp"
+#include "http/route_auth.hpp"
 #include "http/static_files.hpp"
 #include "log/log.hpp"
 #include "vitrina/protocol/json.hpp"
@@ -55,17 +57,19 @@ class WidgetApi {
     if (!options_.now_ms) options_.now_ms = webhooks::system_now_ms;
   }
 
-  Response preflight(const Request& req, Context& ctx);
-  Response challenge(const Request& req, Context& ctx);
-  Response callback_options(const Request& req, Context& ctx);
-  net::awaitable<Response> request_callback(const Request& req, Context& ctx);
-  net::awaitable<Response> rate(const Request& req, Context& ctx);
-  Response rating_options(const Request& req, Context& ctx);
-  Response config(const Request& req, Context& ctx);
-
- private:
   // The site named by {pk} and the request's allowed origin, or the answer to give.
   std::variant<Visitor, Response> visitor(const Request& req, Context& ctx);
+
+  // Each is called with the visitor `visitor` found.
+  Response preflight(const Request& req, Context& ctx, const Visitor& v);
+  Response challenge(const Request& req, Context& ctx, const Visitor& v);
+  Response callback_options(const Request& req, Context& ctx, const Visitor& v);
+  net::awaitable<Response> request_callback(const Request& req, Context& ctx, const Visitor& v);
+  net::awaitable<Response> rate(const Request& req, Context& ctx, const Visitor& v);
+  Response rating_options(const Request& req, Context& ctx, const Visitor& v);
+  Response config(const Request& req, Context& ctx, const Visitor& v);
+
+ private:
   callbacks::IssuedChallenge issue(const store::Site& site, const callbacks::SiteSettings& settings) const {
     return options_.challenges->issue(site.id, settings.pow_difficulty, options_.now_ms() / 1000);
   }
@@ -99,39 +103,30 @@ std::variant<Visitor, Response> WidgetApi::visitor(const Request& req, Context& 
   return Visitor{std::move(**site), origin};
 }
 
-Response WidgetApi::preflight(const Request& req, Context& ctx) {
-  auto who = visitor(req, ctx);
-  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
+Response WidgetApi::preflight(const Request&, Context&, const Visitor& v) {
   Response r;
   r.head.result(Status::no_content);
-  allow_origin(r, std::get<Visitor>(who).origin);
+  allow_origin(r, v.origin);
   r.head.set(Field::access_control_allow_methods, "GET, POST");
   r.head.set(Field::access_control_allow_headers, "Content-Type");
   r.head.set(Field::access_control_max_age, "600");
   return r;
 }
 
-Response WidgetApi::challenge(const Request& req, Context& ctx) {
-  auto who = visitor(req, ctx);
-  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
-  const auto& [site, origin] = std::get<Visitor>(who);
+Response WidgetApi::challenge(const Request&, Context&, const Visitor& v) {
+  const auto& [site, origin] = v;
   const auto settings = callbacks::read_settings(site);
   return with_cors(json_answer(Status::ok, callbacks::challenge_json(issue(site, settings))), origin);
 }
 
-Response WidgetApi::callback_options(const Request& req, Context& ctx) {
-  auto who = visitor(req, ctx);
-  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
-  const auto& [site, origin] = std::get<Visitor>(who);
+Response WidgetApi::callback_options(const Request&, Context&, const Visitor& v) {
+  const auto& [site, origin] = v;
   const auto settings = callbacks::read_settings(site);
   return with_cors(json_answer(Status::ok, callbacks::options_json(settings, issue(site, settings), options_.now_ms())),
                    origin);
 }
 
-net::awaitable<Response> WidgetApi::request_callback(const Request& req, Context& ctx) {
-  auto who = visitor(req, ctx);
-  if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
-  const Visitor v = std::get<Visitor>(std::move(who));
+net::awaitable<Response> WidgetApi::request_callback(const Request& req, Context& ctx, const Visitor& v) {
   if (auto stop = check_json_body(req, callbacks::kMaxVisitorBody)) co_return with_cors(std::move(*stop), v.origin);
   auto parsed = callbacks::parse_visitor_request(req.body());
   if (!parsed) co_return with_cors(problem(parsed.error()), v.origin);
@@ -189,10 +184,7 @@ net::awaitable<Response> WidgetApi::request_callback(const Request& req, Context
   co_return with_cors(std::move(r), v.origin);
 }
 
-net::awaitable<Response> WidgetApi::rate(const Request& req, Context& ctx) {
-  auto who = visitor(req, ctx);
-  if (auto* refused = std::get_if<Response>(&who)) co_return std::move(*refused);
-  const Visitor v = std::get<Visitor>(std::move(who));
+net::awaitable<Response> WidgetApi::rate(const Request& req, Context& ctx, const Visitor& v) {
   if (auto stop = check_json_body(req, callbacks::kMaxVisitorBody)) co_return with_cors(std::move(*stop), v.origin);
   auto parsed = callbacks::parse_rating_request(req.body());
   if (!parsed) co_return with_cors(problem(parsed.error()), v.origin);
@@ -233,10 +225,8 @@ net::awaitable<Response> WidgetApi::rate(const Request& req, Context& ctx) {
   co_return with_cors(json_answer(Status::created, callbacks::rating_json(*stored->rating)), v.origin);
 }
 
-Response WidgetApi::rating_options(const Request& req, Context& ctx) {
-  auto who = visitor(req, ctx);
-  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
-  const auto& [site, origin] = std::get<Visitor>(who);
+Response WidgetApi::rating_options(const Request& req, Context&, const Visitor& v) {
+  const auto& [site, origin] = v;
   auto page = query_param(req, "page");
   if (!page) return with_cors(problem(page.error()), origin);
   const auto settings = callbacks::read_settings(site);
@@ -257,10 +247,8 @@ Response WidgetApi::rating_options(const Request& req, Context& ctx) {
 }
 
 // Changes reach visitors within a minute; a browser revalidating within that gets a 304.
-Response WidgetApi::config(const Request& req, Context& ctx) {
-  auto who = visitor(req, ctx);
-  if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
-  const auto& [site, origin] = std::get<Visitor>(who);
+Response WidgetApi::config(const Request& req, Context&, const Visitor& v) {
+  const auto& [site, origin] = v;
   std::string body = callbacks::widget_config_json(callbacks::read_widget_settings(site));
   const std::string etag = "\"" + protocol::to_hex(protocol::sha256(body)).substr(0, 32) + "\"";
   Response r;
@@ -279,21 +267,21 @@ Response WidgetApi::config(const Request& req, Context& ctx) {
 
 void add_widget_routes(Router& router, store::Store& store, WidgetApiOptions options) {
   auto api = std::make_shared<WidgetApi>(store, std::move(options));
+  // Every widget route is the site's, named by its public key, for the origins it allows.
+  auto visitor = [api](const Request& req, Context& ctx) { return api->visitor(req, ctx); };
   for (const char* path :
        {"/v1/widget/{pk}/challenge", "/v1/widget/{pk}/callbacks/options", "/v1/widget/{pk}/callbacks",
         "/v1/widget/{pk}/ratings", "/v1/widget/{pk}/ratings/options", "/v1/widget/{pk}/config"}) {
-    router.add("OPTIONS", path, [api](const Request& req, Context& ctx) { return api->preflight(req, ctx); });
+    router.add("OPTIONS", path, authenticated(visitor, std::bind_front(&WidgetApi::preflight, api)));
   }
-  router.get("/v1/widget/{pk}/challenge", [api](const Request& req, Context& ctx) { return api->challenge(req, ctx); });
+  router.get("/v1/widget/{pk}/challenge", authenticated(visitor, std::bind_front(&WidgetApi::challenge, api)));
   router.get("/v1/widget/{pk}/callbacks/options",
-             [api](const Request& req, Context& ctx) { return api->callback_options(req, ctx); });
-  router.add_async("POST", "/v1/widget/{pk}/callbacks",
-                   [api](const Request& req, Context& ctx) { return api->request_callback(req, ctx); });
-  router.add_async("POST", "/v1/widget/{pk}/ratings",
-                   [api](const Request& req, Context& ctx) { return api->rate(req, ctx); });
+             authenticated(visitor, std::bind_front(&WidgetApi::callback_options, api)));
+  router.post("/v1/widget/{pk}/callbacks", authenticated(visitor, std::bind_front(&WidgetApi::request_callback, api)));
+  router.post("/v1/widget/{pk}/ratings", authenticated(visitor, std::bind_front(&WidgetApi::rate, api)));
   router.get("/v1/widget/{pk}/ratings/options",
-             [api](const Request& req, Context& ctx) { return api->rating_options(req, ctx); });
-  router.get("/v1/widget/{pk}/config", [api](const Request& req, Context& ctx) { return api->config(req, ctx); });
+             authenticated(visitor, std::bind_front(&WidgetApi::rating_options, api)));
+  router.get("/v1/widget/{pk}/config", authenticated(visitor, std::bind_front(&WidgetApi::config, api)));
 }
 
 }  // namespace vitrina::http
