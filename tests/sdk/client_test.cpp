@@ -188,6 +188,36 @@ TEST(ClientHealth, RejectsAnAnswerWithoutStringStatus) {
   EXPECT_EQ(not_string.error().code, vitrina::protocol::ErrorCode::invalid_response);
 }
 
+TEST(ClientHealth, RejectsAnAnswerNamingStatusTwice) {
+  TestServer ts;
+  ts.server().Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"({"status":"ok","status":"down"})", "application/json");
+  });
+  ts.start();
+  const auto health = Client(options_for(ts.base_url())).health();
+  ASSERT_FALSE(health);
+  EXPECT_EQ(health.error().code, vitrina::protocol::ErrorCode::invalid_response);
+  EXPECT_EQ(health.error().field, "status");
+  EXPECT_NE(health.error().message.find("duplicate"), std::string::npos) << health.error().message;
+}
+
+TEST(ClientHealth, LeavesOutTheDetailOfAProblemThatNamesAMemberTwice) {
+  TestServer ts;
+  ts.server().Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.status = 503;
+    res.set_content(R"({"title":"Unavailable","detail":"store unavailable","detail":"all fine"})",
+                    "application/problem+json");
+  });
+  ts.start();
+  const auto health = Client(options_for(ts.base_url())).health();
+  ASSERT_FALSE(health);
+  EXPECT_EQ(health.error().code, vitrina::protocol::ErrorCode::http_status);
+  EXPECT_EQ(health.error().http_status, 503);
+  EXPECT_EQ(health.error().message.find("store unavailable"), std::string::npos) << health.error().message;
+  EXPECT_EQ(health.error().message.find("all fine"), std::string::npos) << health.error().message;
+  EXPECT_EQ(health.error().message.find("Unavailable"), std::string::npos) << health.error().message;
+}
+
 TEST(ClientHealth, CallsBelowTheBaseUrlsPathPrefix) {
   TestServer ts;
   ts.server().Get("/vitrina/healthz", [](const httplib::Request&, httplib::Response& res) {

@@ -10,8 +10,8 @@
 #include <thread>
 #include <vector>
 
-#include "json_scan.hpp"
 #include "test_server.hpp"
+#include "vitrina/protocol/json_reader.hpp"
 #include "vitrina/sdk/client.hpp"
 
 namespace vitrina::sdk {
@@ -136,7 +136,7 @@ TEST(ClientCreatePayment, SendsAuthorizationARandomKeyAndTheRequestAsJson) {
   EXPECT_GE(seen[0].idempotency_key.size(), 32u);
   EXPECT_EQ(seen[0].content_type, "application/json");
 
-  const auto body = detail::parse_json(seen[0].body);
+  const auto body = protocol::parse_json(seen[0].body);
   ASSERT_TRUE(body) << seen[0].body;
   EXPECT_EQ(body->find("amount")->as_int64(), 150000);
   EXPECT_EQ(body->find("currency")->text, "RUB");

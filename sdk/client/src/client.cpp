@@ -10,8 +10,8 @@
 #include <system_error>
 #include <utility>
 
+#include "answer_json.hpp"
 #include "base_url.hpp"
-#include "json_scan.hpp"
 #include "vitrina/protocol/keys.hpp"
 
 namespace vitrina::sdk {
@@ -145,18 +145,23 @@ protocol::Result<Health> Client::health() const {
   if (response->status < 200 || response->status > 299) {
     return http_error("GET", kPath, *response);
   }
-  Health health;
-  switch (detail::find_string_member(response->body, "status", &health.status)) {
-    case detail::JsonScan::kFound:
-      return health;
-    case detail::JsonScan::kAbsent:
-      return make_error(protocol::ErrorCode::invalid_response, "GET /healthz: the answer has no \"status\"", "status");
-    case detail::JsonScan::kNotString:
-      return make_error(protocol::ErrorCode::invalid_response, "GET /healthz: \"status\" is not a string", "status");
-    case detail::JsonScan::kInvalid:
-      break;
+  auto root = detail::parse_answer(response->body);
+  if (!root) {
+    auto error = std::move(root).error();
+    error.message = "GET /healthz: " + error.message;
+    return error;
   }
-  return make_error(protocol::ErrorCode::invalid_response, "GET /healthz: the answer is not a JSON object");
+  if (!root->is_object()) {
+    return make_error(protocol::ErrorCode::invalid_response, "GET /healthz: the answer is not a JSON object");
+  }
+  const protocol::JsonValue* status = root->find("status");
+  if (!status) {
+    return make_error(protocol::ErrorCode::invalid_response, "GET /healthz: the answer has no \"status\"", "status");
+  }
+  if (!status->is_string()) {
+    return make_error(protocol::ErrorCode::invalid_response, "GET /healthz: \"status\" is not a string", "status");
+  }
+  return Health{status->text};
 }
 
 protocol::Result<Client::Response> Client::request(std::string_view method, std::string_view path,
@@ -239,11 +244,12 @@ protocol::Error Client::http_error(std::string_view method, std::string_view pat
   // RFC 9457: prefer the occurrence-specific detail, fall back to the problem type's title.
   if (response.content_type.starts_with("application/problem+json") ||
       response.content_type.starts_with("application/json")) {
-    std::string text;
-    if (detail::find_string_member(response.body, "detail", &text) == detail::JsonScan::kFound ||
-        detail::find_string_member(response.body, "title", &text) == detail::JsonScan::kFound) {
+    const auto root = detail::parse_answer(response.body);
+    const protocol::JsonValue* text = root ? root->find("detail") : nullptr;
+    if (!text || !text->is_string()) text = root ? root->find("title") : nullptr;
+    if (text && text->is_string()) {
       message += ": ";
-      message += truncate_utf8(text, kMaxProblemText);
+      message += truncate_utf8(text->text, kMaxProblemText);
     }
   }
   auto error = make_error(protocol::ErrorCode::http_status, std::move(message));

@@ -2,15 +2,16 @@
 
 #include <utility>
 
-#include "json_scan.hpp"
+#include "answer_json.hpp"
 #include "vitrina/protocol/json.hpp"
 
 namespace vitrina::sdk::detail {
 
 namespace {
 
+using protocol::JsonType;
+using protocol::JsonValue;
 using protocol::make_error;
-using Kind = JsonValue::Kind;
 
 protocol::Error bad(std::string_view what, const std::string& field) {
   return make_error(protocol::ErrorCode::invalid_response,
@@ -21,8 +22,8 @@ protocol::Error bad(std::string_view what, const std::string& field) {
 // required and absent; an absent optional member leaves *out as it was.
 bool read_string(const JsonValue& obj, std::string_view name, bool required, std::string* out) {
   const JsonValue* v = obj.find(name);
-  if (!v || (!required && v->kind == Kind::kNull)) return !required;
-  if (v->kind != Kind::kString) return false;
+  if (!v || (!required && v->type == JsonType::null)) return !required;
+  if (v->type != JsonType::string) return false;
   *out = v->text;
   return true;
 }
@@ -39,26 +40,26 @@ bool read_int(const JsonValue& obj, std::string_view name, bool required, std::i
 bool read_bool(const JsonValue& obj, std::string_view name, bool* out) {
   const JsonValue* v = obj.find(name);
   if (!v) return true;
-  if (v->kind != Kind::kBool) return false;
+  if (v->type != JsonType::boolean) return false;
   *out = v->boolean;
   return true;
 }
 
 bool read_metadata(const JsonValue& obj, std::map<std::string, std::string>* out) {
   const JsonValue* v = obj.find("metadata");
-  if (!v || v->kind == Kind::kNull) return true;
-  if (v->kind != Kind::kObject) return false;
-  for (const auto& [key, value] : v->members) {
-    if (value.kind != Kind::kString) return false;
-    out->emplace(key, value.text);  // the first of duplicate keys counts, as everywhere here
+  if (!v || v->type == JsonType::null) return true;
+  if (v->type != JsonType::object) return false;
+  for (const protocol::JsonMember& m : v->members) {
+    if (m.value.type != JsonType::string) return false;
+    out->emplace(m.key, m.value.text);
   }
   return true;
 }
 
 bool read_customer(const JsonValue& obj, std::optional<Customer>* out) {
   const JsonValue* v = obj.find("customer");
-  if (!v || v->kind == Kind::kNull) return true;
-  if (v->kind != Kind::kObject) return false;
+  if (!v || v->type == JsonType::null) return true;
+  if (v->type != JsonType::object) return false;
   Customer c;
   if (!read_string(*v, "email", false, &c.email) || !read_string(*v, "phone", false, &c.phone)) return false;
   *out = std::move(c);
@@ -67,11 +68,11 @@ bool read_customer(const JsonValue& obj, std::optional<Customer>* out) {
 
 bool read_items(const JsonValue& obj, std::vector<Item>* out) {
   const JsonValue* v = obj.find("items");
-  if (!v || v->kind == Kind::kNull) return true;
-  if (v->kind != Kind::kArray) return false;
+  if (!v || v->type == JsonType::null) return true;
+  if (v->type != JsonType::array) return false;
   for (const JsonValue& e : v->items) {
     Item item;
-    if (e.kind != Kind::kObject || !read_string(e, "name", true, &item.name) ||
+    if (e.type != JsonType::object || !read_string(e, "name", true, &item.name) ||
         !read_int(e, "quantity", false, &item.quantity) || !read_int(e, "amount", true, &item.amount)) {
       return false;
     }
@@ -82,7 +83,7 @@ bool read_items(const JsonValue& obj, std::vector<Item>* out) {
 
 protocol::Result<Payment> payment_from(const JsonValue& obj) {
   constexpr std::string_view kWhat = "payment";
-  if (obj.kind != Kind::kObject)
+  if (obj.type != JsonType::object)
     return make_error(protocol::ErrorCode::invalid_response, "a payment is not a JSON object");
   Payment p;
   std::string status;
@@ -103,8 +104,8 @@ protocol::Result<Payment> payment_from(const JsonValue& obj) {
   if (!read_bool(obj, "capture", &p.capture)) return bad(kWhat, "capture");
   if (!read_string(obj, "acquirer", false, &p.acquirer)) return bad(kWhat, "acquirer");
   if (!read_string(obj, "return_url", false, &p.return_url)) return bad(kWhat, "return_url");
-  if (const JsonValue* c = obj.find("confirmation"); c && c->kind != Kind::kNull) {
-    if (c->kind != Kind::kObject || !read_string(*c, "url", false, &p.confirmation_url)) {
+  if (const JsonValue* c = obj.find("confirmation"); c && c->type != JsonType::null) {
+    if (c->type != JsonType::object || !read_string(*c, "url", false, &p.confirmation_url)) {
       return bad(kWhat, "confirmation");
     }
   }
@@ -162,16 +163,16 @@ std::string write_amount_body(std::optional<std::int64_t> amount) {
 }
 
 protocol::Result<Payment> parse_payment(std::string_view json) {
-  const auto root = parse_json(json);
-  if (!root) return make_error(protocol::ErrorCode::invalid_response, "the answer is not valid JSON");
+  auto root = parse_answer(json);
+  if (!root) return std::move(root).error();
   return payment_from(*root);
 }
 
 protocol::Result<Refund> parse_refund(std::string_view json) {
   constexpr std::string_view kWhat = "refund";
-  const auto root = parse_json(json);
-  if (!root) return make_error(protocol::ErrorCode::invalid_response, "the answer is not valid JSON");
-  if (root->kind != Kind::kObject)
+  auto root = parse_answer(json);
+  if (!root) return std::move(root).error();
+  if (root->type != JsonType::object)
     return make_error(protocol::ErrorCode::invalid_response, "a refund is not a JSON object");
   const JsonValue& obj = *root;
   Refund r;
@@ -192,10 +193,10 @@ protocol::Result<Refund> parse_refund(std::string_view json) {
 }
 
 protocol::Result<std::vector<Payment>> parse_payment_list(std::string_view json) {
-  const auto root = parse_json(json);
-  if (!root) return make_error(protocol::ErrorCode::invalid_response, "the answer is not valid JSON");
+  auto root = parse_answer(json);
+  if (!root) return std::move(root).error();
   const JsonValue* items = root->find("items");
-  if (!items || items->kind != Kind::kArray) return bad("payment list", "items");
+  if (!items || items->type != JsonType::array) return bad("payment list", "items");
   std::vector<Payment> out;
   out.reserve(items->items.size());
   for (const JsonValue& e : items->items) {
@@ -211,8 +212,8 @@ protocol::Result<std::vector<Payment>> parse_payment_list(std::string_view json)
 }
 
 std::optional<protocol::Error> parse_problem(std::string_view json, std::size_t max_message) {
-  const auto root = parse_json(json);
-  if (!root || root->kind != Kind::kObject) return std::nullopt;
+  const auto root = parse_answer(json);
+  if (!root || root->type != JsonType::object) return std::nullopt;
   std::string type;
   if (!read_string(*root, "type", true, &type) || !type.starts_with(kProblemTypePrefix) ||
       type.size() == kProblemTypePrefix.size()) {
