@@ -23,6 +23,12 @@ TEST(SiteSettings, UnsetsAndKeepsWhatItDoesNotKnow) {
   EXPECT_EQ(*s, R"({"widget":{"color":"#123456"}})");
 }
 
+TEST(SiteSettings, AKeyStoredTwiceKeepsTheValueReadersSee) {
+  auto s = change_settings(R"({"default_acquirer":"stripe","default_acquirer":"sandbox"})", {}, {});
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(*s, R"({"default_acquirer":"stripe"})");
+}
+
 TEST(SiteSettings, TimeZoneIsCheckedAgainstTheZoneDatabase) {
   auto ok = change_settings("{}", Sets{{"time_zone", "Europe/Berlin"}}, {});
   ASSERT_TRUE(ok);

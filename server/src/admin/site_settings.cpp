@@ -219,7 +219,9 @@ protocol::Result<std::string> change_settings(std::string_view settings_json,
   if (parser.parse(settings_json).get(object) != simdjson::SUCCESS) {
     return make_error(protocol::ErrorCode::invalid, "the stored settings are not a JSON object", "settings");
   }
-  for (auto [key, value] : object) members[std::string(key)] = simdjson::minify(value);
+  // A key stored twice keeps its first value, the one every reader of the settings sees
+  // (simdjson's lookup by key finds the first), so rewriting cannot change what is in force.
+  for (auto [key, value] : object) members.emplace(std::string(key), simdjson::minify(value));
   for (const auto& [key, text] : sets) {
     const SiteSetting* setting = find_setting(key);
     if (setting == nullptr) return make_error(protocol::ErrorCode::invalid, "is not a site setting", key);
