@@ -215,11 +215,15 @@ void send_all(int fd, const std::string& bytes) {
   }
 }
 
-std::string read_all(int fd, std::chrono::milliseconds timeout) {
+namespace {
+
+// Reads what `fd` sends until the peer closes, `timeout` passes, or `done(out)` says enough.
+template <class Done>
+std::string read_until(int fd, std::chrono::milliseconds timeout, Done done) {
   std::string out;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   char buf[8192];
-  for (;;) {
+  while (!done(out)) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
@@ -232,26 +236,19 @@ std::string read_all(int fd, std::chrono::milliseconds timeout) {
   return out;
 }
 
+}  // namespace
+
+std::string read_all(int fd, std::chrono::milliseconds timeout) {
+  return read_until(fd, timeout, [](const std::string&) { return false; });
+}
+
 std::string read_response(int fd, std::chrono::milliseconds timeout) {
-  std::string out;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  char buf[8192];
-  for (;;) {
+  return read_until(fd, timeout, [](const std::string& out) {
     const auto end = out.find("\r\n\r\n");
-    if (end != std::string::npos) {
-      const auto length = header_of(out, "Content-Length");
-      if (out.size() >= end + 4 + static_cast<std::size_t>(std::atoll(length.c_str()))) break;
-    }
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  return out;
+    if (end == std::string::npos) return false;
+    const auto length = header_of(out, "Content-Length");
+    return out.size() >= end + 4 + static_cast<std::size_t>(std::atoll(length.c_str()));
+  });
 }
 
 std::string raw_exchange(int port, const std::string& request, std::chrono::milliseconds timeout) {
